@@ -1,0 +1,49 @@
+"""Who may see an action and who may report on it. Views reach actions only through these functions."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from plans.access import can_edit_plan, plans_visible_to
+
+from .models import Action
+
+User = AbstractBaseUser | AnonymousUser
+UPDATE_STATUS = "actions.update_status"
+
+
+def actions_led_by(user: User) -> QuerySet[Action]:
+    """Actions on which the user holds the lead's object permission (never through a global permission)."""
+    if not user.is_authenticated:
+        return Action.objects.none()
+    return get_objects_for_user(
+        user, UPDATE_STATUS, klass=Action, accept_global_perms=False, with_superuser=False
+    )
+
+
+def can_update_status(user: User, action: Action) -> bool:
+    """Coordinators report on any action of their council's plans; leads on their own actions only."""
+    if can_edit_plan(user, action.plan):
+        return True
+    led = getattr(user, "_led_action_ids", None)
+    if led is None:
+        led = set(actions_led_by(user).values_list("pk", flat=True))
+        user._led_action_ids = led
+    return action.pk in led
+
+
+def get_action_for_user(user: User, pk: int, *, write: bool = False) -> Action:
+    """The action, if the user may see its plan (else 404); with write=True, if they may edit the plan (else 403)."""
+    try:
+        action = (
+            Action.objects.select_related("plan__council", "objective")
+            .filter(plan__in=plans_visible_to(user))
+            .get(pk=pk)
+        )
+    except Action.DoesNotExist:
+        raise Http404("No such action") from None
+    if write and not can_edit_plan(user, action.plan):
+        raise PermissionDenied
+    return action

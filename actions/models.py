@@ -1,0 +1,88 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.rag import RAG
+
+
+class Action(models.Model):
+    """A row of the plan: what will be done, by whom, by when, and how it stands."""
+
+    plan = models.ForeignKey("plans.DeliveryPlan", on_delete=models.CASCADE, related_name="actions")
+    # Null for rows the plan holds outside its objectives (2017-18 "Structure / staffing").
+    objective = models.ForeignKey(
+        "objectives.Objective", on_delete=models.PROTECT, related_name="actions", null=True, blank=True
+    )
+    reference = models.CharField(max_length=20, help_text='For example, "4.9"')
+    position = models.PositiveIntegerField(default=0)
+    section = models.CharField(max_length=100, blank=True, help_text="The table of the plan the action sits in")
+    title = models.TextField("Action")
+    outcomes = models.TextField(blank=True, help_text="One outcome per line")
+    outputs = models.TextField(blank=True, help_text="One output per line")
+    timescale = models.CharField(max_length=100, blank=True, help_text='As written, for example "March 2019"')
+    due_date = models.DateField(null=True, blank=True)
+    lead = models.CharField(max_length=300, blank=True, help_text="The lead role, as the plan names it")
+    lead_agency = models.CharField(max_length=200, blank=True)
+    rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
+    withheld_fields = models.JSONField(default=list, blank=True, help_text="Fields withheld from publication")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    answers = models.ManyToManyField(
+        "peer_review.Recommendation", related_name="actions", blank=True, verbose_name="recommendations answered"
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+
+    history = HistoricalRecords(excluded_fields=["position"])
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "reference"], name="action_unique_reference"),
+        ]
+        permissions = [("update_status", "Can update the RAG status and commentary")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", args=[self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
+
+    def is_withheld(self, field: str) -> bool:
+        return field in self.withheld_fields
+
+
+def evidence_path(instance: "StatusUpdate", filename: str) -> str:
+    return f"evidence/actions/{instance.action_id}/{filename}"
+
+
+class StatusUpdate(models.Model):
+    """One report on an action's progress. Append-only: the action's RAG history."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="status_updates")
+    rag = models.CharField("RAG status", max_length=20, choices=RAG.choices)
+    previous_rag = models.CharField(max_length=20, choices=RAG.choices)
+    commentary = models.TextField()
+    evidence = models.FileField(upload_to=evidence_path, blank=True)
+    as_of = models.DateField("Date the update speaks for")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.action.reference}: {self.get_rag_display()} ({self.as_of})"

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from core import views as core_views
+from core.forms import SignInForm
+
+# The admin signs in through the service's own sign-in page, so there is one sign-in to secure and test.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Prevent delivery plan tracker administration"
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/", core_views.accessibility_statement, name="accessibility"),
+    path("admin/", admin.site.urls),
+    path("", include("plans.urls")),
+    path("actions/", include("actions.urls")),
+    path("projects/", include("projects.urls")),
+    path("reviews/", include("peer_review.urls")),
+]

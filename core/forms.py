@@ -1,0 +1,51 @@
+"""The base form every form of the tracker builds on: GOV.UK markup through crispy-forms-gds."""
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size, Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class GovUKFormMixin:
+    """Sets up a crispy-forms-gds helper; subclasses add their layout. The error summary is placed by the page."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class BaseForm(GovUKFormMixin, forms.Form):
+    pass
+
+
+class BaseModelForm(GovUKFormMixin, forms.ModelForm):
+    pass
+
+
+class SignInForm(GovUKFormMixin, AuthenticationForm):
+    """Django's sign-in form with GOV.UK wording. A failed sign-in never says which part was wrong."""
+
+    submit_label = "Sign in"
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "Enter a correct username and password. Both are case-sensitive.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        # An inactive account gets the same answer as a wrong password: nothing about the account is revealed.
+        if not user.is_active:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")

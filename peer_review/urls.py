@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "peer_review"
+
+urlpatterns = [
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+]

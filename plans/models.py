@@ -1,0 +1,115 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.withheld import WITHHELD_PASSAGE
+
+FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def validate_financial_year(value: str) -> None:
+    match = FINANCIAL_YEAR.match(value)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValidationError("Enter the financial year like 2018-19")
+
+
+class Council(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """The roles a person holds in a council. Action leads are not a role: they are object permissions."""
+
+    COORDINATOR = "coordinator", "Prevent coordinator"
+    BOARD = "board", "Board member"
+    AUDITOR = "auditor", "Auditor"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "council", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()}, {self.council}"
+
+
+class DeliveryPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="plans")
+    year = models.CharField(max_length=7, validators=[validate_financial_year], help_text="For example, 2018-19")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    introduction = models.TextField(blank=True)
+    local_context = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["council__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "year"], name="plan_unique_council_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council.name} Prevent Delivery Plan {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        return f"Prevent Delivery Plan {self.year}"
+
+    @property
+    def has_withheld_passages(self) -> bool:
+        return any(WITHHELD_PASSAGE.search(text) for text in (self.introduction, self.local_context))
+
+    @property
+    def start_date(self) -> datetime.date:
+        return datetime.date(int(self.year[:4]), 4, 1)
+
+    @property
+    def end_date(self) -> datetime.date:
+        return datetime.date(int(self.year[:4]) + 1, 3, 31)
+
+
+class BoardMeeting(models.Model):
+    plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="board_meetings")
+    date = models.DateField()
+    decisions = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "date"], name="board_meeting_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prevent Programme Board, {self.date:%-d %B %Y}"

@@ -1,0 +1,47 @@
+"""Who may see a commissioned project and who may report on it."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from plans.access import can_edit_plan, plans_visible_to
+
+from .models import CommissionedProject
+
+User = AbstractBaseUser | AnonymousUser
+UPDATE_STATUS = "projects.update_status"
+
+
+def projects_led_by(user: User) -> QuerySet[CommissionedProject]:
+    if not user.is_authenticated:
+        return CommissionedProject.objects.none()
+    return get_objects_for_user(
+        user, UPDATE_STATUS, klass=CommissionedProject, accept_global_perms=False, with_superuser=False
+    )
+
+
+def can_update_status(user: User, project: CommissionedProject) -> bool:
+    if can_edit_plan(user, project.plan):
+        return True
+    led = getattr(user, "_led_project_ids", None)
+    if led is None:
+        led = set(projects_led_by(user).values_list("pk", flat=True))
+        user._led_project_ids = led
+    return project.pk in led
+
+
+def get_project_for_user(user: User, pk: int, *, write: bool = False) -> CommissionedProject:
+    """The project, if the user may see its plan (else 404); with write=True, if they may edit it (else 403)."""
+    try:
+        project = (
+            CommissionedProject.objects.select_related("plan__council")
+            .filter(plan__in=plans_visible_to(user))
+            .get(pk=pk)
+        )
+    except CommissionedProject.DoesNotExist:
+        raise Http404("No such project") from None
+    if write and not can_edit_plan(user, project.plan):
+        raise PermissionDenied
+    return project

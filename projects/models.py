@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.rag import RAG
+
+
+class CommissionedProject(models.Model):
+    """A project commissioned with Home Office Prevent grant (or other) money to deliver the plan's objectives."""
+
+    plan = models.ForeignKey("plans.DeliveryPlan", on_delete=models.CASCADE, related_name="projects")
+    objectives = models.ManyToManyField("objectives.Objective", related_name="projects", blank=True)
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=300)
+    provider = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    outcomes = models.TextField(blank=True, help_text="One outcome per line")
+    lead = models.CharField("Lead agency or service", max_length=300, blank=True)
+    funding_source = models.CharField(max_length=200, blank=True)
+    amount = models.DecimalField("Funding amount (£)", max_digits=10, decimal_places=2, null=True, blank=True)
+    timescale = models.CharField(max_length=100, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
+    withheld_fields = models.JSONField(default=list, blank=True, help_text="Fields withheld from publication")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["position"])
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        permissions = [("update_status", "Can update the RAG status and commentary")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="project_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    def is_withheld(self, field: str) -> bool:
+        return field in self.withheld_fields
+
+
+class OutputTarget(models.Model):
+    """A promised output of a project ("300 Workshops") and how much of it has been delivered."""
+
+    project = models.ForeignKey(CommissionedProject, on_delete=models.CASCADE, related_name="output_targets")
+    position = models.PositiveIntegerField(default=0)
+    description = models.TextField()
+    target = models.PositiveIntegerField(null=True, blank=True)
+    delivered = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["position"])
+
+    class Meta:
+        ordering = ["project", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def evidence_path(instance: "ProjectStatusUpdate", filename: str) -> str:
+    return f"evidence/projects/{instance.project_id}/{filename}"
+
+
+class ProjectStatusUpdate(models.Model):
+    """One report on a project's progress. Append-only."""
+
+    project = models.ForeignKey(CommissionedProject, on_delete=models.PROTECT, related_name="status_updates")
+    rag = models.CharField("RAG status", max_length=20, choices=RAG.choices)
+    previous_rag = models.CharField(max_length=20, choices=RAG.choices)
+    commentary = models.TextField()
+    evidence = models.FileField(upload_to=evidence_path, blank=True)
+    as_of = models.DateField("Date the update speaks for")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.project.name}: {self.get_rag_display()} ({self.as_of})"
