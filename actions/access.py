@@ -18,9 +18,7 @@ def actions_led_by(user: User) -> QuerySet[Action]:
     """Actions on which the user holds the lead's object permission (never through a global permission)."""
     if not user.is_authenticated:
         return Action.objects.none()
-    return get_objects_for_user(
-        user, UPDATE_STATUS, klass=Action, accept_global_perms=False, with_superuser=False
-    )
+    return get_objects_for_user(user, UPDATE_STATUS, klass=Action, accept_global_perms=False, with_superuser=False)
 
 
 def can_update_status(user: User, action: Action) -> bool:

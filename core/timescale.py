@@ -1,4 +1,4 @@
-"""Due dates from a plan's timescale wording ("September 2018 March 2019", "July 2018 – March 2019", "Ongoing")."""
+"""Due dates from a plan's timescale wording ("September 2018 March 2019", "July 2018 to March 2019", "Ongoing")."""
 
 import calendar
 import datetime

@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set everything up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Python 3.12 or newer: on PATH, or under pyenv (these machines' python3 is 3.11).
+PYTHON := $(shell for candidate in python3.13 python3.12 \
+	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	  if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    command -v $$candidate; break; fi; done)
+DEV_ENV := DJANGO_DEBUG=1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup run test lint checks pytest chromium demo clean
+
+help:
+	@echo "make run    set up, load the demo data and serve http://127.0.0.1:8000/ (SQLite)"
+	@echo "make test   set up and run every check and test (lint, migrations, deploy checks, pytest, browser)"
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (none found on PATH or under pyenv)"; exit 1; }
+	@echo "Using $(PYTHON)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[test]"
+	touch $@
+
+setup: $(BIN)/.installed
+
+demo: setup
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Serving http://127.0.0.1:8000/ (stop with Ctrl+C)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+checks: setup
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=0 ALLOWED_HOSTS=prevent.example.gov.uk \
+		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: setup chromium
+	$(DEV_ENV) $(BIN)/pytest
+
+test: lint checks pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

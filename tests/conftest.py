@@ -1,0 +1,134 @@
+"""Personas matching the demo roles, and a small plan world for them to act on.
+
+World: council "here" with a plan (two objectives, three actions, a project, a review with two
+recommendations, one answered); council "elsewhere" with its own plan and coordinator.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+
+from actions.models import Action
+from peer_review.models import Recommendation
+from plans.models import Council, DeliveryPlan, Role
+from projects.models import CommissionedProject
+
+from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The demo and test accounts need real hashing semantics, not its cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    council: Council
+    plan: DeliveryPlan
+    action: Action  # led by `lead`
+    other_action: Action  # led by `other_lead`
+    project: CommissionedProject  # led by `lead`
+    recommendation: Recommendation  # answered by `action`
+    unanswered: Recommendation
+    elsewhere: Council
+    elsewhere_plan: DeliveryPlan
+    elsewhere_action: Action
+    elsewhere_project: CommissionedProject
+    elsewhere_recommendation: Recommendation
+
+
+@pytest.fixture
+def world(db) -> World:
+    council = f.make_council(name="Tower Hamlets test council")
+    plan = f.make_plan(council)
+    first = f.make_objective(plan, title="Target support")
+    second = f.make_objective(plan, title="Mainstream Prevent")
+    action = f.make_action(first, title="Prevent Education Officer to continue curriculum work")
+    other_action = f.make_action(second, title="Develop a comprehensive Prevent Communication Strategy")
+    f.make_action(second, title="Develop a Performance Management Framework", timescale="September 2018")
+    project = f.make_project(plan)
+    project.objectives.set([first])
+    review = f.make_review(council)
+    recommendation = f.make_recommendation(review, text="Develop performance management framework for Prevent")
+    unanswered = f.make_recommendation(review, text="Establish Community Reference Group")
+    action.answers.add(recommendation)
+
+    elsewhere = f.make_council(name="Example Borough test council")
+    elsewhere_plan = f.make_plan(elsewhere)
+    elsewhere_objective = f.make_objective(elsewhere_plan)
+    elsewhere_review = f.make_review(elsewhere)
+    return World(
+        council=council,
+        plan=plan,
+        action=action,
+        other_action=other_action,
+        project=project,
+        recommendation=recommendation,
+        unanswered=unanswered,
+        elsewhere=elsewhere,
+        elsewhere_plan=elsewhere_plan,
+        elsewhere_action=f.make_action(elsewhere_objective),
+        elsewhere_project=f.make_project(elsewhere_plan),
+        elsewhere_recommendation=f.make_recommendation(elsewhere_review),
+    )
+
+
+@pytest.fixture
+def coordinator(world: World) -> AbstractBaseUser:
+    user = f.make_user("coordinator")
+    f.make_member(user, world.council, Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def lead(world: World) -> AbstractBaseUser:
+    """Lead of world.action and world.project; no council role."""
+    user = f.make_user("education-lead")
+    f.make_lead(user, world.action)
+    f.make_lead(user, world.project)
+    return user
+
+
+@pytest.fixture
+def other_lead(world: World) -> AbstractBaseUser:
+    user = f.make_user("communications-lead")
+    f.make_lead(user, world.other_action)
+    return user
+
+
+@pytest.fixture
+def board(world: World) -> AbstractBaseUser:
+    user = f.make_user("board")
+    f.make_member(user, world.council, Role.BOARD)
+    return user
+
+
+@pytest.fixture
+def auditor(world: World) -> AbstractBaseUser:
+    user = f.make_user("auditor")
+    f.make_member(user, world.council, Role.AUDITOR)
+    return user
+
+
+@pytest.fixture
+def outsider(world: World) -> AbstractBaseUser:
+    """The coordinator of another council."""
+    user = f.make_user("example-coordinator")
+    f.make_member(user, world.elsewhere, Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def signed_in():
+    """signed_in(user) -> a test client signed in as that user (None: anonymous)."""
+
+    def make(user: AbstractBaseUser | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,55 @@
+"""Settings fail loudly when production configuration is missing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def import_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECRET_KEY"))}
+    clean.pop("ALLOWED_HOSTS", None)
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = import_settings(DJANGO_DEBUG="0", ALLOWED_HOSTS="prevent.example.gov.uk")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = import_settings(DJANGO_DEBUG="0", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_a_mistyped_boolean_is_refused():
+    result = import_settings(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be 1 or 0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("database_url", "engine"),
+    [("", "django.db.backends.sqlite3"), ("postgres://postgres@127.0.0.1:5432/x", "django.db.backends.postgresql")],
+)
+def test_sqlite_by_default_postgresql_through_database_url(database_url, engine):
+    env = {"DJANGO_DEBUG": "1"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    result = import_settings(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == engine
