@@ -10,7 +10,7 @@ from core.timescale import due_date_from_timescale
     [
         ("March 2019", datetime.date(2019, 3, 31)),
         ("September 2018 March 2019", datetime.date(2019, 3, 31)),
-        ("July 2018 – March 2019", datetime.date(2019, 3, 31)),
+        ("July 2018 \u2013 March 2019", datetime.date(2019, 3, 31)),
         ("February 2018", datetime.date(2018, 2, 28)),
         ("February 2020", datetime.date(2020, 2, 29)),
         ("june 2017", datetime.date(2017, 6, 30)),
