@@ -45,3 +45,11 @@ def get_action_for_user(user: User, pk: int, *, write: bool = False) -> Action:
     if write and not can_edit_plan(user, action.plan):
         raise PermissionDenied
     return action
+
+
+def get_action_for_status_update(user: User, pk: int) -> Action:
+    """The action, if the user may report on it: 404 if they may not see it, 403 if they may see but not report."""
+    action = get_action_for_user(user, pk)
+    if not can_update_status(user, action):
+        raise PermissionDenied
+    return action

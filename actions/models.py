@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
 from core.rag import RAG
 
 
-class Action(models.Model):
+class Action(Versioned):
     """A row of the plan: what will be done, by whom, by when, and how it stands."""
 
     plan = models.ForeignKey("plans.DeliveryPlan", on_delete=models.CASCADE, related_name="actions")
@@ -30,6 +31,8 @@ class Action(models.Model):
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
     withheld_fields = models.JSONField(default=list, blank=True, help_text="Fields withheld from publication")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # When the latest status update was recorded: lists flag stale items without reading the updates.
+    status_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     answers = models.ManyToManyField(
         "peer_review.Recommendation", related_name="actions", blank=True, verbose_name="recommendations answered"
     )
@@ -37,7 +40,7 @@ class Action(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
 
-    history = HistoricalRecords(excluded_fields=["position"])
+    history = HistoricalRecords(excluded_fields=["position"], m2m_fields=[answers])
 
     class Meta:
         ordering = ["plan", "position", "pk"]
@@ -60,8 +63,19 @@ class Action(models.Model):
         today = today or timezone.localdate()
         return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
 
+    def is_stale(self, now: datetime.datetime | None = None) -> bool:
+        """No update for one Board cycle (settings.STALE_AFTER_DAYS), and not yet complete."""
+        return is_stale(self.rag, self.status_updated_at, now)
+
     def is_withheld(self, field: str) -> bool:
         return field in self.withheld_fields
+
+
+def is_stale(rag: str, updated_at: datetime.datetime | None, now: datetime.datetime | None = None) -> bool:
+    if rag == RAG.COMPLETE:
+        return False
+    now = now or timezone.now()
+    return updated_at is None or now - updated_at > datetime.timedelta(days=settings.STALE_AFTER_DAYS)
 
 
 def evidence_path(instance: "StatusUpdate", filename: str) -> str:

@@ -1,8 +1,27 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+from guardian.shortcuts import get_users_with_perms
 
-from .access import can_update_status, get_action_for_user
+from core.conflicts import conflict_response
+from core.evidence import content_type_for
+from core.rag import RAG
+from core.status_form import StatusUpdateForm
+from core.versioning import StaleEdit
+from plans.access import can_edit_plan, get_plan_for_user
+
+from . import services
+from .access import (
+    actions_led_by,
+    can_update_status,
+    get_action_for_status_update,
+    get_action_for_user,
+)
+from .forms import ActionForm, ConfirmForm
+from .models import Action, StatusUpdate
 
 
 @require_GET
@@ -14,6 +33,190 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recommendations": action.answers.select_related("review").order_by("review__date", "number"),
         "status_updates": action.status_updates.select_related("created_by"),
         "carried_from": action.carried_from,
-        "can_update_status": can_update_status(request.user, action),
+        "can_update_status": can_update_status(request.user, action) and not action.is_withdrawn,
+        "can_edit": can_edit_plan(request.user, action.plan),
     }
     return render(request, "actions/action_detail.html", context)
+
+
+def _leads(action: Action) -> list:
+    return list(get_users_with_perms(action, only_with_perms_in=["update_status"], with_superusers=False))
+
+
+@require_http_methods(["GET", "POST"])
+def action_update_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_status_update(request.user, pk)
+    if action.is_withdrawn:
+        raise PermissionDenied
+    initial = {"version": action.version, "rag": action.rag, "as_of": timezone.localdate()}
+    form = StatusUpdateForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_update_status(
+                action=action,
+                rag=data["rag"],
+                commentary=data["commentary"],
+                as_of=data["as_of"],
+                evidence=data["evidence"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEdit as stale:
+            current = stale.current
+            latest = current.status_updates.select_related("created_by").first()
+            rows = [("RAG status", RAG(current.rag).label)]
+            if latest:
+                rows += [
+                    ("Latest commentary", latest.commentary),
+                    ("Updated by", f"{latest.created_by.get_username()}, {latest.created_at:%-d %B %Y %H:%M}"),
+                ]
+            return conflict_response(
+                request,
+                form=form,
+                current=current,
+                rows=rows,
+                title=f"Action {current.reference} was updated after you opened this form",
+                cancel_url=current.get_absolute_url(),
+                lost_file=bool(data["evidence"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Status of action {action.reference} updated to {RAG(data['rag']).label}")
+            return redirect(action)
+    context = {"form": form, "action": action, "plan": action.plan}
+    return render(request, "actions/status_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_pk, write=True)
+    form = ActionForm(request.POST or None, plan=plan, instance=Action(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        action = services.action_create(
+            plan=plan,
+            fields=form.action_fields(),
+            answers=list(form.cleaned_data["answers"]),
+            leads=form.cleaned_data["lead_usernames"],
+            by=request.user,
+        )
+        messages.success(request, f"Action {action.reference} added")
+        return redirect(action)
+    context = {"form": form, "plan": plan, "title": "Add an action", "cancel_url": plan.get_absolute_url()}
+    return render(request, "core/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, write=True)
+    kwargs = {"plan": action.plan, "instance": action}
+    form = ActionForm(request.POST or None, leads=_leads(action), **kwargs)
+    form.rebind_kwargs = kwargs
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_change(
+                action=action,
+                fields=form.action_fields(),
+                answers=list(form.cleaned_data["answers"]),
+                leads=form.cleaned_data["lead_usernames"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except StaleEdit as stale:
+            current = stale.current
+            kwargs["instance"] = current
+            rows = [
+                (form.fields[name].label, str(getattr(current, name) or ""))
+                for name in ("reference", "title", "outcomes", "outputs", "timescale", "lead")
+            ]
+            return conflict_response(
+                request,
+                form=form,
+                current=current,
+                rows=rows,
+                title=f"Action {current.reference} was changed after you opened this form",
+                cancel_url=current.get_absolute_url(),
+            )
+        messages.success(request, f"Action {action.reference} saved")
+        return redirect(action)
+    context = {
+        "form": form,
+        "plan": action.plan,
+        "title": f"Change action {action.reference}",
+        "cancel_url": action.get_absolute_url(),
+    }
+    return render(request, "core/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, write=True)
+    form = ConfirmForm(request.POST or None, initial={"version": action.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action.is_withdrawn:
+                services.action_reinstate(action=action, by=request.user, expected_version=form.cleaned_data["version"])
+                messages.success(request, f"Action {action.reference} reinstated")
+            else:
+                services.action_withdraw(action=action, by=request.user, expected_version=form.cleaned_data["version"])
+                messages.success(request, f"Action {action.reference} withdrawn")
+        except StaleEdit:
+            messages.success(request, f"Action {action.reference} changed while you were deciding: check it again")
+        return redirect(action)
+    verb = "Reinstate" if action.is_withdrawn else "Withdraw"
+    context = {"form": form, "item": action, "plan": action.plan, "verb": verb, "can_delete": False}
+    return render(request, "actions/confirm_withdraw.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk, write=True)
+    has_updates = action.status_updates.exists()
+    form = ConfirmForm(request.POST or None, initial={"version": action.version})
+    if request.method == "POST" and form.is_valid() and not has_updates:
+        try:
+            services.action_delete(action=action, by=request.user, expected_version=form.cleaned_data["version"])
+        except (StaleEdit, ValidationError):
+            messages.success(request, f"Action {action.reference} changed while you were deciding: check it again")
+            return redirect(action)
+        messages.success(request, f"Action {action.reference} deleted")
+        return redirect(action.plan)
+    context = {"form": form, "item": action, "plan": action.plan, "has_updates": has_updates}
+    return render(request, "actions/confirm_delete.html", context)
+
+
+@require_GET
+def status_update_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    update = get_object_or_404(StatusUpdate.objects.only("pk", "action_id", "evidence"), pk=pk)
+    # The same check as the action page: whoever may see the action may read its evidence; nobody else.
+    get_action_for_user(request.user, update.action_id)
+    if not update.evidence:
+        raise Http404("No evidence")
+    name = update.evidence.name.rsplit("/", 1)[-1]
+    response = FileResponse(update.evidence.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = content_type_for(name)
+    return response
+
+
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """What a lead owns, overdue and stale items first."""
+    from projects.access import projects_led_by
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    actions = actions_led_by(request.user).filter(withdrawn_at__isnull=True).select_related("plan__council")
+    projects = projects_led_by(request.user).filter(withdrawn_at__isnull=True).select_related("plan__council")
+    items = [
+        {
+            "item": item,
+            "kind": "Action" if isinstance(item, Action) else "Project",
+            "name": f"{item.reference} {item.title}" if isinstance(item, Action) else item.name,
+            "overdue": item.is_overdue(today),
+            "stale": item.is_stale(now),
+        }
+        for item in [*actions, *projects]
+    ]
+    items.sort(key=lambda row: (not row["overdue"], not row["stale"], row["item"].due_date or today.max))
+    return render(request, "actions/my_actions.html", {"items": items, "nav": "mine"})

@@ -20,7 +20,8 @@ urlpatterns = [
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),
-    path("actions/", include("actions.urls")),
-    path("projects/", include("projects.urls")),
-    path("reviews/", include("peer_review.urls")),
+    path("", include("actions.urls")),
+    path("", include("objectives.urls")),
+    path("", include("projects.urls")),
+    path("", include("peer_review.urls")),
 ]

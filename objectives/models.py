@@ -1,8 +1,10 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
 
-class Objective(models.Model):
+
+class Objective(Versioned):
     """A numbered local strategic Prevent objective of one plan."""
 
     plan = models.ForeignKey("plans.DeliveryPlan", on_delete=models.CASCADE, related_name="objectives")

@@ -2,8 +2,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
 
-class Review(models.Model):
+
+class Review(Versioned):
     """A review of the council's Prevent work whose recommendations the plan answers."""
 
     class Kind(models.TextChoices):
@@ -31,7 +33,7 @@ class Review(models.Model):
         return self.title
 
 
-class Recommendation(models.Model):
+class Recommendation(Versioned):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
     theme = models.CharField(max_length=300, blank=True)

@@ -5,5 +5,5 @@ from . import views
 app_name = "peer_review"
 
 urlpatterns = [
-    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("reviews/recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
 ]

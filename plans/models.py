@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.models import Versioned
 from core.withheld import WITHHELD_PASSAGE
 
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
@@ -55,7 +56,7 @@ class Membership(models.Model):
         return f"{self.user} - {self.get_role_display()}, {self.council}"
 
 
-class DeliveryPlan(models.Model):
+class DeliveryPlan(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         ACTIVE = "active", "Active"
@@ -98,7 +99,7 @@ class DeliveryPlan(models.Model):
         return datetime.date(int(self.year[:4]) + 1, 3, 31)
 
 
-class BoardMeeting(models.Model):
+class BoardMeeting(Versioned):
     plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="board_meetings")
     date = models.DateField()
     decisions = models.TextField(blank=True)

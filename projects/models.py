@@ -1,13 +1,17 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions.models import is_stale
+from core.models import Versioned
 from core.rag import RAG
 
 
-class CommissionedProject(models.Model):
+class CommissionedProject(Versioned):
     """A project commissioned with Home Office Prevent grant (or other) money to deliver the plan's objectives."""
 
     plan = models.ForeignKey("plans.DeliveryPlan", on_delete=models.CASCADE, related_name="projects")
@@ -25,8 +29,9 @@ class CommissionedProject(models.Model):
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
     withheld_fields = models.JSONField(default=list, blank=True, help_text="Fields withheld from publication")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    status_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["position"])
+    history = HistoricalRecords(excluded_fields=["position"], m2m_fields=[objectives])
 
     class Meta:
         ordering = ["plan", "position", "pk"]
@@ -40,6 +45,17 @@ class CommissionedProject(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
+
+    def is_stale(self, now: datetime.datetime | None = None) -> bool:
+        return is_stale(self.rag, self.status_updated_at, now)
 
     def is_withheld(self, field: str) -> bool:
         return field in self.withheld_fields
@@ -85,3 +101,20 @@ class ProjectStatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.name}: {self.get_rag_display()} ({self.as_of})"
+
+
+class OutputDelivery(models.Model):
+    """What a status update reported as delivered so far against one output target."""
+
+    status_update = models.ForeignKey(ProjectStatusUpdate, on_delete=models.PROTECT, related_name="deliveries")
+    output_target = models.ForeignKey(OutputTarget, on_delete=models.PROTECT, related_name="deliveries")
+    previous_delivered = models.PositiveIntegerField()
+    delivered = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status_update", "output_target"], name="delivery_unique_per_update"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.output_target}: {self.delivered}"

@@ -5,5 +5,5 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
-    path("<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
 ]

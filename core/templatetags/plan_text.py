@@ -74,3 +74,8 @@ def published_text(text: str) -> SafeString:
 def lines(text: str) -> list[str]:
     """A text field holding one item per line (outcomes, outputs) as a list."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def basename(path: str) -> str:
+    return (path or "").rsplit("/", 1)[-1]

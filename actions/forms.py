@@ -1,0 +1,140 @@
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from core.forms import BaseModelForm
+from core.timescale import due_date_from_timescale
+from objectives.models import Objective
+from peer_review.models import Recommendation
+from plans.models import DeliveryPlan
+
+from .models import Action
+
+WITHHOLDABLE = [("title", "Action"), ("outcomes", "Outcomes"), ("outputs", "Outputs"), ("lead", "Lead")]
+
+
+class RecommendationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Recommendation) -> str:
+        return f"{obj.review.title}, recommendation {obj.number}: {obj.text.splitlines()[0] if obj.text else ''}"
+
+
+class ActionForm(BaseModelForm):
+    submit_label = "Save action"
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    due_date = DateInputField(
+        label="Due date (optional)",
+        help_text="Leave blank to take it from the timescale: the end of the last month it names.",
+        required=False,
+        require_all_fields=False,
+    )
+    answers = RecommendationChoiceField(
+        label="Review recommendations this action answers",
+        queryset=Recommendation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    lead_usernames = forms.CharField(
+        label="People who report on this action (optional)",
+        help_text="Their usernames, separated by commas. They can update this action's status and nothing else.",
+        required=False,
+    )
+    withheld_fields = forms.MultipleChoiceField(
+        label="Withhold from the published plan (optional)",
+        choices=WITHHOLDABLE,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Action
+        fields = ["objective", "reference", "title", "outcomes", "outputs", "timescale", "lead", "lead_agency"]
+        labels = {"lead": "Lead", "lead_agency": "Lead agency (optional)", "objective": "Objective"}
+        help_texts = {
+            "reference": 'For example, "4.9"',
+            "lead": 'The role that leads the action, as the plan names it, for example "Prevent Co-ordinator"',
+            "timescale": 'As the plan words it, for example "September 2018 March 2019" or "Ongoing"',
+            "outcomes": "One outcome per line",
+            "outputs": "One output per line",
+        }
+        error_messages = {
+            "reference": {"required": "Enter a reference"},
+            "title": {"required": "Enter what the action is"},
+            "timescale": {"required": "Enter a timescale"},
+            "lead": {"required": "Enter the lead"},
+        }
+        widgets = {"title": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, plan: DeliveryPlan, leads: list[AbstractBaseUser] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["objective"].queryset = Objective.objects.filter(plan=plan)
+        self.fields["objective"].required = False
+        self.fields["objective"].empty_label = "None: outside the objectives"
+        self.fields["answers"].queryset = Recommendation.objects.filter(review__council=plan.council).select_related(
+            "review"
+        )
+        for name in ("timescale", "lead"):
+            self.fields[name].required = True
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["answers"].initial = list(self.instance.answers.all())
+            self.fields["withheld_fields"].initial = self.instance.withheld_fields
+            self.fields["due_date"].initial = self.instance.due_date
+        if leads is not None:
+            self.fields["lead_usernames"].initial = ", ".join(sorted(user.get_username() for user in leads))
+        self.helper.layout = Layout(
+            "version",
+            Field.select("objective"),
+            Field.text("reference", field_width=5),
+            Field.textarea("title", rows=3),
+            Field.textarea("outcomes", rows=4),
+            Field.textarea("outputs", rows=4),
+            Field.text("timescale", field_width="two-thirds"),
+            Field("due_date"),
+            Field.text("lead"),
+            Field.text("lead_agency"),
+            Field.text("lead_usernames"),
+            Field.checkboxes("answers", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("withheld_fields", legend_size=Size.SMALL, small=True),
+        )
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        clash = Action.objects.filter(plan=self.plan, reference=reference).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"Another action in this plan already has the reference {reference}")
+        return reference
+
+    def clean_lead_usernames(self) -> list[AbstractBaseUser]:
+        names = [name.strip() for name in self.cleaned_data["lead_usernames"].split(",") if name.strip()]
+        users = {user.get_username(): user for user in get_user_model().objects.filter(username__in=names)}
+        unknown = [name for name in names if name not in users]
+        if unknown:
+            raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)}")
+        return list(users.values())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("due_date") and cleaned.get("timescale"):
+            cleaned["due_date"] = due_date_from_timescale(cleaned["timescale"])
+        return cleaned
+
+    def action_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = ["objective", "reference", "title", "outcomes", "outputs", "timescale", "lead", "lead_agency"]
+        fields = {name: data[name] for name in names}
+        fields["due_date"] = data.get("due_date")
+        fields["withheld_fields"] = data.get("withheld_fields") or []
+        fields["section"] = "" if data.get("objective") else (self.instance.section or "Other actions")
+        return fields
+
+
+class ConfirmForm(forms.Form):
+    """The version the confirmation page was opened at, so a withdraw or delete never acts on a newer state."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

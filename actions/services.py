@@ -1,0 +1,146 @@
+"""Workflows that change actions. Each validates first, runs in one transaction and records who did it."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+
+from core.rag import RAG
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from peer_review.models import Recommendation
+from plans.models import DeliveryPlan
+
+from .access import UPDATE_STATUS
+from .models import Action, StatusUpdate
+
+EDITABLE_FIELDS = [
+    "objective",
+    "reference",
+    "section",
+    "title",
+    "outcomes",
+    "outputs",
+    "timescale",
+    "due_date",
+    "lead",
+    "lead_agency",
+    "withheld_fields",
+]
+
+
+@transaction.atomic
+def action_update_status(
+    *,
+    action: Action,
+    rag: str,
+    commentary: str,
+    as_of: datetime.date,
+    evidence: UploadedFile | None,
+    by: AbstractBaseUser,
+    expected_version: int,
+) -> StatusUpdate:
+    """Record a status update and set the action's current RAG to it, together or not at all.
+
+    Raises StaleEdit when the action changed after the form was opened.
+    """
+    current = lock_for_edit(action, expected_version)
+    if current.is_withdrawn:
+        raise ValidationError("This action has been withdrawn: its status can no longer be updated")
+    now = timezone.now()
+    update = StatusUpdate(
+        action=current,
+        rag=RAG(rag),
+        previous_rag=current.rag,
+        commentary=commentary,
+        as_of=as_of,
+        created_by=by,
+        created_at=now,
+    )
+    if evidence:
+        update.evidence = evidence
+    update.save()
+    current.rag = update.rag
+    current.status_updated_at = now
+    save_edit(current, by=by, fields=["rag", "status_updated_at"], reason=f"Status update: {update.get_rag_display()}")
+    return update
+
+
+def set_leads(action: Action, leads: list[AbstractBaseUser]) -> None:
+    """Make exactly these people the action's leads (object permissions; the grant history is recorded)."""
+    current = set(get_users_with_perms(action, only_with_perms_in=["update_status"], with_superusers=False))
+    for user in current - set(leads):
+        remove_perm(UPDATE_STATUS, user, action)
+    for user in set(leads) - current:
+        assign_perm(UPDATE_STATUS, user, action)
+
+
+@transaction.atomic
+def action_create(
+    *,
+    plan: DeliveryPlan,
+    fields: dict,
+    answers: list[Recommendation],
+    leads: list[AbstractBaseUser],
+    by: AbstractBaseUser,
+) -> Action:
+    position = (plan.actions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    action = create_recorded(Action, by=by, plan=plan, position=position, **fields)
+    action.answers.set(answers)
+    set_leads(action, leads)
+    return action
+
+
+@transaction.atomic
+def action_change(
+    *,
+    action: Action,
+    fields: dict,
+    answers: list[Recommendation],
+    leads: list[AbstractBaseUser],
+    by: AbstractBaseUser,
+    expected_version: int,
+) -> Action:
+    """Change an action's content. Raises StaleEdit when someone saved it after the form was opened."""
+    current = lock_for_edit(action, expected_version)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    save_edit(current, by=by, fields=list(fields))
+    current._history_user = by
+    current.answers.set(answers)
+    set_leads(current, leads)
+    return current
+
+
+@transaction.atomic
+def action_withdraw(*, action: Action, by: AbstractBaseUser, expected_version: int) -> Action:
+    """Withdraw an action from the plan; it and its history stay in the record."""
+    current = lock_for_edit(action, expected_version)
+    if current.is_withdrawn:
+        return current
+    current.withdrawn_at = timezone.now()
+    save_edit(current, by=by, fields=["withdrawn_at"], reason="Withdrawn")
+    return current
+
+
+@transaction.atomic
+def action_reinstate(*, action: Action, by: AbstractBaseUser, expected_version: int) -> Action:
+    current = lock_for_edit(action, expected_version)
+    current.withdrawn_at = None
+    save_edit(current, by=by, fields=["withdrawn_at"], reason="Reinstated")
+    return current
+
+
+@transaction.atomic
+def action_delete(*, action: Action, by: AbstractBaseUser, expected_version: int) -> None:
+    """Delete an action nobody has reported on yet; one with status updates can only be withdrawn."""
+    current = lock_for_edit(action, expected_version)
+    if current.status_updates.exists():
+        raise ValidationError("This action has status updates, so it cannot be deleted. Withdraw it instead.")
+    set_leads(current, [])
+    current._history_user = by
+    current.answers.clear()
+    delete_recorded(current, by=by)

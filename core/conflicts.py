@@ -1,0 +1,35 @@
+"""The page a person sees when someone else saved the same item after they opened their form."""
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def rebind_at_version(form: forms.Form, version: int) -> forms.Form:
+    """The same form with the person's own input, now at the current version, ready to save deliberately."""
+    data = form.data.copy()
+    data["version"] = str(version)
+    return type(form)(data, **getattr(form, "rebind_kwargs", {}))
+
+
+def conflict_response(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    current: Any,
+    rows: list[tuple[str, str]],
+    title: str,
+    cancel_url: str,
+    lost_file: bool = False,
+) -> HttpResponse:
+    """409: show the newer version, and the person's own input in the form so nothing they typed is lost."""
+    context = {
+        "form": rebind_at_version(form, current.version),
+        "current_rows": rows,
+        "title": title,
+        "cancel_url": cancel_url,
+        "lost_file": lost_file,
+    }
+    return render(request, "core/conflict.html", context, status=409)

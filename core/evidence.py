@@ -1,0 +1,51 @@
+"""Evidence attached to a status update: only documents and images a council would file, 10 MB at most."""
+
+from pathlib import Path
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import get_valid_filename
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+# Extension -> (content type served on download, leading bytes the file must start with).
+ZIP = b"PK\x03\x04"  # .docx and .xlsx are zip containers
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc and .xls
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".doc": ("application/msword", (OLE,)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (ZIP,)),
+    ".xls": ("application/vnd.ms-excel", (OLE,)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+WRONG_TYPE = "The selected file must be a PDF, Word document, Excel spreadsheet, PNG or JPEG"
+TOO_BIG = "The selected file must be smaller than 10MB"
+EMPTY = "The selected file is empty"
+
+
+def validate_evidence(upload: UploadedFile | None) -> UploadedFile | None:
+    """Check the type by extension and by content, and the size; return the file with a safe name."""
+    if not upload:
+        return None
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise forms.ValidationError(TOO_BIG, code="too_big")
+    if upload.size == 0:
+        raise forms.ValidationError(EMPTY, code="empty")
+    extension = Path(upload.name or "").suffix.lower()
+    if extension not in EVIDENCE_TYPES:
+        raise forms.ValidationError(WRONG_TYPE, code="wrong_type")
+    _, signatures = EVIDENCE_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in signatures):
+        raise forms.ValidationError(WRONG_TYPE, code="wrong_type")
+    upload.name = get_valid_filename(Path(upload.name).name)[:100] or f"evidence{extension}"
+    return upload
+
+
+def content_type_for(name: str) -> str:
+    return EVIDENCE_TYPES.get(Path(name).suffix.lower(), ("application/octet-stream", ()))[0]

@@ -1,0 +1,83 @@
+"""The status update form shared by actions and projects: RAG with hints, commentary, evidence, date."""
+
+import datetime
+from typing import Any
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from .evidence import validate_evidence
+from .forms import BaseForm
+from .rag import RAG
+
+COMMENTARY_MAX = 2000
+
+
+class StatusUpdateForm(BaseForm):
+    submit_label = "Save status update"
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    rag = forms.ChoiceField(
+        label="RAG status",
+        choices=[Choice(rag.value, rag.label, hint=rag.hint) for rag in RAG],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a RAG status", "invalid_choice": "Select a RAG status"},
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        help_text="What has happened since the last update, and what happens next. The Board reads this.",
+        widget=forms.Textarea,
+        max_length=COMMENTARY_MAX,
+        error_messages={
+            "required": "Enter a commentary",
+            "max_length": f"Commentary must be {COMMENTARY_MAX} characters or fewer",
+        },
+    )
+    evidence = forms.FileField(
+        label="Evidence (optional)",
+        help_text="A PDF, Word document, Excel spreadsheet, PNG or JPEG, smaller than 10MB",
+        required=False,
+        error_messages={"invalid": "The selected file could not be read", "empty": "The selected file is empty"},
+    )
+    as_of = DateInputField(
+        label="Date the update speaks for",
+        help_text="For example, 27 3 2019. Leave as today unless you are reporting on an earlier date.",
+        require_all_fields=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].error_messages.update(
+            {"required": "Enter the date the update speaks for", "incomplete": "Enter a full date"}
+        )
+        self.helper.layout = Layout(
+            "version",
+            Field.radios("rag", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("commentary", label_size=Size.MEDIUM, label_tag="h2", rows=6, max_characters=COMMENTARY_MAX),
+            Field("as_of", legend_size=Size.SMALL),
+            Field("evidence"),
+        )
+        self.helper.form_tag = False
+        self.helper.inputs = []  # the page places its own button group with a Cancel link
+        # The character count tells people they are over; a hard maxlength would cut their text silently.
+        self.fields["commentary"].widget.attrs.pop("maxlength", None)
+
+    def clean_commentary(self) -> str:
+        commentary = self.cleaned_data["commentary"].strip()
+        if not commentary:
+            raise forms.ValidationError("Enter a commentary")
+        return commentary
+
+    def clean_evidence(self) -> Any:
+        return validate_evidence(self.cleaned_data.get("evidence"))
+
+    def clean_as_of(self) -> datetime.date:
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise forms.ValidationError("The date the update speaks for must be today or in the past")
+        if as_of < datetime.date(2000, 1, 1):
+            raise forms.ValidationError("The date the update speaks for must be after 1 January 2000")
+        return as_of

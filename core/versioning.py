@@ -1,0 +1,47 @@
+"""Optimistic concurrency for edit forms: a form opened before someone else saved never overwrites their change."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+
+from .models import Versioned
+
+
+class StaleEdit(Exception):
+    """Raised when the row changed after the form was opened; `current` is the newer version."""
+
+    def __init__(self, current: Versioned) -> None:
+        super().__init__(f"{current._meta.verbose_name} {current.pk} is now at version {current.version}")
+        self.current = current
+
+
+def lock_for_edit[V: Versioned](instance: V, expected_version: int) -> V:
+    """Re-read and lock the row (call inside a transaction); raise StaleEdit if it moved on since the form opened.
+
+    On PostgreSQL the row lock makes a concurrent save wait; on SQLite the IMMEDIATE transactions of the settings
+    take the database write lock at BEGIN, which serialises writers the same way.
+    """
+    current = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current)
+    return current
+
+
+def save_edit(instance: Versioned, *, by: AbstractBaseUser, fields: list[str], reason: str = "") -> None:
+    """Save the named fields, bump the version and attribute the history entry to `by`."""
+    instance.version += 1
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+    instance.save(update_fields=[*fields, "version"])
+
+
+def create_recorded[V: Versioned](model: type[V], *, by: AbstractBaseUser, **fields: object) -> V:
+    instance = model(**fields)
+    instance._history_user = by
+    instance.save()
+    return instance
+
+
+def delete_recorded(instance: models.Model, *, by: AbstractBaseUser) -> None:
+    instance._history_user = by
+    instance.delete()
