@@ -1,0 +1,104 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright's sync API runs an asyncio event loop in the main thread, and the session-scoped driver keeps it running
+until the session ends; Django would then refuse every ORM call made from that thread (these fixtures', and those of
+any test collected after them), so the async-safety check is switched off for the whole pytest process.
+"""
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from plans.demo import load_demo
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# WCAG 2.2 level A and AA, nothing else (no best practices, no AAA).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+TIMEOUT_MS = 15_000
+
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    """The Tower Hamlets demo plans, reviews and demo accounts, in the database the live server reads."""
+    load_demo()
+
+
+def _new_page(browser: Browser, base_url: str, **context_options: Any) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url, locale="en-GB", **context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any, demo: None) -> Iterator[Page]:
+    """A fresh page in a fresh browser context (no cookies carried over), pointed at the live server."""
+    yield from _new_page(browser, live_server.url)
+
+
+@pytest.fixture
+def page_without_javascript(browser: Browser, live_server: Any, demo: None) -> Iterator[Page]:
+    yield from _new_page(browser, live_server.url, java_script_enabled=False)
+
+
+def sign_in(page: Page, username: str, password: str = "") -> None:
+    """Sign in through the sign-in form as a person would: by the fields' labels and the button's name."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password or settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def format_violations(violations: list[dict[str, Any]], url: str) -> str:
+    lines = [f"{len(violations)} WCAG 2.2 A/AA violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
+        lines.append(f"  {violation.get('helpUrl', '')}")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the page as it is now, against the WCAG 2.2 A and AA rules only; fail listing violations."""
+    page.wait_for_load_state("load")
+    results = _axe.run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    if violations:
+        pytest.fail(format_violations(violations, page.url))
