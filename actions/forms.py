@@ -1,12 +1,11 @@
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
-from core.forms import BaseModelForm
+from core.forms import BaseModelForm, DateField
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
 from peer_review.models import Recommendation
@@ -26,11 +25,10 @@ class ActionForm(BaseModelForm):
     submit_label = "Save action"
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    due_date = DateInputField(
+    due_date = DateField(
         label="Due date (optional)",
         help_text="Leave blank to take it from the timescale: the end of the last month it names.",
         required=False,
-        require_all_fields=False,
     )
     answers = RecommendationChoiceField(
         label="Review recommendations this action answers",

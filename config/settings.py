@@ -5,6 +5,7 @@ given, and the security settings that `manage.py check --deploy` asks for are on
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -111,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too: an in-memory shared cache locks whole tables instead of waiting like the real thing.
+    test_database = Path(tempfile.gettempdir()) / f"prevent-tracker-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(test_database)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

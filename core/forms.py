@@ -1,7 +1,9 @@
 """The base form every form of the tracker builds on: GOV.UK markup through crispy-forms-gds."""
 
+import datetime
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
@@ -49,3 +51,21 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
         # An inactive account gets the same answer as a wrong password: nothing about the account is revealed.
         if not user.is_active:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class DateField(DateInputField):
+    """GOV.UK date input (day, month, year) whose impossible dates get a plain message, never a server error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(*args, **kwargs)
+
+    def compress(self, data_list: list[str]) -> datetime.date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            return datetime.date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError):
+            label = str(self.label or "The date").lower()
+            raise forms.ValidationError(f"{label[:1].upper()}{label[1:]} must be a real date", code="invalid") from None

@@ -4,13 +4,12 @@ import datetime
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
 from .evidence import validate_evidence
-from .forms import BaseForm
+from .forms import BaseForm, DateField
 from .rag import RAG
 
 COMMENTARY_MAX = 2000
@@ -42,10 +41,9 @@ class StatusUpdateForm(BaseForm):
         required=False,
         error_messages={"invalid": "The selected file could not be read", "empty": "The selected file is empty"},
     )
-    as_of = DateInputField(
+    as_of = DateField(
         label="Date the update speaks for",
         help_text="For example, 27 3 2019. Leave as today unless you are reporting on an earlier date.",
-        require_all_fields=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
