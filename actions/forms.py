@@ -27,6 +27,7 @@ class ActionForm(BaseModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     due_date = DateField(
         label="Due date (optional)",
+        subject="due date",
         help_text="Leave blank to take it from the timescale: the end of the last month it names.",
         required=False,
     )
@@ -130,9 +131,3 @@ class ActionForm(BaseModelForm):
         fields["withheld_fields"] = data.get("withheld_fields") or []
         fields["section"] = "" if data.get("objective") else (self.instance.section or "Other actions")
         return fields
-
-
-class ConfirmForm(forms.Form):
-    """The version the confirmation page was opened at, so a withdraw or delete never acts on a newer state."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)

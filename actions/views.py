@@ -8,6 +8,7 @@ from guardian.shortcuts import get_users_with_perms
 
 from core.conflicts import conflict_response
 from core.evidence import content_type_for
+from core.forms import ConfirmForm
 from core.rag import RAG
 from core.status_form import StatusUpdateForm
 from core.versioning import StaleEdit
@@ -20,7 +21,7 @@ from .access import (
     get_action_for_status_update,
     get_action_for_user,
 )
-from .forms import ActionForm, ConfirmForm
+from .forms import ActionForm
 from .models import Action, StatusUpdate
 
 

@@ -1,6 +1,34 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate, post_save
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from simple_history.signals import post_create_historical_record
+
+        from . import append_only, audit
+
+        def chain_history(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+            audit.append(type(history_instance), history_instance.pk)
+
+        def chain_row(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+            if created:
+                audit.append(sender, instance.pk)
+
+        def install_triggers(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+            if sender.name == self.name:
+                append_only.install(connections[using])
+
+        # The audit chain is infrastructure, not domain logic: every append-only row is linked as it is written,
+        # whichever code wrote it.
+        post_create_historical_record.connect(chain_history, weak=False, dispatch_uid="audit-chain-history")
+        for label in append_only.APPEND_ONLY_MODELS:
+            if label != "core.AuditEntry":
+                post_save.connect(chain_row, sender=label, weak=False, dispatch_uid=f"audit-chain-{label}")
+        post_migrate.connect(install_triggers, weak=False, dispatch_uid="append-only-triggers")

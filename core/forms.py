@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
 
 
 class GovUKFormMixin:
@@ -20,6 +21,8 @@ class GovUKFormMixin:
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
+        # Pages write their own <form> element (with the CSRF token); crispy renders the fields and button.
+        self.helper.form_tag = False
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
@@ -54,11 +57,25 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
 
 
 class DateField(DateInputField):
-    """GOV.UK date input (day, month, year) whose impossible dates get a plain message, never a server error."""
+    """GOV.UK date input whose errors name the date ("Enter the date of the meeting", "... must be a real date").
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("require_all_fields", False)
-        super().__init__(*args, **kwargs)
+    Impossible dates (31 February, a year of twenty digits) get a plain message, never a server error.
+    """
+
+    def __init__(self, *, label: str, subject: str | None = None, **kwargs: Any) -> None:
+        super().__init__(label=label, require_all_fields=False, **kwargs)
+        subject = subject or label[0].lower() + label[1:]
+        named = subject[0].upper() + subject[1:]
+        real = f"{named} must be a real date"
+        self.error_messages.update(
+            {"required": f"Enter the {subject}", "incomplete": f"Enter the {subject}", "invalid": real}
+        )
+        day, month, year = self.fields
+        for part, name in ((day, "day"), (month, "month"), (year, "year")):
+            part.error_messages["incomplete"] = f"{named} must include a {name}"
+        day.validators = [RegexValidator(r"^[0-9]{1,2}$", real)]
+        month.validators = [RegexValidator(r"^[0-9]{1,2}$", real)]
+        year.validators = [RegexValidator(r"^[0-9]{4}$", "Year must include 4 numbers")]
 
     def compress(self, data_list: list[str]) -> datetime.date | None:
         day, month, year = data_list
@@ -67,5 +84,10 @@ class DateField(DateInputField):
         try:
             return datetime.date(day=int(day), month=int(month), year=int(year))
         except (ValueError, OverflowError):
-            label = str(self.label or "The date").lower()
-            raise forms.ValidationError(f"{label[:1].upper()}{label[1:]} must be a real date", code="invalid") from None
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class ConfirmForm(forms.Form):
+    """The version a confirmation page (withdraw, delete) was opened at, so it never acts on a newer state."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

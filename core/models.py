@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 from simple_history import register
 
@@ -14,3 +16,63 @@ class Versioned(models.Model):
 
 # Who was made the lead of which action or project, and when that changed, belongs in the audit record too.
 register(UserObjectPermission, app="core", table_name="core_historicaluserobjectpermission")
+
+
+class AuditEntry(models.Model):
+    """One link of the hash chain over every append-only row (history, status updates, audit events).
+
+    entry_hash = SHA-256(previous_hash, source, source_pk, content_hash), where content_hash is the SHA-256 of the
+    row's canonical content when it was written. `verify_audit` recomputes both: an altered, deleted or
+    reordered row, or a rewritten link, breaks the chain at the first bad entry.
+    """
+
+    seq = models.BigAutoField(primary_key=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=100, help_text="app_label.model of the row")
+    source_pk = models.BigIntegerField()
+    content_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "audit entries"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_pk"], name="audit_entry_unique_source_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit entry {self.seq} ({self.source} {self.source_pk})"
+
+
+class AuditChainHead(models.Model):
+    """The single row writers lock to append to the chain in order; it also names the latest link."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Audit chain head at {self.last_seq}"
+
+
+class AuditEvent(models.Model):
+    """Reading the record is itself recorded: exports and verifications (who, what, when)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export"
+        VERIFICATION = "verification", "Verification"
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    council = models.ForeignKey("plans.Council", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    description = models.TextField()
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}: {self.description}"

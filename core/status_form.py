@@ -48,14 +48,11 @@ class StatusUpdateForm(BaseForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["as_of"].error_messages.update(
-            {"required": "Enter the date the update speaks for", "incomplete": "Enter a full date"}
-        )
         self.helper.layout = Layout(
             "version",
             Field.radios("rag", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("commentary", label_size=Size.MEDIUM, label_tag="h2", rows=6, max_characters=COMMENTARY_MAX),
-            Field("as_of", legend_size=Size.SMALL),
+            Field("as_of"),
             Field("evidence"),
         )
         self.helper.form_tag = False

@@ -1,4 +1,5 @@
-"""Who may see a review's recommendations: anyone who may see a plan of the review's council."""
+"""Who may see a review and its recommendations: anyone who may see a plan of the review's council.
+Who may change them: the council's Prevent coordinators."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,21 @@ def reviews_visible_to(user: User) -> QuerySet[Review]:
     return Review.objects.filter(council__plans__in=plans_visible_to(user)).distinct()
 
 
+def can_edit_review(user: User, review: Review) -> bool:
+    return Role.COORDINATOR in roles_in(user, review.council_id)
+
+
+def get_review_for_user(user: User, pk: int, *, write: bool = False) -> Review:
+    """The review, if the user may see its council's plans (else 404); write needs a coordinator (403)."""
+    try:
+        review = reviews_visible_to(user).select_related("council").get(pk=pk)
+    except Review.DoesNotExist:
+        raise Http404("No such review") from None
+    if write and not can_edit_review(user, review):
+        raise PermissionDenied
+    return review
+
+
 def get_recommendation_for_user(user: User, pk: int, *, write: bool = False) -> Recommendation:
     """The recommendation, if the user may see its council's plans (else 404); write needs a coordinator (403)."""
     try:
@@ -27,6 +43,6 @@ def get_recommendation_for_user(user: User, pk: int, *, write: bool = False) -> 
         )
     except Recommendation.DoesNotExist:
         raise Http404("No such recommendation") from None
-    if write and Role.COORDINATOR not in roles_in(user, recommendation.review.council_id):
+    if write and not can_edit_review(user, recommendation.review):
         raise PermissionDenied
     return recommendation

@@ -1,11 +1,44 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import Action
-from plans.access import plans_visible_to
+from core.conflicts import conflict_response
+from core.forms import ConfirmForm
+from core.versioning import StaleEdit
+from plans.access import get_plan_for_user, plans_visible_to
 
-from .access import get_recommendation_for_user
+from . import services
+from .access import can_edit_review, get_recommendation_for_user, get_review_for_user
+from .forms import RecommendationForm, ReviewForm
+from .models import Recommendation, Review
+
+
+def _review_url(review_pk: int) -> str:
+    return reverse("peer_review:review", args=[review_pk])
+
+
+def _review_fields(data: dict) -> dict:
+    names = ["title", "kind", "date", "summary", "areas", "key_findings"]
+    return {name: data[name] for name in names}
+
+
+def _recommendation_fields(data: dict) -> dict:
+    return {name: data[name] for name in ["number", "text", "theme", "owner"]}
+
+
+@require_GET
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for_user(request.user, pk)
+    context = {
+        "review": review,
+        "recommendations": review.recommendations.all(),
+        "can_edit": can_edit_review(request.user, review),
+    }
+    return render(request, "peer_review/review_detail.html", context)
 
 
 @require_GET
@@ -17,5 +50,166 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("plan", "objective")
         .order_by("-plan__year", "position")
     )
-    context = {"recommendation": recommendation, "review": recommendation.review, "actions": answering}
+    context = {
+        "recommendation": recommendation,
+        "review": recommendation.review,
+        "actions": answering,
+        "can_edit": can_edit_review(request.user, recommendation.review),
+    }
     return render(request, "peer_review/recommendation_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_pk, write=True)
+    form = ReviewForm(request.POST or None, instance=Review(council=plan.council))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_create(council=plan.council, by=request.user, **_review_fields(form.cleaned_data))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{review.title} added")
+            return redirect(_review_url(review.pk))
+    context = {"form": form, "plan": plan, "title": "Add a review", "cancel_url": plan.get_absolute_url()}
+    return render(request, "core/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_review_for_user(request.user, pk, write=True)
+    title = f"Change {review.title}"
+    kwargs = {"instance": review}
+    form = ReviewForm(request.POST or None, **kwargs)
+    form.rebind_kwargs = kwargs
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_change(
+                review=review, by=request.user, expected_version=data["version"] or 0, **_review_fields(data)
+            )
+        except StaleEdit as stale:
+            current = kwargs["instance"] = stale.current
+            rows = [
+                ("Title", current.title),
+                ("Kind of review", current.get_kind_display()),
+                ("Date of the review", f"{current.date:%-d %B %Y}"),
+                ("Summary", current.summary),
+                ("Areas reviewed", current.areas),
+                ("Key findings", current.key_findings),
+            ]
+            return conflict_response(
+                request,
+                form=form,
+                current=current,
+                rows=rows,
+                title=f"{current.title} was changed after you opened this form",
+                cancel_url=_review_url(current.pk),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{data['title']} saved")
+            return redirect(_review_url(review.pk))
+    context = {"form": form, "title": title, "cancel_url": _review_url(review.pk)}
+    return render(request, "core/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_create(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = get_review_for_user(request.user, review_pk, write=True)
+    form = RecommendationForm(
+        request.POST or None,
+        instance=Recommendation(review=review),
+        initial={"number": services.next_number(review)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            recommendation = services.recommendation_create(
+                review=review, by=request.user, **_recommendation_fields(form.cleaned_data)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Recommendation {recommendation.number} added")
+            return redirect(_review_url(review.pk))
+    context = {
+        "form": form,
+        "title": f"Add a recommendation to the {review.title}",
+        "cancel_url": _review_url(review.pk),
+    }
+    return render(request, "core/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_recommendation_for_user(request.user, pk, write=True)
+    title = f"Change recommendation {recommendation.number} of the {recommendation.review.title}"
+    cancel_url = recommendation.get_absolute_url()
+    kwargs = {"instance": recommendation}
+    form = RecommendationForm(request.POST or None, **kwargs)
+    form.rebind_kwargs = kwargs
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.recommendation_change(
+                recommendation=recommendation,
+                by=request.user,
+                expected_version=data["version"] or 0,
+                **_recommendation_fields(data),
+            )
+        except StaleEdit as stale:
+            current = kwargs["instance"] = stale.current
+            rows = [
+                ("Number", str(current.number)),
+                ("Recommendation", current.text),
+                ("Theme", current.theme),
+                ("Owner", current.owner),
+            ]
+            return conflict_response(
+                request,
+                form=form,
+                current=current,
+                rows=rows,
+                title=f"Recommendation {current.number} was changed after you opened this form",
+                cancel_url=cancel_url,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Recommendation {data['number']} saved")
+            return redirect(cancel_url)
+    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_recommendation_for_user(request.user, pk, write=True)
+    review = recommendation.review
+    form = ConfirmForm(request.POST or None, initial={"version": recommendation.version})
+    stale = refused = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_delete(
+                recommendation=recommendation, by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except StaleEdit as error:
+            # Changed while the page was open: show what it says now and ask again.
+            recommendation, stale = error.current, True
+            form = ConfirmForm(initial={"version": recommendation.version})
+        except ValidationError:
+            refused = True  # the page below explains why; nothing was deleted
+        else:
+            messages.success(request, f"Recommendation {recommendation.number} deleted")
+            return redirect(_review_url(review.pk))
+    # Every answering action is in a plan of the review's council, which its coordinator sees.
+    answering = recommendation.actions.select_related("plan").order_by("-plan__year", "position")
+    context = {
+        "form": form,
+        "recommendation": recommendation,
+        "review": review,
+        "answering": answering,
+        "stale": stale,
+    }
+    status = 409 if stale or refused else 200
+    return render(request, "peer_review/recommendation_confirm_delete.html", context, status=status)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from .models import Council, DeliveryPlan, Membership, Role
+from .models import BoardMeeting, Council, DeliveryPlan, Membership, Role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -56,3 +56,16 @@ def get_plan_for_user(user: User, pk: int, *, write: bool = False) -> DeliveryPl
     if write and not can_edit_plan(user, plan):
         raise PermissionDenied
     return plan
+
+
+def get_meeting_for_user(user: User, pk: int, *, write: bool = False) -> BoardMeeting:
+    """The board meeting, if the user may see its plan (else 404); with write=True, if they may edit it (else 403)."""
+    try:
+        meeting = (
+            BoardMeeting.objects.select_related("plan__council").filter(plan__in=plans_visible_to(user)).get(pk=pk)
+        )
+    except BoardMeeting.DoesNotExist:
+        raise Http404("No such board meeting") from None
+    if write and not can_edit_plan(user, meeting.plan):
+        raise PermissionDenied
+    return meeting

@@ -1,4 +1,4 @@
-"""Who may see a commissioned project and who may report on it."""
+"""Who may see a commissioned project and who may report on it. Views reach projects only through these functions."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -15,6 +15,7 @@ UPDATE_STATUS = "projects.update_status"
 
 
 def projects_led_by(user: User) -> QuerySet[CommissionedProject]:
+    """Projects on which the user holds the lead's object permission (never through a global permission)."""
     if not user.is_authenticated:
         return CommissionedProject.objects.none()
     return get_objects_for_user(
@@ -23,6 +24,7 @@ def projects_led_by(user: User) -> QuerySet[CommissionedProject]:
 
 
 def can_update_status(user: User, project: CommissionedProject) -> bool:
+    """Coordinators report on any project of their council's plans; leads on their own projects only."""
     if can_edit_plan(user, project.plan):
         return True
     led = getattr(user, "_led_project_ids", None)
@@ -43,5 +45,13 @@ def get_project_for_user(user: User, pk: int, *, write: bool = False) -> Commiss
     except CommissionedProject.DoesNotExist:
         raise Http404("No such project") from None
     if write and not can_edit_plan(user, project.plan):
+        raise PermissionDenied
+    return project
+
+
+def get_project_for_status_update(user: User, pk: int) -> CommissionedProject:
+    """The project, if the user may report on it: 404 if they may not see it, 403 if they may see but not report."""
+    project = get_project_for_user(user, pk)
+    if not can_update_status(user, project):
         raise PermissionDenied
     return project

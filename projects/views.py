@@ -1,8 +1,21 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+from guardian.shortcuts import get_users_with_perms
 
-from .access import can_update_status, get_project_for_user
+from core.conflicts import conflict_response
+from core.evidence import content_type_for
+from core.rag import RAG
+from core.versioning import StaleEdit
+from plans.access import can_edit_plan, get_plan_for_user
+
+from . import services
+from .access import can_update_status, get_project_for_status_update, get_project_for_user
+from .forms import ConfirmForm, ProjectForm, ProjectStatusForm
+from .models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 
 @require_GET
@@ -14,6 +27,192 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objectives": project.objectives.order_by("number"),
         "output_targets": project.output_targets.all(),
         "status_updates": project.status_updates.select_related("created_by"),
-        "can_update_status": can_update_status(request.user, project),
+        "can_update_status": can_update_status(request.user, project) and not project.is_withdrawn,
+        "can_edit": can_edit_plan(request.user, project.plan),
     }
     return render(request, "projects/project_detail.html", context)
+
+
+def _leads(project: CommissionedProject) -> list:
+    return list(get_users_with_perms(project, only_with_perms_in=["update_status"], with_superusers=False))
+
+
+def _so_far(target: OutputTarget) -> str:
+    return f"{target.delivered:,} of {target.target:,}" if target.target else f"{target.delivered:,}"
+
+
+@require_http_methods(["GET", "POST"])
+def project_update_status(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_status_update(request.user, pk)
+    if project.is_withdrawn:
+        raise PermissionDenied
+    initial = {"version": project.version, "rag": project.rag, "as_of": timezone.localdate()}
+    kwargs = {"targets": list(project.output_targets.all())}
+    form = ProjectStatusForm(request.POST or None, request.FILES or None, initial=initial, **kwargs)
+    form.rebind_kwargs = {**kwargs, "submit_button": True}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_update_status(
+                project=project,
+                rag=data["rag"],
+                commentary=data["commentary"],
+                as_of=data["as_of"],
+                evidence=data["evidence"],
+                deliveries=form.deliveries(),
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEdit as stale:
+            current = stale.current
+            form.rebind_kwargs["targets"] = targets = list(current.output_targets.all())
+            # An output added since the form opened starts at its current count rather than as a blank error.
+            form.data = form.data.copy()
+            for target in targets:
+                form.data.setdefault(ProjectStatusForm.field_name(target), str(target.delivered))
+            latest = current.status_updates.select_related("created_by").first()
+            rows = [("RAG status", RAG(current.rag).label)]
+            if latest:
+                rows += [
+                    ("Latest commentary", latest.commentary),
+                    ("Updated by", f"{latest.created_by.get_username()}, {latest.created_at:%-d %B %Y %H:%M}"),
+                ]
+            rows += [(f"Delivered so far: {target.description}", _so_far(target)) for target in targets]
+            return conflict_response(
+                request,
+                form=form,
+                current=current,
+                rows=rows,
+                title=f"{current.name} was updated after you opened this form",
+                cancel_url=current.get_absolute_url(),
+                lost_file=bool(data["evidence"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Status of {project.name} updated to {RAG(data['rag']).label}")
+            return redirect(project)
+    context = {"form": form, "project": project, "plan": project.plan}
+    return render(request, "projects/status_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_pk, write=True)
+    form = ProjectForm(request.POST or None, plan=plan, instance=CommissionedProject(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                plan=plan,
+                fields=form.project_fields(),
+                objectives=list(form.cleaned_data["objectives"]),
+                outputs=form.outputs,
+                leads=form.cleaned_data["lead_usernames"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Project {project.name} added")
+            return redirect(project)
+    context = {"form": form, "plan": plan, "title": "Add a project", "cancel_url": plan.get_absolute_url()}
+    return render(request, "core/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, write=True)
+    kwargs = {"plan": project.plan, "instance": project}
+    form = ProjectForm(request.POST or None, leads=_leads(project), **kwargs)
+    form.rebind_kwargs = kwargs
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_change(
+                project=project,
+                fields=form.project_fields(),
+                objectives=list(form.cleaned_data["objectives"]),
+                outputs=form.outputs,
+                leads=form.cleaned_data["lead_usernames"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except StaleEdit as stale:
+            current = stale.current
+            kwargs["instance"] = current
+            rows = [
+                (form.fields[name].label, str(getattr(current, name) or ""))
+                for name in ("name", "provider", "description", "outcomes", "lead", "timescale")
+            ]
+            outputs = "\n".join(f"{target.description} ({_so_far(target)})" for target in current.output_targets.all())
+            rows.append(("Outputs (delivered so far)", outputs or "None"))
+            return conflict_response(
+                request,
+                form=form,
+                current=current,
+                rows=rows,
+                title=f"{current.name} was changed after you opened this form",
+                cancel_url=current.get_absolute_url(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Project {project.name} saved")
+            return redirect(project)
+    context = {
+        "form": form,
+        "plan": project.plan,
+        "title": f"Change project: {project.name}",
+        "cancel_url": project.get_absolute_url(),
+    }
+    return render(request, "core/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, write=True)
+    form = ConfirmForm(request.POST or None, initial={"version": project.version})
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        try:
+            if project.is_withdrawn:
+                services.project_reinstate(project=project, by=request.user, expected_version=version)
+                messages.success(request, f"Project {project.name} reinstated")
+            else:
+                services.project_withdraw(project=project, by=request.user, expected_version=version)
+                messages.success(request, f"Project {project.name} withdrawn")
+        except StaleEdit:
+            messages.success(request, f"Project {project.name} changed while you were deciding: check it again")
+        return redirect(project)
+    verb = "Reinstate" if project.is_withdrawn else "Withdraw"
+    context = {"form": form, "item": project, "plan": project.plan, "verb": verb}
+    return render(request, "projects/confirm_withdraw.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, pk, write=True)
+    has_updates = project.status_updates.exists()
+    form = ConfirmForm(request.POST or None, initial={"version": project.version})
+    if request.method == "POST" and form.is_valid() and not has_updates:
+        try:
+            services.project_delete(project=project, by=request.user, expected_version=form.cleaned_data["version"])
+        except (StaleEdit, ValidationError):
+            messages.success(request, f"Project {project.name} changed while you were deciding: check it again")
+            return redirect(project)
+        messages.success(request, f"Project {project.name} deleted")
+        return redirect(f"{project.plan.get_absolute_url()}#projects")
+    context = {"form": form, "item": project, "plan": project.plan, "has_updates": has_updates}
+    return render(request, "projects/confirm_delete.html", context)
+
+
+@require_GET
+def status_update_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    update = get_object_or_404(ProjectStatusUpdate.objects.only("pk", "project_id", "evidence"), pk=pk)
+    # The same check as the project page: whoever may see the project may read its evidence; nobody else.
+    get_project_for_user(request.user, update.project_id)
+    if not update.evidence:
+        raise Http404("No evidence")
+    name = update.evidence.name.rsplit("/", 1)[-1]
+    response = FileResponse(update.evidence.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = content_type_for(name)
+    return response

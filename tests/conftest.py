@@ -8,14 +8,32 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
-from django.test import Client
+from django.db import connections
+from django.test import Client, TransactionTestCase
 
 from actions.models import Action
+from core import append_only
 from peer_review.models import Recommendation
 from plans.models import Council, DeliveryPlan, Role
 from projects.models import CommissionedProject
 
 from . import factories as f
+
+_flush_between_tests = TransactionTestCase._fixture_teardown
+
+
+def _flush_past_the_append_only_triggers(self: TransactionTestCase) -> None:
+    """Tests that commit (browser, concurrency) empty the database afterwards: the only deletes the record allows."""
+    for alias in self._databases_names(include_mirrors=False):
+        append_only.remove(connections[alias])
+    try:
+        _flush_between_tests(self)
+    finally:
+        for alias in self._databases_names(include_mirrors=False):
+            append_only.install(connections[alias])
+
+
+TransactionTestCase._fixture_teardown = _flush_past_the_append_only_triggers
 
 
 @pytest.fixture(autouse=True)

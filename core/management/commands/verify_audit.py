@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core import audit
+from core.models import AuditEvent
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the audit hash chain and check every live row against its latest history entry. "
+        "Exits 0 when the record is intact, otherwise 1, naming the first entry that fails."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        result = audit.verify()
+        summary = f"{result.entries} chained entries, {result.rows_compared} live rows compared"
+        AuditEvent.objects.create(
+            kind=AuditEvent.Kind.VERIFICATION,
+            description="verify_audit command",
+            outcome=("intact: " + summary) if result.ok else result.problems[0],
+        )
+        if not result.ok:
+            raise CommandError(f"Audit record FAILED verification: {result.problems[0]}", returncode=1)
+        self.stdout.write(self.style.SUCCESS(f"Audit record intact: {summary}. Chain head {result.head_hash}"))

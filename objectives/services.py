@@ -1,0 +1,74 @@
+"""Workflows that change a plan's objectives. Each validates first, runs in one transaction and records who did it;
+edits raise StaleEdit when the objective changed after the form was opened."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from plans.models import DeliveryPlan
+
+from .models import Objective
+
+
+def next_number(plan: DeliveryPlan) -> int:
+    """The number a new objective of the plan is offered: one after the highest."""
+    return (plan.objectives.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def _check_number(plan: DeliveryPlan, number: int, objective: Objective | None = None) -> None:
+    if number < 1:
+        raise ValidationError({"number": "The objective number must be 1 or more"})
+    clash = Objective.objects.filter(plan=plan, number=number)
+    if objective is not None:
+        clash = clash.exclude(pk=objective.pk)
+    if clash.exists():
+        raise ValidationError({"number": f"This plan already has an objective {number}: choose another number"})
+
+
+def deletion_blockers(objective: Objective) -> list[str]:
+    """Why the objective cannot be deleted: the actions and projects delivering it would lose their objective."""
+    reasons = []
+    if actions := objective.actions.count():
+        reasons.append(f"{actions} action{'s' if actions != 1 else ''}")
+    if projects := objective.projects.count():
+        reasons.append(f"{projects} project{'s' if projects != 1 else ''}")
+    return reasons
+
+
+@transaction.atomic
+def objective_create(
+    *, plan: DeliveryPlan, number: int, title: str, description: str, by: AbstractBaseUser
+) -> Objective:
+    """Add a numbered objective to the plan; numbers are unique within a plan."""
+    _check_number(plan, number)
+    return create_recorded(Objective, by=by, plan=plan, number=number, title=title, description=description)
+
+
+@transaction.atomic
+def objective_change(
+    *,
+    objective: Objective,
+    number: int,
+    title: str,
+    description: str,
+    by: AbstractBaseUser,
+    expected_version: int,
+) -> Objective:
+    """Renumber or reword an objective; its actions and projects stay with it."""
+    current = lock_for_edit(objective, expected_version)
+    _check_number(current.plan, number, current)
+    current.number = number
+    current.title = title
+    current.description = description
+    save_edit(current, by=by, fields=["number", "title", "description"])
+    return current
+
+
+@transaction.atomic
+def objective_delete(*, objective: Objective, by: AbstractBaseUser, expected_version: int) -> None:
+    """Delete an objective nothing delivers yet; one with actions or projects must keep them in the record."""
+    current = lock_for_edit(objective, expected_version)
+    if blockers := deletion_blockers(current):
+        raise ValidationError(f"Objective {current.number} has {' and '.join(blockers)}, so it cannot be deleted")
+    delete_recorded(current, by=by)

@@ -1,0 +1,145 @@
+"""Workflows that change reviews and their recommendations. Each validates first, runs in one transaction and
+records who did it; edits raise StaleEdit when the row changed after the form was opened."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from plans.models import Council
+
+from .models import Recommendation, Review
+
+SLUG_LENGTH = Review._meta.get_field("slug").max_length
+
+
+def _unique_slug(council: Council, title: str) -> str:
+    base = slugify(title)[:SLUG_LENGTH].strip("-") or "review"
+    taken = set(Review.objects.filter(council=council, slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
+    return slug
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in Review.Kind.values:
+        raise ValidationError({"kind": "Select the kind of review"})
+
+
+@transaction.atomic
+def review_create(
+    *,
+    council: Council,
+    title: str,
+    kind: str,
+    date: datetime.date,
+    summary: str,
+    areas: str,
+    key_findings: str,
+    by: AbstractBaseUser,
+) -> Review:
+    """Record a review of the council's Prevent work. Its slug comes from the title, unique within the council."""
+    _check_kind(kind)
+    return create_recorded(
+        Review,
+        by=by,
+        council=council,
+        slug=_unique_slug(council, title),
+        title=title,
+        kind=kind,
+        date=date,
+        summary=summary,
+        areas=areas,
+        key_findings=key_findings,
+    )
+
+
+@transaction.atomic
+def review_change(
+    *,
+    review: Review,
+    title: str,
+    kind: str,
+    date: datetime.date,
+    summary: str,
+    areas: str,
+    key_findings: str,
+    by: AbstractBaseUser,
+    expected_version: int,
+) -> Review:
+    """Change a review's content. The slug stays as it was made, so references to the review keep working."""
+    _check_kind(kind)
+    current = lock_for_edit(review, expected_version)
+    fields = {
+        "title": title,
+        "kind": kind,
+        "date": date,
+        "summary": summary,
+        "areas": areas,
+        "key_findings": key_findings,
+    }
+    for name, value in fields.items():
+        setattr(current, name, value)
+    save_edit(current, by=by, fields=list(fields))
+    return current
+
+
+def next_number(review: Review) -> int:
+    """The number a new recommendation of the review is offered: one after the highest."""
+    return (review.recommendations.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def _check_number(review: Review, number: int, recommendation: Recommendation | None = None) -> None:
+    if number < 1:
+        raise ValidationError({"number": "The recommendation number must be 1 or more"})
+    clash = Recommendation.objects.filter(review=review, number=number)
+    if recommendation is not None:
+        clash = clash.exclude(pk=recommendation.pk)
+    if clash.exists():
+        raise ValidationError({"number": f"This review already has a recommendation {number}: choose another number"})
+
+
+@transaction.atomic
+def recommendation_create(
+    *, review: Review, number: int, text: str, theme: str, owner: str, by: AbstractBaseUser
+) -> Recommendation:
+    """Add a numbered recommendation to the review; numbers are unique within a review."""
+    _check_number(review, number)
+    return create_recorded(Recommendation, by=by, review=review, number=number, text=text, theme=theme, owner=owner)
+
+
+@transaction.atomic
+def recommendation_change(
+    *,
+    recommendation: Recommendation,
+    number: int,
+    text: str,
+    theme: str,
+    owner: str,
+    by: AbstractBaseUser,
+    expected_version: int,
+) -> Recommendation:
+    """Renumber or reword a recommendation; the actions answering it stay linked."""
+    current = lock_for_edit(recommendation, expected_version)
+    _check_number(current.review, number, current)
+    current.number = number
+    current.text = text
+    current.theme = theme
+    current.owner = owner
+    save_edit(current, by=by, fields=["number", "text", "theme", "owner"])
+    return current
+
+
+@transaction.atomic
+def recommendation_delete(*, recommendation: Recommendation, by: AbstractBaseUser, expected_version: int) -> None:
+    """Delete a recommendation no action answers; one that is answered is part of the plan's record."""
+    current = lock_for_edit(recommendation, expected_version)
+    if current.actions.exists():
+        raise ValidationError(f"Recommendation {current.number} is answered by an action, so it cannot be deleted")
+    delete_recorded(current, by=by)

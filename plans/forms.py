@@ -1,0 +1,65 @@
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from core.forms import BaseModelForm, DateField
+
+from .models import BoardMeeting, DeliveryPlan
+
+
+class PlanForm(BaseModelForm):
+    submit_label = "Save plan"
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DeliveryPlan
+        fields = ["status", "introduction", "local_context"]
+        labels = {
+            "status": "Status",
+            "introduction": "Introduction (optional)",
+            "local_context": "Local context (optional)",
+        }
+        help_texts = {
+            "introduction": "Write a passage that must not be published as [[withheld: the passage]].",
+            "local_context": "Write a passage that must not be published as [[withheld: the passage]].",
+        }
+        error_messages = {"status": {"required": "Select a status", "invalid_choice": "Select a status"}}
+        widgets = {"status": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "version",
+            Field.radios("status", legend_size=Size.SMALL),
+            Field.textarea("introduction", rows=10),
+            Field.textarea("local_context", rows=10),
+        )
+
+
+class BoardMeetingForm(BaseModelForm):
+    submit_label = "Save meeting"
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    date = DateField(label="Date of the meeting", help_text="For example, 27 3 2019")
+
+    class Meta:
+        model = BoardMeeting
+        fields = ["date", "decisions"]
+        labels = {"decisions": "Decisions (optional)"}
+        help_texts = {"decisions": "What the Board decided, one decision per line"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "version",
+            "date",
+            Field.textarea("decisions", rows=6),
+        )

@@ -1,0 +1,75 @@
+"""Workflows that change a plan and its board meetings. Each validates first, runs in one transaction and records
+who did it; edits raise StaleEdit when the row changed after the form was opened."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+
+from .models import BoardMeeting, DeliveryPlan
+
+
+@transaction.atomic
+def plan_change(
+    *,
+    plan: DeliveryPlan,
+    status: str,
+    introduction: str,
+    local_context: str,
+    by: AbstractBaseUser,
+    expected_version: int,
+) -> DeliveryPlan:
+    """Change the plan's status and its introductory text."""
+    if status not in DeliveryPlan.Status.values:
+        raise ValidationError({"status": "Select a status"})
+    current = lock_for_edit(plan, expected_version)
+    current.status = status
+    current.introduction = introduction
+    current.local_context = local_context
+    save_edit(current, by=by, fields=["status", "introduction", "local_context"])
+    return current
+
+
+def _check_meeting_date(plan: DeliveryPlan, date: datetime.date, meeting: BoardMeeting | None = None) -> None:
+    clash = BoardMeeting.objects.filter(plan=plan, date=date)
+    if meeting is not None:
+        clash = clash.exclude(pk=meeting.pk)
+    if clash.exists():
+        raise ValidationError({"date": f"This plan already has a board meeting on {date:%-d %B %Y}"})
+
+
+@transaction.atomic
+def board_meeting_create(
+    *, plan: DeliveryPlan, date: datetime.date, decisions: str, by: AbstractBaseUser
+) -> BoardMeeting:
+    """Record a Prevent Programme Board meeting of the plan; one meeting a day."""
+    _check_meeting_date(plan, date)
+    return create_recorded(BoardMeeting, by=by, plan=plan, date=date, decisions=decisions)
+
+
+@transaction.atomic
+def board_meeting_change(
+    *,
+    meeting: BoardMeeting,
+    date: datetime.date,
+    decisions: str,
+    by: AbstractBaseUser,
+    expected_version: int,
+) -> BoardMeeting:
+    """Change a meeting's date or decisions; the date stays unique within the plan."""
+    current = lock_for_edit(meeting, expected_version)
+    _check_meeting_date(current.plan, date, current)
+    current.date = date
+    current.decisions = decisions
+    save_edit(current, by=by, fields=["date", "decisions"])
+    return current
+
+
+@transaction.atomic
+def board_meeting_delete(*, meeting: BoardMeeting, by: AbstractBaseUser, expected_version: int) -> None:
+    """Delete a meeting recorded by mistake; the history keeps who deleted it."""
+    current = lock_for_edit(meeting, expected_version)
+    delete_recorded(current, by=by)

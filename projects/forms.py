@@ -1,0 +1,324 @@
+import re
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.layout import HTML
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.validators import MinValueValidator
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html
+
+from core.forms import BaseModelForm
+from core.status_form import StatusUpdateForm
+from core.timescale import due_date_from_timescale
+from objectives.models import Objective
+from plans.models import DeliveryPlan
+
+from .models import CommissionedProject, OutputDelivery, OutputTarget
+from .services import MAX_COUNT, OutputSpec
+
+WITHHOLDABLE = [
+    ("name", "Project name"),
+    ("provider", "Provider"),
+    ("description", "Description"),
+    ("outcomes", "Outcomes"),
+]
+NEW_OUTPUT_ROWS = 3
+DESCRIPTION_MAX = 500
+LEADING_NUMBER = re.compile(r"^\s*(\d[\d,]*)\b")
+NUMERIC = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
+
+
+class CountField(forms.IntegerField):
+    """A whole number typed as text (GOV.UK avoids type=number); "1,200" and " 1200 " are accepted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs=NUMERIC))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class PoundsField(forms.DecimalField):
+    """An amount of money typed as text; a leading £ and thousands commas are accepted."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+
+def count_errors(what: str, minimum: int) -> dict[str, str]:
+    """GOV.UK wording for a whole number, `what` being e.g. "the number delivered so far for 300 Workshops"."""
+    return {
+        "required": f"Enter {what}",
+        "invalid": f"Enter {what} as a whole number",
+        "min_value": f"{what[0].upper()}{what[1:]} must be {minimum} or more",
+        "max_value": f"{what[0].upper()}{what[1:]} must be {MAX_COUNT:,} or fewer",
+    }
+
+
+class ProjectStatusForm(StatusUpdateForm):
+    """The shared status update form, plus the number delivered so far against each of the project's outputs."""
+
+    def __init__(self, *args: Any, targets: list[OutputTarget], submit_button: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        self.helper.disable_csrf = True  # the page's <form> carries the token
+        if submit_button:
+            # The conflict page renders the form alone, without the status page's own button group.
+            self.helper.add_input(Submit("submit", self.submit_label))
+        for target in targets:
+            so_far = f"{target.delivered:,} of {target.target:,}" if target.target else f"{target.delivered:,}"
+            self.fields[self.field_name(target)] = CountField(
+                label=format_html("Delivered so far: {}", target.description),
+                help_text=format_html(
+                    "Last reported: {}{}. Enter the total to date, not the number since the last update.",
+                    so_far,
+                    "" if target.target else " (no number targeted)",
+                ),
+                min_value=0,
+                max_value=MAX_COUNT,
+                initial=target.delivered,
+                error_messages=count_errors(f"the number delivered so far for {target.description}", 0),
+            )
+        if targets:
+            outputs = Fieldset(
+                *[Field.text(self.field_name(target), field_width=10) for target in targets],
+                legend="Outputs delivered",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            )
+            self.helper.layout.insert(3, outputs)  # after the commentary: version, rag, commentary come first
+
+    @staticmethod
+    def field_name(target: OutputTarget) -> str:
+        return f"delivered_{target.pk}"
+
+    def deliveries(self) -> dict[int, int]:
+        """OutputTarget pk -> the number delivered so far, as the service takes it."""
+        return {target.pk: self.cleaned_data[self.field_name(target)] for target in self.targets}
+
+
+class ObjectiveChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Objective) -> str:
+        return f"{obj.number}. {obj.title}"
+
+
+def users_named(text: str) -> list[AbstractBaseUser]:
+    """The accounts with these comma-separated usernames; a ValidationError names any that do not exist."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    users = {user.get_username(): user for user in get_user_model().objects.filter(username__in=names)}
+    unknown = [name for name in names if name not in users]
+    if unknown:
+        raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)}")
+    return list(users.values())
+
+
+class ProjectForm(BaseModelForm):
+    """A project's content and its output targets, in one form so one error summary and one conflict page cover both.
+
+    Each existing output has its own fields, named by its pk; NEW_OUTPUT_ROWS blank rows add outputs.
+    """
+
+    submit_label = "Save project"
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    amount = PoundsField(
+        label="Funding amount in pounds (optional)",
+        help_text="For example, 12000 or 12000.50",
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the funding amount as a number, like 12000 or 12000.50",
+            "min_value": "The funding amount must be £0 or more",
+            "max_digits": "The funding amount must be less than £100,000,000",
+            "max_whole_digits": "The funding amount must be less than £100,000,000",
+            "max_decimal_places": "Enter the funding amount with no more than 2 digits for pence",
+        },
+    )
+    due_date = DateInputField(
+        label="Due date (optional)",
+        help_text="Leave blank to take it from the timescale: the end of the last month it names.",
+        required=False,
+        require_all_fields=False,
+    )
+    objectives = ObjectiveChoiceField(
+        label="Objectives this project delivers (optional)",
+        queryset=Objective.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    lead_usernames = forms.CharField(
+        label="People who report on this project (optional)",
+        help_text="Their usernames, separated by commas. They can update this project's status and nothing else.",
+        required=False,
+    )
+    withheld_fields = forms.MultipleChoiceField(
+        label="Withhold from the published plan (optional)",
+        choices=WITHHOLDABLE,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = CommissionedProject
+        fields = ["name", "provider", "description", "outcomes", "lead", "funding_source", "amount", "timescale"]
+        labels = {
+            "name": "Project name",
+            "provider": "Provider (optional)",
+            "description": "Description (optional)",
+            "outcomes": "Outcomes (optional)",
+            "lead": "Lead agency or service (optional)",
+            "funding_source": "Funding source (optional)",
+            "timescale": "Timescale (optional)",
+        }
+        help_texts = {
+            "provider": "The organisation commissioned to deliver it",
+            "outcomes": "One outcome per line",
+            "funding_source": 'For example, "Home Office Prevent grant"',
+            "timescale": 'As the plan words it, for example "September 2018 March 2019" or "Ongoing"',
+        }
+        error_messages = {"name": {"required": "Enter the project name"}}
+
+    def __init__(self, *args: Any, plan: DeliveryPlan, leads: list[AbstractBaseUser] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["objectives"].queryset = Objective.objects.filter(plan=plan)
+        for name, size in (("name", 300), ("provider", 300), ("lead", 300), ("funding_source", 200)):
+            self.fields[name].error_messages["max_length"] = (
+                f"{self.fields[name].label.removesuffix(' (optional)')} must be {size} characters or fewer"
+            )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["objectives"].initial = list(self.instance.objectives.all())
+            self.fields["withheld_fields"].initial = self.instance.withheld_fields
+            self.fields["due_date"].initial = self.instance.due_date
+            reported = OutputDelivery.objects.filter(output_target=OuterRef("pk"))
+            self.targets = list(self.instance.output_targets.annotate(reported=Exists(reported)))
+        else:
+            self.targets = []
+        if leads is not None:
+            self.fields["lead_usernames"].initial = ", ".join(sorted(user.get_username() for user in leads))
+        self.helper.form_tag = False  # the page (form_page.html or conflict.html) provides the <form> and token
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "version",
+            Field.text("name"),
+            Field.text("provider"),
+            Field.textarea("description", rows=4),
+            Field.textarea("outcomes", rows=4),
+            Field.checkboxes("objectives", legend_size=Size.SMALL, small=True),
+            Field.text("lead"),
+            Field.text("funding_source"),
+            Field.text("amount", field_width=10),
+            Field.text("timescale", field_width="two-thirds"),
+            Field("due_date"),
+            Field.text("lead_usernames"),
+            Field.checkboxes("withheld_fields", legend_size=Size.SMALL, small=True),
+            HTML(
+                '<h2 class="govuk-heading-m">Outputs</h2>'
+                '<p class="govuk-body">What the project promises to deliver, as the plan words it (for example '
+                '"300 Workshops"), and the number targeted, so delivery can be measured against it. To add more than '
+                "three outputs, save and change the project again.</p>"
+            ),
+            *self._output_rows(),
+        )
+
+    def _output_rows(self) -> list[Fieldset]:
+        rows = []
+        for number, target in enumerate(self.targets, start=1):
+            rows.append(self._row(f"output_{target.pk}", f"output {number}", target=target))
+        for number in range(1, NEW_OUTPUT_ROWS + 1):
+            rows.append(self._row(f"new_output_{number}", f"new output {number}"))
+        return rows
+
+    def _row(self, prefix: str, name: str, *, target: OutputTarget | None = None) -> Fieldset:
+        """Fields for one output: description, number targeted and, for an existing one, a remove checkbox."""
+        description = forms.CharField(
+            label="Description",
+            required=False,
+            max_length=DESCRIPTION_MAX,
+            initial=target.description if target else None,
+            error_messages={"max_length": f"The description of {name} must be {DESCRIPTION_MAX} characters or fewer"},
+        )
+        self.fields[f"{prefix}_description"] = description
+        self.fields[f"{prefix}_target"] = CountField(
+            label="Number targeted (optional)",
+            required=False,
+            min_value=1,
+            max_value=MAX_COUNT,
+            initial=target.target if target else None,
+            help_text=None if target else "Leave blank to use the number the description starts with, if any",
+            error_messages=count_errors(f"the number targeted for {name}", 1),
+        )
+        fields = [Field.text(f"{prefix}_description"), Field.text(f"{prefix}_target", field_width=10)]
+        if target and target.reported:
+            description.help_text = "Deliveries have been reported against this output, so it cannot be removed"
+        elif target:
+            self.fields[f"{prefix}_remove"] = forms.BooleanField(label="Remove this output", required=False)
+            fields.append(Field.checkbox(f"{prefix}_remove", small=True))
+        return Fieldset(*fields, legend=name[0].upper() + name[1:], legend_size=Size.SMALL)
+
+    def clean_lead_usernames(self) -> list[AbstractBaseUser]:
+        return users_named(self.cleaned_data["lead_usernames"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("due_date") and cleaned.get("timescale"):
+            cleaned["due_date"] = due_date_from_timescale(cleaned["timescale"])
+        self.outputs = self._clean_outputs(cleaned)
+        return cleaned
+
+    def _clean_outputs(self, cleaned: dict[str, Any]) -> list[OutputSpec]:
+        outputs = []
+        for number, target in enumerate(self.targets, start=1):
+            prefix = f"output_{target.pk}"
+            if cleaned.get(f"{prefix}_remove"):
+                self._errors.pop(f"{prefix}_target", None)  # a bad number does not matter in a row being removed
+                self._errors.pop(f"{prefix}_description", None)
+                continue
+            description = (cleaned.get(f"{prefix}_description") or "").strip()
+            if not description and f"{prefix}_description" not in self.errors:
+                message = f"Enter the description of output {number}"
+                if not target.reported:
+                    message += ", or select Remove this output"
+                self.add_error(f"{prefix}_description", message)
+            outputs.append(OutputSpec(description, cleaned.get(f"{prefix}_target"), pk=target.pk))
+        for number in range(1, NEW_OUTPUT_ROWS + 1):
+            prefix = f"new_output_{number}"
+            description = (cleaned.get(f"{prefix}_description") or "").strip()
+            target = cleaned.get(f"{prefix}_target")
+            if not description:
+                if target is not None:
+                    self.add_error(f"{prefix}_description", f"Enter the description of new output {number}")
+                continue
+            if target is None and f"{prefix}_target" not in self.errors:
+                leading = LEADING_NUMBER.match(description)
+                number_in_text = int(leading.group(1).replace(",", "")) if leading else 0
+                target = number_in_text if 1 <= number_in_text <= MAX_COUNT else None
+            outputs.append(OutputSpec(description, target))
+        return outputs
+
+    def project_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self._meta.fields}
+        fields["due_date"] = data.get("due_date")
+        fields["withheld_fields"] = data.get("withheld_fields") or []
+        return fields
+
+
+class ConfirmForm(forms.Form):
+    """The version the confirmation page was opened at, so a withdraw or delete never acts on a newer state."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
