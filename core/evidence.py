@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -49,3 +51,17 @@ def validate_evidence(upload: UploadedFile | None) -> UploadedFile | None:
 
 def content_type_for(name: str) -> str:
     return EVIDENCE_TYPES.get(Path(name).suffix.lower(), ("application/octet-stream", ()))[0]
+
+
+def download(evidence: FieldFile) -> FileResponse:
+    """The evidence as an attachment (never shown inline), once the caller has checked access to its item."""
+    if not evidence:
+        raise Http404("No evidence")
+    name = evidence.name.rsplit("/", 1)[-1]
+    try:
+        handle = evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404("The evidence file is missing from storage") from None
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Content-Type"] = content_type_for(name)
+    return response

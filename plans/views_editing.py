@@ -12,7 +12,7 @@ from core.forms import ConfirmForm
 from core.versioning import StaleEdit
 
 from . import services
-from .access import get_meeting_for_user, get_plan_for_user
+from .access import can_edit_plan, get_meeting_for_user, get_plan_for_user
 from .forms import BoardMeetingForm, PlanForm
 from .models import BoardMeeting
 
@@ -64,10 +64,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan's board meetings, with the form to record another."""
-    plan = get_plan_for_user(request.user, pk, write=True)
-    form = BoardMeetingForm(request.POST or None, instance=BoardMeeting(plan=plan))
-    if request.method == "POST" and form.is_valid():
+    """The plan's board meetings, for everyone who sees the plan; coordinators also get the form to add one."""
+    plan = get_plan_for_user(request.user, pk, write=request.method == "POST")
+    can_edit = can_edit_plan(request.user, plan)
+    form = BoardMeetingForm(request.POST or None, instance=BoardMeeting(plan=plan)) if can_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             meeting = services.board_meeting_create(
@@ -78,7 +79,8 @@ def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Board meeting of {meeting.date:%-d %B %Y} added")
             return redirect(_meetings_url(plan.pk))
-    context = {"form": form, "plan": plan, "meetings": BoardMeeting.objects.filter(plan=plan).order_by("-date")}
+    meetings = BoardMeeting.objects.filter(plan=plan).order_by("-date")
+    context = {"form": form, "plan": plan, "meetings": meetings, "can_edit": can_edit}
     return render(request, "plans/meetings.html", context)
 
 

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from guardian.shortcuts import get_users_with_perms
 
+from core import evidence
 from core.conflicts import conflict_response
-from core.evidence import content_type_for
 from core.rag import RAG
 from core.versioning import StaleEdit
 from plans.access import can_edit_plan, get_plan_for_user
@@ -210,9 +210,4 @@ def status_update_evidence(request: HttpRequest, pk: int) -> FileResponse:
     update = get_object_or_404(ProjectStatusUpdate.objects.only("pk", "project_id", "evidence"), pk=pk)
     # The same check as the project page: whoever may see the project may read its evidence; nobody else.
     get_project_for_user(request.user, update.project_id)
-    if not update.evidence:
-        raise Http404("No evidence")
-    name = update.evidence.name.rsplit("/", 1)[-1]
-    response = FileResponse(update.evidence.open("rb"), as_attachment=True, filename=name)
-    response["Content-Type"] = content_type_for(name)
-    return response
+    return evidence.download(update.evidence)

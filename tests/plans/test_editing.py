@@ -55,7 +55,8 @@ def test_people_who_see_the_plan_but_do_not_coordinate_it_are_refused(
 ):
     client = signed_in(request.getfixturevalue(persona))
     url = URLS[page](world, meeting)
-    assert client.get(url).status_code == 403
+    # The list of meetings is for everyone who sees the plan; adding to it is not.
+    assert client.get(url).status_code == (200 if page == "meetings" else 403)
     assert client.post(url, {**plan_post(world.plan), **meeting_post(), "version": 1}).status_code == 403
     world.plan.refresh_from_db()
     meeting.refresh_from_db()
@@ -90,6 +91,15 @@ def test_coordinators_cannot_reach_another_councils_plan(world, coordinator, sig
     client = signed_in(coordinator)
     assert client.get(plan_edit_url(world.elsewhere_plan)).status_code == 404
     assert client.get(meetings_url(world.elsewhere_plan)).status_code == 404
+
+
+def test_everyone_who_sees_the_plan_reads_its_meetings_but_only_coordinators_get_the_form(
+    world, meeting, board, coordinator, signed_in
+):
+    page = signed_in(board).get(meetings_url(world.plan)).text
+    assert "Refresh the risk assessment" in page or meeting.date.strftime("%Y") in page
+    assert "Add a board meeting" not in page and reverse("plans:meeting_edit", args=[meeting.pk]) not in page
+    assert "Add a board meeting" in signed_in(coordinator).get(meetings_url(world.plan)).text
 
 
 # Changing the plan

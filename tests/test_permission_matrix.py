@@ -1,0 +1,164 @@
+"""Every view and method against every persona: the access rules of DESIGN.md, in one table.
+
+Personas: anonymous, the council's coordinator, the lead of this item, the lead of another item of the same plan,
+a Board member, an auditor, and another council's coordinator. Codes: 200 shown, 302 sent to sign-in,
+403 seen but not theirs to change, 404 not theirs to see. No request by someone without the right writes anything.
+"""
+
+import pytest
+from django.urls import reverse
+
+from actions.models import StatusUpdate
+from core.models import AuditEntry
+from plans.models import BoardMeeting
+from projects.models import ProjectStatusUpdate
+
+PERSONAS = ["anonymous", "coordinator", "lead", "other_lead", "board", "auditor", "outsider"]
+
+READ = {"anonymous": 302, "outsider": 404}  # everyone else who sees the plan: 200
+REPORT = {"anonymous": 302, "other_lead": 403, "board": 403, "auditor": 403, "outsider": 404}  # coordinator, lead
+EDIT = {"anonymous": 302, "lead": 403, "other_lead": 403, "board": 403, "auditor": 403, "outsider": 404}
+
+
+def expected(rule: dict, persona: str) -> int:
+    return rule.get(persona, 200)
+
+
+@pytest.fixture
+def items(world, coordinator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for folder in ("actions", "projects"):
+        (tmp_path / "evidence" / folder / "x").mkdir(parents=True)
+        (tmp_path / "evidence" / folder / "x" / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")
+    meeting = BoardMeeting.objects.create(plan=world.plan, date="2018-11-12")
+    update = StatusUpdate.objects.create(
+        action=world.action,
+        rag="green",
+        previous_rag="not_started",
+        commentary="ok",
+        as_of="2018-09-01",
+        created_by=coordinator,
+        evidence="evidence/actions/x/minutes.pdf",
+    )
+    project_update = ProjectStatusUpdate.objects.create(
+        project=world.project,
+        rag="green",
+        previous_rag="not_started",
+        commentary="ok",
+        as_of="2018-09-01",
+        created_by=coordinator,
+        evidence="evidence/projects/x/minutes.pdf",
+    )
+    return {"meeting": meeting, "update": update, "project_update": project_update}
+
+
+# (url name, how to find its argument, rule for GET, rule for POST)
+PAGES = [
+    ("plans:detail", lambda w, i: w.plan.pk, READ, None),
+    ("plans:edit", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("plans:meetings", lambda w, i: w.plan.pk, READ, EDIT),
+    ("plans:meeting_edit", lambda w, i: i["meeting"].pk, EDIT, EDIT),
+    ("plans:meeting_delete", lambda w, i: i["meeting"].pk, EDIT, EDIT),
+    ("objectives:create", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("objectives:edit", lambda w, i: w.action.objective_id, EDIT, EDIT),
+    ("objectives:delete", lambda w, i: w.action.objective_id, EDIT, EDIT),
+    ("actions:detail", lambda w, i: w.action.pk, READ, None),
+    ("actions:update_status", lambda w, i: w.action.pk, REPORT, REPORT),
+    ("actions:edit", lambda w, i: w.action.pk, EDIT, EDIT),
+    ("actions:withdraw", lambda w, i: w.action.pk, EDIT, EDIT),
+    ("actions:delete", lambda w, i: w.action.pk, EDIT, EDIT),
+    ("actions:create", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("projects:detail", lambda w, i: w.project.pk, READ, None),
+    ("projects:update_status", lambda w, i: w.project.pk, REPORT, REPORT),
+    ("projects:edit", lambda w, i: w.project.pk, EDIT, EDIT),
+    ("projects:withdraw", lambda w, i: w.project.pk, EDIT, EDIT),
+    ("projects:delete", lambda w, i: w.project.pk, EDIT, EDIT),
+    ("projects:create", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("peer_review:review", lambda w, i: w.recommendation.review_id, READ, None),
+    ("peer_review:review_create", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("peer_review:review_edit", lambda w, i: w.recommendation.review_id, EDIT, EDIT),
+    ("peer_review:recommendation_create", lambda w, i: w.recommendation.review_id, EDIT, EDIT),
+    ("peer_review:recommendation", lambda w, i: w.recommendation.pk, READ, None),
+    ("peer_review:recommendation_edit", lambda w, i: w.recommendation.pk, EDIT, EDIT),
+    ("peer_review:recommendation_delete", lambda w, i: w.recommendation.pk, EDIT, EDIT),
+]
+EVIDENCE = [
+    ("actions:evidence", lambda w, i: i["update"].pk),
+    ("projects:evidence", lambda w, i: i["project_update"].pk),
+]
+
+
+@pytest.fixture
+def client_as(request, signed_in):
+    def make(persona: str):
+        return signed_in(None if persona == "anonymous" else request.getfixturevalue(persona))
+
+    return make
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("name", "argument", "get_rule", "post_rule"), PAGES, ids=[page[0] for page in PAGES])
+def test_every_view_answers_every_persona_as_the_design_says(
+    world, items, client_as, persona, name, argument, get_rule, post_rule
+):
+    client = client_as(persona)
+    url = reverse(name, args=[argument(world, items)])
+    response = client.get(url)
+    assert response.status_code == expected(get_rule, persona), f"GET {name} as {persona}"
+    if response.status_code == 302:
+        assert response.url.startswith(reverse("login"))
+
+    before = AuditEntry.objects.count()
+    response = client.post(url, {"version": 1, "rag": "green", "commentary": "Hijack", "title": "Hijack"})
+    if post_rule is None:
+        assert response.status_code in {302, 405} if persona == "anonymous" else response.status_code == 405
+    else:
+        code = expected(post_rule, persona)
+        if code == 200:
+            # Those with the right get the form back with errors, or the change made (this data may be enough).
+            assert response.status_code in {200, 302, 409}, f"POST {name} as {persona}"
+        else:
+            assert response.status_code == code, f"POST {name} as {persona}"
+            assert AuditEntry.objects.count() == before, f"POST {name} as {persona} wrote to the record"
+    assert client.put(url).status_code in {302, 405}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("name", "argument"), EVIDENCE, ids=[page[0] for page in EVIDENCE])
+def test_evidence_is_refused_to_those_who_may_not_see_the_item(world, items, client_as, persona, name, argument):
+    response = client_as(persona).get(reverse(name, args=[argument(world, items)]))
+    if persona == "anonymous":
+        assert response.status_code == 302
+    elif persona == "outsider":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 minutes"
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_home_and_my_actions_answer_everyone_signed_in(world, client_as, persona):
+    client = client_as(persona)
+    assert client.get(reverse("plans:home")).status_code == 200
+    assert client.get(reverse("actions:mine")).status_code == 200
+
+
+def test_guessing_ids_across_councils_finds_nothing(world, outsider, coordinator, client_as):
+    """The outsider tries the ids of this council's items; this council's coordinator tries the outsider's."""
+    outsider_client, coordinator_client = client_as("outsider"), client_as("coordinator")
+    for name, pk in [
+        ("actions:update_status", world.action.pk),
+        ("actions:edit", world.action.pk),
+        ("projects:edit", world.project.pk),
+        ("peer_review:recommendation_edit", world.recommendation.pk),
+    ]:
+        before = AuditEntry.objects.count()
+        assert outsider_client.post(reverse(name, args=[pk]), {"version": 1, "title": "x"}).status_code == 404
+        assert AuditEntry.objects.count() == before
+    for name, pk in [
+        ("actions:edit", world.elsewhere_action.pk),
+        ("projects:update_status", world.elsewhere_project.pk),
+        ("peer_review:recommendation_edit", world.elsewhere_recommendation.pk),
+        ("plans:edit", world.elsewhere_plan.pk),
+    ]:
+        assert coordinator_client.post(reverse(name, args=[pk]), {"version": 1}).status_code == 404
