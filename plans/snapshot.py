@@ -1,0 +1,308 @@
+"""The plan as it stood at a moment: objectives, actions, projects, links and statuses, rebuilt from history.
+
+Used by the as-at plan page, the Board's dashboard for a past meeting and the exports. With `at=None` the same
+shapes are built from the live rows, so every page reads one structure whether it shows now or the past.
+A snapshot costs a fixed number of queries whatever the size of the plan.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from actions.models import Action, StatusUpdate
+from objectives.models import Objective
+from peer_review.models import Recommendation, Review
+from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
+
+from .models import DeliveryPlan
+
+
+@dataclass
+class ObjectiveState:
+    pk: int
+    number: int
+    title: str
+    actions: list["ActionState"] = field(default_factory=list)
+
+
+@dataclass
+class ActionState:
+    pk: int
+    reference: str
+    position: int
+    objective_id: int | None
+    section: str
+    title: str
+    outcomes: str
+    outputs: str
+    timescale: str
+    due_date: datetime.date | None
+    lead: str
+    lead_agency: str
+    rag: str
+    withheld_fields: list[str]
+    withdrawn: bool
+    answers: set[int] = field(default_factory=set)
+    latest_update: Any = None  # StatusUpdate or None
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due_date is not None and self.due_date < today and self.rag != "complete"
+
+
+@dataclass
+class OutputState:
+    pk: int
+    description: str
+    target: int | None
+    delivered: int
+
+
+@dataclass
+class ProjectState:
+    pk: int
+    position: int
+    name: str
+    provider: str
+    description: str
+    outcomes: str
+    lead: str
+    timescale: str
+    due_date: datetime.date | None
+    rag: str
+    withheld_fields: list[str]
+    withdrawn: bool
+    objective_ids: set[int] = field(default_factory=set)
+    outputs: list[OutputState] = field(default_factory=list)
+    latest_update: Any = None
+
+
+@dataclass
+class RecommendationState:
+    pk: int
+    review_id: int
+    review_title: str
+    number: int
+    theme: str
+    text: str
+    owner: str
+
+
+@dataclass
+class PlanSnapshot:
+    plan: DeliveryPlan
+    at: datetime.datetime | None
+    introduction: str
+    local_context: str
+    status: str
+    objectives: list[ObjectiveState]
+    actions: list[ActionState]  # live (not withdrawn) actions, in plan order
+    projects: list[ProjectState]
+    recommendations: list[RecommendationState]
+
+    def actions_answering(self, recommendation_pk: int) -> list[ActionState]:
+        return [action for action in self.actions if recommendation_pk in action.answers]
+
+    @property
+    def unassigned_actions(self) -> list[ActionState]:
+        return [action for action in self.actions if action.objective_id is None]
+
+
+def _latest_rows(history: models.Manager, at: datetime.datetime, **filters: Any) -> list[Any]:
+    """The latest history record of each object as at `at`, deletions dropped (ties broken by history id)."""
+    rows = history.filter(history_date__lte=at, **filters).order_by("id", "-history_date", "-history_id")
+    latest: dict[int, Any] = {}
+    for row in rows:
+        latest.setdefault(row.id, row)
+    return [row for row in latest.values() if row.history_type != "-"]
+
+
+def _m2m_at(history_model: type[models.Model], attname: str, history_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each history record, the ids its m2m field held at that record."""
+    m2m_model = next(
+        related.related_model
+        for related in history_model._meta.related_objects
+        if related.field.name == "history" and related.related_model is not history_model
+    )
+    linked: dict[int, set[int]] = {}
+    for history_id, target in m2m_model._default_manager.filter(history_id__in=list(history_ids)).values_list(
+        "history_id", attname
+    ):
+        linked.setdefault(history_id, set()).add(target)
+    return linked
+
+
+def _latest_by(updates: Iterable[Any], key: str) -> dict[int, Any]:
+    latest: dict[int, Any] = {}
+    for update in updates:  # newest first
+        latest.setdefault(getattr(update, key), update)
+    return latest
+
+
+def plan_snapshot(plan: DeliveryPlan, at: datetime.datetime | None = None) -> PlanSnapshot:
+    if at is None:
+        return _live(plan)
+    plan_rows = _latest_rows(DeliveryPlan.history, at, id=plan.pk)
+    plan_row = plan_rows[0] if plan_rows else None
+    objectives = [
+        ObjectiveState(pk=row.id, number=row.number, title=row.title)
+        for row in sorted(_latest_rows(Objective.history, at, plan_id=plan.pk), key=lambda row: row.number)
+    ]
+    action_rows = _latest_rows(Action.history, at, plan_id=plan.pk)
+    answers = _m2m_at(Action.history.model, "recommendation_id", [row.history_id for row in action_rows])
+    updates = _latest_by(
+        StatusUpdate.objects.filter(action__plan=plan, created_at__lte=at).select_related("created_by"), "action_id"
+    )
+    positions = dict(Action.objects.filter(plan=plan).values_list("pk", "position"))
+    actions = [
+        _action_state(row, answers.get(row.history_id, set()), updates.get(row.id), positions.get(row.id, 0))
+        for row in action_rows
+    ]
+    project_rows = _latest_rows(CommissionedProject.history, at, plan_id=plan.pk)
+    project_objectives = _m2m_at(
+        CommissionedProject.history.model, "objective_id", [row.history_id for row in project_rows]
+    )
+    outputs = _latest_rows(OutputTarget.history, at, project_id__in=[row.id for row in project_rows])
+    project_updates = _latest_by(
+        ProjectStatusUpdate.objects.filter(project__plan=plan, created_at__lte=at).select_related("created_by"),
+        "project_id",
+    )
+    project_positions = dict(CommissionedProject.objects.filter(plan=plan).values_list("pk", "position"))
+    projects = [
+        _project_state(
+            row,
+            project_objectives.get(row.history_id, set()),
+            outputs,
+            project_updates.get(row.id),
+            project_positions.get(row.id, 0),
+        )
+        for row in project_rows
+    ]
+    review_titles = {row.id: row.title for row in _latest_rows(Review.history, at, council_id=plan.council_id)}
+    recommendations = [
+        _recommendation_state(row, review_titles[row.review_id])
+        for row in _latest_rows(Recommendation.history, at, review_id__in=list(review_titles))
+    ]
+    return _assemble(plan, at, plan_row or plan, objectives, actions, projects, recommendations)
+
+
+def _live(plan: DeliveryPlan) -> PlanSnapshot:
+    objectives = [ObjectiveState(pk=o.pk, number=o.number, title=o.title) for o in plan.objectives.order_by("number")]
+    updates = _latest_by(StatusUpdate.objects.filter(action__plan=plan).select_related("created_by"), "action_id")
+    actions = [
+        _action_state(action, {rec.pk for rec in action.answers.all()}, updates.get(action.pk), action.position)
+        for action in Action.objects.filter(plan=plan).prefetch_related("answers")
+    ]
+    outputs = list(OutputTarget.objects.filter(project__plan=plan))
+    project_updates = _latest_by(
+        ProjectStatusUpdate.objects.filter(project__plan=plan).select_related("created_by"), "project_id"
+    )
+    projects = [
+        _project_state(
+            project,
+            {o.pk for o in project.objectives.all()},
+            outputs,
+            project_updates.get(project.pk),
+            project.position,
+        )
+        for project in CommissionedProject.objects.filter(plan=plan).prefetch_related("objectives")
+    ]
+    recommendations = [
+        _recommendation_state(rec, rec.review.title)
+        for rec in Recommendation.objects.filter(review__council=plan.council_id).select_related("review")
+    ]
+    return _assemble(plan, None, plan, objectives, actions, projects, recommendations)
+
+
+def _row_pk(row: Any) -> int:
+    return row.id if hasattr(row, "history_id") else row.pk
+
+
+def _action_state(row: Any, answers: set[int], latest_update: Any, position: int) -> ActionState:
+    return ActionState(
+        pk=_row_pk(row),
+        reference=row.reference,
+        position=position,
+        objective_id=row.objective_id,
+        section=row.section,
+        title=row.title,
+        outcomes=row.outcomes,
+        outputs=row.outputs,
+        timescale=row.timescale,
+        due_date=row.due_date,
+        lead=row.lead,
+        lead_agency=row.lead_agency,
+        rag=row.rag,
+        withheld_fields=list(row.withheld_fields or []),
+        withdrawn=row.withdrawn_at is not None,
+        answers=answers,
+        latest_update=latest_update,
+    )
+
+
+def _project_state(
+    row: Any, objective_ids: set[int], outputs: list[Any], latest_update: Any, position: int
+) -> ProjectState:
+    pk = _row_pk(row)
+    return ProjectState(
+        pk=pk,
+        position=position,
+        name=row.name,
+        provider=row.provider,
+        description=row.description,
+        outcomes=row.outcomes,
+        lead=row.lead,
+        timescale=row.timescale,
+        due_date=row.due_date,
+        rag=row.rag,
+        withheld_fields=list(row.withheld_fields or []),
+        withdrawn=row.withdrawn_at is not None,
+        objective_ids=objective_ids,
+        outputs=[
+            OutputState(pk=_row_pk(o), description=o.description, target=o.target, delivered=o.delivered)
+            for o in sorted(outputs, key=lambda o: (o.position if hasattr(o, "position") else 0, _row_pk(o)))
+            if o.project_id == pk
+        ],
+        latest_update=latest_update,
+    )
+
+
+def _recommendation_state(row: Any, review_title: str) -> RecommendationState:
+    return RecommendationState(
+        pk=_row_pk(row),
+        review_id=row.review_id,
+        review_title=review_title,
+        number=row.number,
+        theme=row.theme,
+        text=row.text,
+        owner=row.owner,
+    )
+
+
+def _assemble(
+    plan: DeliveryPlan,
+    at: datetime.datetime | None,
+    plan_row: Any,
+    objectives: list[ObjectiveState],
+    actions: list[ActionState],
+    projects: list[ProjectState],
+    recommendations: list[RecommendationState],
+) -> PlanSnapshot:
+    live_actions = sorted((a for a in actions if not a.withdrawn), key=lambda a: (a.position, a.pk))
+    by_objective = {objective.pk: objective for objective in objectives}
+    for action in live_actions:
+        if action.objective_id in by_objective:
+            by_objective[action.objective_id].actions.append(action)
+    return PlanSnapshot(
+        plan=plan,
+        at=at,
+        introduction=plan_row.introduction,
+        local_context=plan_row.local_context,
+        status=plan_row.status,
+        objectives=objectives,
+        actions=live_actions,
+        projects=sorted((p for p in projects if not p.withdrawn), key=lambda p: (p.position, p.pk)),
+        recommendations=sorted(recommendations, key=lambda r: (r.review_id, r.number)),
+    )
