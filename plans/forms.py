@@ -3,9 +3,9 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from core.forms import BaseModelForm, DateField
+from core.forms import BaseForm, BaseModelForm, DateField
 
-from .models import BoardMeeting, DeliveryPlan
+from .models import BoardMeeting, DeliveryPlan, validate_financial_year
 
 
 class PlanForm(BaseModelForm):
@@ -63,3 +63,22 @@ class BoardMeetingForm(BaseModelForm):
             "date",
             Field.textarea("decisions", rows=6),
         )
+
+
+class RolloverForm(BaseForm):
+    submit_label = "Create the new plan"
+
+    year = forms.CharField(
+        label="Financial year of the new plan",
+        help_text="For example, 2019-20",
+        error_messages={"required": "Enter the financial year of the new plan"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.text("year", field_width=5))
+
+    def clean_year(self) -> str:
+        year = self.cleaned_data["year"].strip()
+        validate_financial_year(year)
+        return year

@@ -1,0 +1,86 @@
+"""Next year's plan from this one: every April the new plan starts from the old."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from guardian.shortcuts import get_users_with_perms
+
+from actions.models import Action
+from actions.services import set_leads
+from core.rag import RAG
+from core.versioning import create_recorded
+from objectives.models import Objective
+
+from .models import DeliveryPlan, validate_financial_year
+
+
+def next_year(year: str) -> str:
+    start = int(year[:4]) + 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def carried_actions(plan: DeliveryPlan) -> list[Action]:
+    """The actions a rollover carries: in the plan, not withdrawn, not Complete."""
+    return list(
+        Action.objects.filter(plan=plan, withdrawn_at__isnull=True)
+        .exclude(rag=RAG.COMPLETE)
+        .select_related("objective")
+        .prefetch_related("answers")
+        .order_by("position", "pk")
+    )
+
+
+@transaction.atomic
+def plan_rollover(*, plan: DeliveryPlan, year: str, by: AbstractBaseUser) -> DeliveryPlan:
+    """Create next year's draft plan: objectives copied; actions not Complete carried over, each linked to the
+    action it continues, with its leads and the recommendations it answers (so recommendations still open are
+    carried with them); completed and withdrawn actions stay behind in this year's plan."""
+    validate_financial_year(year)
+    if DeliveryPlan.objects.filter(council=plan.council, year=year).exists():
+        raise ValidationError({"year": f"{plan.council.name} already has a plan for {year}"})
+    if year <= plan.year:
+        raise ValidationError({"year": f"The new plan must be for a year after {plan.year}"})
+    new_plan = create_recorded(
+        DeliveryPlan,
+        by=by,
+        council=plan.council,
+        year=year,
+        status=DeliveryPlan.Status.DRAFT,
+        introduction=plan.introduction,
+        local_context=plan.local_context,
+    )
+    objectives = {
+        objective.pk: create_recorded(
+            Objective,
+            by=by,
+            plan=new_plan,
+            number=objective.number,
+            title=objective.title,
+            description=objective.description,
+        )
+        for objective in plan.objectives.order_by("number")
+    }
+    for position, action in enumerate(carried_actions(plan), start=1):
+        carried = Action(
+            plan=new_plan,
+            objective=objectives.get(action.objective_id),
+            reference=action.reference,
+            position=position,
+            section=action.section,
+            title=action.title,
+            outcomes=action.outcomes,
+            outputs=action.outputs,
+            timescale=action.timescale,
+            due_date=action.due_date,
+            lead=action.lead,
+            lead_agency=action.lead_agency,
+            rag=action.rag,
+            withheld_fields=action.withheld_fields,
+            carried_from=action,
+        )
+        carried._history_user = by
+        carried._change_reason = f"Carried over from action {action.reference} of {plan.year}"
+        carried.save()
+        carried.answers.set(action.answers.all())
+        set_leads(carried, list(get_users_with_perms(action, only_with_perms_in=["update_status"])))
+    return new_plan
