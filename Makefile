@@ -12,7 +12,7 @@ PYTHON := $(shell for candidate in python3.13 python3.12 \
 DEV_ENV := DJANGO_DEBUG=1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup run test lint checks pytest chromium demo clean
+.PHONY: help setup system-packages run test lint checks pytest chromium demo clean
 
 help:
 	@echo "make run    set up, load the demo data and serve http://127.0.0.1:8000/ (SQLite)"
@@ -26,7 +26,13 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet ".[test]"
 	touch $@
 
-setup: $(BIN)/.installed
+setup: system-packages $(BIN)/.installed
+
+# Pango and HarfBuzz from Debian for WeasyPrint (the Board pack PDF), installed only when missing.
+system-packages:
+	@PATH="$$PATH:/usr/sbin:/sbin" ldconfig -p | grep -q libpango-1.0 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-liberation >/dev/null; }
 
 demo: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input

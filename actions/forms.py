@@ -7,13 +7,20 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from core.forms import BaseModelForm, DateField
 from core.timescale import due_date_from_timescale
+from core.withheld import WHOLE_ITEM
 from objectives.models import Objective
 from peer_review.models import Recommendation
 from plans.models import DeliveryPlan
 
 from .models import Action
 
-WITHHOLDABLE = [("title", "Action"), ("outcomes", "Outcomes"), ("outputs", "Outputs"), ("lead", "Lead")]
+WITHHOLDABLE = [
+    (WHOLE_ITEM, "The whole action"),
+    ("title", "Action"),
+    ("outcomes", "Outcomes"),
+    ("outputs", "Outputs"),
+    ("lead", "Lead"),
+]
 
 
 class RecommendationChoiceField(forms.ModelMultipleChoiceField):
@@ -67,6 +74,23 @@ class ActionForm(BaseModelForm):
             "lead": {"required": "Enter the lead"},
         }
         widgets = {"title": forms.Textarea(attrs={"rows": 3})}
+
+    # The order of the page, so the error summary lists problems in the order people meet them.
+    field_order = [
+        "version",
+        "objective",
+        "reference",
+        "title",
+        "outcomes",
+        "outputs",
+        "timescale",
+        "due_date",
+        "lead",
+        "lead_agency",
+        "lead_usernames",
+        "answers",
+        "withheld_fields",
+    ]
 
     def __init__(self, *args: Any, plan: DeliveryPlan, leads: list[AbstractBaseUser] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

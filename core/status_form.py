@@ -35,15 +35,16 @@ class StatusUpdateForm(BaseForm):
             "max_length": f"Commentary must be {COMMENTARY_MAX} characters or fewer",
         },
     )
+    as_of = DateField(
+        label="Date the update speaks for",
+        help_text="For example, 27 3 2019. Leave as today unless you are reporting on an earlier date.",
+    )
+
     evidence = forms.FileField(
         label="Evidence (optional)",
         help_text="A PDF, Word document, Excel spreadsheet, PNG or JPEG, smaller than 10MB",
         required=False,
         error_messages={"invalid": "The selected file could not be read", "empty": "The selected file is empty"},
-    )
-    as_of = DateField(
-        label="Date the update speaks for",
-        help_text="For example, 27 3 2019. Leave as today unless you are reporting on an earlier date.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

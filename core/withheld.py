@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 WITHHELD_PASSAGE = re.compile(r"\[\[withheld:\s*(.*?)\]\]", re.DOTALL)
 REDACTED = "[REDACTED]"
+# In an item's withheld fields: the whole action or project is withheld, every cell of its row.
+WHOLE_ITEM = "item"
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,32 @@ def get_meeting_for_user(user: User, pk: int, *, write: bool = False) -> BoardMe
     if write and not can_edit_plan(user, meeting.plan):
         raise PermissionDenied
     return meeting
+
+
+BOARD_PACK_ROLES = frozenset({Role.COORDINATOR, Role.BOARD, Role.AUDITOR})
+
+
+def can_export_board_pack(user: User, plan: DeliveryPlan) -> bool:
+    """Coordinators, Board members and auditors export the Board pack; leads do not."""
+    return bool(roles_in(user, plan.council_id) & BOARD_PACK_ROLES)
+
+
+def get_meeting_for_board_pack(user: User, pk: int) -> BoardMeeting:
+    """The meeting, if the user may export its Board pack: 404 if they may not see its plan, else 403 for leads."""
+    meeting = get_meeting_for_user(user, pk)
+    if not can_export_board_pack(user, meeting.plan):
+        raise PermissionDenied
+    return meeting
+
+
+def get_published_plan(user: User, council_slug: str, year: str) -> DeliveryPlan:
+    """The published version of a plan: for anyone when the plan is public, otherwise only for those who may see
+    the plan. A plan never published, or not public to this visitor, answers 404 (its existence is not revealed)."""
+    plan = (
+        DeliveryPlan.objects.select_related("council")
+        .filter(council__slug=council_slug, year=year, published_at__isnull=False)
+        .first()
+    )
+    if plan is None or not (plan.public or plans_visible_to(user).filter(pk=plan.pk).exists()):
+        raise Http404("No such published plan")
+    return plan

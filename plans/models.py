@@ -67,6 +67,11 @@ class DeliveryPlan(Versioned):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     introduction = models.TextField(blank=True)
     local_context = models.TextField(blank=True)
+    # The published version is the plan as it stood at this moment, with withheld content redacted.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    public = models.BooleanField(
+        default=False, help_text="Anyone may read the published version at its public address, without signing in"
+    )
 
     history = HistoricalRecords()
 
@@ -85,6 +90,9 @@ class DeliveryPlan(Versioned):
     @property
     def title(self) -> str:
         return f"Prevent Delivery Plan {self.year}"
+
+    def get_published_url(self) -> str:
+        return reverse("plans:published", args=[self.council.slug, self.year])
 
     @property
     def has_withheld_passages(self) -> bool:
@@ -114,3 +122,38 @@ class BoardMeeting(Versioned):
 
     def __str__(self) -> str:
         return f"Prevent Programme Board, {self.date:%-d %B %Y}"
+
+
+class UpdateRequest(models.Model):
+    """The coordinator asking the leads of overdue or stale items for a status update, usually before the Board."""
+
+    plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="update_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    message = models.TextField(blank=True)
+    # The next Board meeting when the request was sent, if one was recorded.
+    meeting = models.ForeignKey(
+        BoardMeeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="update_requests"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Update request of {self.requested_at:%Y-%m-%d %H:%M} for {self.plan}"
+
+
+class UpdateRequestRecipient(models.Model):
+    """A lead asked by an update request; emailed_at stays empty when they have no email address or sending failed."""
+
+    request = models.ForeignKey(UpdateRequest, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "user"], name="update_request_recipient_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.request}"

@@ -1,6 +1,17 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views, views_editing
+from core import views_audit
+
+from . import (
+    views,
+    views_board,
+    views_dashboard,
+    views_editing,
+    views_exports,
+    views_history,
+    views_imports,
+    views_publication,
+)
 
 app_name = "plans"
 
@@ -9,7 +20,22 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/edit/", views_editing.plan_edit, name="edit"),
     path("plans/<int:pk>/rollover/", views_editing.plan_rollover, name="rollover"),
+    path("plans/<int:pk>/import/", views_imports.plan_import, name="import"),
+    re_path(r"^plans/import-template\.(?P<extension>csv|xlsx)$", views_imports.import_template, name="import_template"),
     path("plans/<int:pk>/meetings/", views_editing.meeting_list, name="meetings"),
+    path("plans/<int:pk>/history/", views_history.plan_history, name="history"),
+    path("plans/<int:pk>/as-at/", views_history.plan_as_at, name="as_at"),
+    path("plans/<int:pk>/as-at.<str:fmt>", views_exports.export_as_at, name="export_as_at"),
+    path("plans/<int:pk>/history.<str:fmt>", views_exports.export_history, name="export_history"),
+    path("audit/", views_audit.audit, name="audit"),
+    path("plans/<int:pk>/publish/", views_publication.plan_publish, name="publish"),
+    path("plans/<int:pk>/publish/preview/", views_publication.plan_publish_preview, name="publish_preview"),
+    path("published/<slug:council>/<str:year>/", views_publication.plan_published, name="published"),
+    path("published/<slug:council>/<str:year>.pdf", views_publication.plan_published_pdf, name="published_pdf"),
     path("meetings/<int:pk>/edit/", views_editing.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/delete/", views_editing.meeting_delete, name="meeting_delete"),
+    path("plans/<int:pk>/dashboard/", views_dashboard.plan_dashboard, name="dashboard"),
+    path("plans/<int:pk>/update-requests/", views_board.update_requests, name="update_requests"),
+    path("meetings/<int:pk>/pack/", views_board.board_pack, name="board_pack"),
+    path("meetings/<int:pk>/pack.pdf", views_board.board_pack_pdf, name="board_pack_pdf"),
 ]

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from core.forms import BaseModelForm
 from core.status_form import StatusUpdateForm
 from core.timescale import due_date_from_timescale
+from core.withheld import WHOLE_ITEM
 from objectives.models import Objective
 from plans.models import DeliveryPlan
 
@@ -22,10 +23,12 @@ from .models import CommissionedProject, OutputDelivery, OutputTarget
 from .services import MAX_COUNT, OutputSpec
 
 WITHHOLDABLE = [
+    (WHOLE_ITEM, "The whole project"),
     ("name", "Project name"),
     ("provider", "Provider"),
     ("description", "Description"),
     ("outcomes", "Outcomes"),
+    ("outputs", "Outputs"),
 ]
 NEW_OUTPUT_ROWS = 3
 DESCRIPTION_MAX = 500

@@ -7,7 +7,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Reviewed allow-list: the only URL names an anonymous visitor may read. Static files are served outside
 # the URLconf (WhiteNoise). Adding a name here needs a reason in the commit.
-ANONYMOUS_ALLOWED = {"login", "accessibility"}
+ANONYMOUS_ALLOWED = {
+    "login",
+    "accessibility",
+    # The published (redacted) version of a plan whose council made it public; 404 for every other plan.
+    "plans:published",
+    "plans:published_pdf",
+}
 
 ARGUMENT_VALUES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000001"}
 

@@ -96,7 +96,10 @@ def format_violations(violations: list[dict[str, Any]], url: str) -> str:
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now, against the WCAG 2.2 A and AA rules only; fail listing violations."""
+    """Run axe-core on the page as it is now, against the WCAG 2.2 A and AA rules only; fail listing violations.
+
+    axe runs in the page, so it needs JavaScript: a page opened without it would wait for ever. Check such pages
+    with assert_accessible_as_served (tests/browser/test_status_and_editing.py)."""
     page.wait_for_load_state("load")
     results = _axe.run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]

@@ -1,0 +1,419 @@
+"""The Prevent Programme Board's dashboard: how the plan stands, what changed since the Board last met, what is late
+or has gone quiet, how the reviews' recommendations are being answered and what the commissioned projects deliver.
+
+Built from plan_snapshot, so the dashboard as it stood at a past meeting is the same code with `at=`, and it costs
+a fixed number of queries whatever the size of the plan.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import StatusUpdate, is_stale
+from core.rag import RAG
+from projects.models import ProjectStatusUpdate
+
+from .models import BoardMeeting, DeliveryPlan
+from .snapshot import (
+    ActionState,
+    ObjectiveState,
+    OutputState,
+    PlanSnapshot,
+    ProjectState,
+    RecommendationState,
+    plan_snapshot,
+)
+
+ACTION, PROJECT = "action", "project"
+
+
+def end_of_day(date: datetime.date) -> datetime.datetime:
+    """The last moment of a day in the service's time zone (Europe/London): what a meeting or a chosen date means."""
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.max))
+
+
+@dataclass
+class Item:
+    """An action or a commissioned project, as the dashboard lists it."""
+
+    kind: str  # ACTION or PROJECT
+    pk: int
+    reference: str  # "" for projects
+    title: str
+    lead: str
+    lead_agency: str
+    rag: str
+    timescale: str
+    due_date: datetime.date | None
+    objective_ids: frozenset[int]
+    latest_update: Any = None  # StatusUpdate or ProjectStatusUpdate
+    answers: frozenset[int] = frozenset()
+    outputs: list[OutputState] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.reference} {self.title}" if self.reference else self.title
+
+    @property
+    def url(self) -> str:
+        return reverse("actions:detail" if self.kind == ACTION else "projects:detail", args=[self.pk])
+
+    @property
+    def updated_at(self) -> datetime.datetime | None:
+        return self.latest_update.created_at if self.latest_update else None
+
+    @property
+    def commentary(self) -> str:
+        return self.latest_update.commentary if self.latest_update else ""
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
+
+    def is_stale(self, moment: datetime.datetime) -> bool:
+        return is_stale(self.rag, self.updated_at, moment)
+
+
+def _action_item(action: ActionState) -> Item:
+    return Item(
+        kind=ACTION,
+        pk=action.pk,
+        reference=action.reference,
+        title=action.title,
+        lead=action.lead,
+        lead_agency=action.lead_agency,
+        rag=action.rag,
+        timescale=action.timescale,
+        due_date=action.due_date,
+        objective_ids=frozenset([action.objective_id] if action.objective_id else []),
+        latest_update=action.latest_update,
+        answers=frozenset(action.answers),
+    )
+
+
+def _project_item(project: ProjectState) -> Item:
+    return Item(
+        kind=PROJECT,
+        pk=project.pk,
+        reference="",
+        title=project.name,
+        lead=project.provider or project.lead,
+        lead_agency=project.lead,
+        rag=project.rag,
+        timescale=project.timescale,
+        due_date=project.due_date,
+        objective_ids=frozenset(project.objective_ids),
+        latest_update=project.latest_update,
+        outputs=project.outputs,
+    )
+
+
+def _live_item(kind: str, row: Any) -> Item:
+    """An item neither snapshot holds (added and withdrawn between the two moments), from its live row."""
+    project = kind == PROJECT
+    return Item(
+        kind=kind,
+        pk=row.pk,
+        reference="" if project else row.reference,
+        title=row.name if project else row.title,
+        lead=(row.provider or row.lead) if project else row.lead,
+        lead_agency=row.lead if project else row.lead_agency,
+        rag=row.rag,
+        timescale=row.timescale,
+        due_date=row.due_date,
+        objective_ids=frozenset() if project or not row.objective_id else frozenset([row.objective_id]),
+    )
+
+
+@dataclass
+class Tally:
+    """How many items stand at each RAG status."""
+
+    counts: dict[str, int]
+
+    @classmethod
+    def of(cls, items: Iterable[Item]) -> "Tally":
+        counts = {rag.value: 0 for rag in RAG}
+        for item in items:
+            counts[item.rag] += 1
+        return cls(counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def rows(self) -> list[tuple[RAG, int]]:
+        return [(rag, self.counts[rag.value]) for rag in RAG]
+
+
+@dataclass(frozen=True)
+class Filters:
+    objective: int | None = None
+    lead_agency: str = ""
+    rag: frozenset[str] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return self.objective is not None or bool(self.lead_agency) or bool(self.rag)
+
+    def matches(self, item: Item) -> bool:
+        if self.objective is not None and self.objective not in item.objective_ids:
+            return False
+        if self.lead_agency and item.lead_agency != self.lead_agency:
+            return False
+        return not self.rag or item.rag in self.rag
+
+
+@dataclass
+class ObjectiveSummary:
+    number: int | None  # None: actions the plan holds outside its objectives
+    title: str
+    actions: list[Item]
+    projects: list[Item]
+
+    @property
+    def action_tally(self) -> Tally:
+        return Tally.of(self.actions)
+
+    @property
+    def project_tally(self) -> Tally:
+        return Tally.of(self.projects)
+
+
+@dataclass
+class StatusChange:
+    item: Item
+    from_rag: str
+    to_rag: str
+    by: str
+    at: datetime.datetime
+    commentary: str
+
+
+@dataclass
+class Changes:
+    """What changed between `since` and the moment shown."""
+
+    since: datetime.datetime
+    meeting: BoardMeeting | None  # the meeting `since` stands for, when it is one
+    status_changes: list[StatusChange]
+    added: list[Item]
+    withdrawn: list[Item]
+    completed: list[Item]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.status_changes or self.added or self.withdrawn or self.completed)
+
+    @property
+    def lists(self) -> list[tuple[str, list[Item]]]:
+        return [("Added to the plan", self.added), ("Withdrawn", self.withdrawn), ("Completed", self.completed)]
+
+
+@dataclass
+class RecommendationProgress:
+    recommendation: RecommendationState
+    actions: list[Item]  # the live actions answering it (within the filters)
+    answered: bool  # some live action of the plan answers it, filters aside
+
+    @property
+    def tally(self) -> Tally:
+        return Tally.of(self.actions)
+
+
+@dataclass
+class ReviewProgress:
+    review_id: int
+    title: str
+    recommendations: list[RecommendationProgress]
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for progress in self.recommendations if not progress.answered)
+
+
+@dataclass
+class Dashboard:
+    plan: DeliveryPlan
+    at: datetime.datetime | None  # None: live
+    moment: datetime.datetime  # the moment shown
+    filters: Filters
+    objectives: list[ObjectiveState]  # the plan's objectives at the moment (filter options)
+    lead_agencies: list[str]  # filter options
+    meetings: list[BoardMeeting]  # the plan's meetings, newest first
+    actions: Tally
+    projects: Tally
+    by_objective: list[ObjectiveSummary]
+    red_amber: list[Item]
+    overdue: list[Item]
+    stale: list[Item]
+    changes: Changes | None  # None: no earlier meeting to compare with
+    reviews: list[ReviewProgress]
+    project_items: list[Item]
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate(self.moment)
+
+    @property
+    def unanswered(self) -> int:
+        return sum(review.unanswered for review in self.reviews)
+
+
+def _rag_values(rag: str | Iterable[str] | None) -> frozenset[str]:
+    values = frozenset([rag] if isinstance(rag, str) else rag or [])
+    unknown = values - set(RAG.values)
+    if unknown:
+        raise ValueError(f"Not a RAG status: {', '.join(sorted(unknown))}")
+    return values
+
+
+def _items(snapshot: PlanSnapshot) -> list[Item]:
+    return [_action_item(a) for a in snapshot.actions] + [_project_item(p) for p in snapshot.projects]
+
+
+def build_dashboard(
+    plan: DeliveryPlan,
+    *,
+    at: datetime.datetime | None = None,
+    since: datetime.datetime | None = None,
+    objective: Any = None,
+    lead_agency: str | None = None,
+    rag: str | Iterable[str] | None = None,
+    meetings: Sequence[BoardMeeting] | None = None,
+) -> Dashboard:
+    """The dashboard as at `at` (None: now), with changes since `since` (None: the Board meeting before the moment).
+
+    `objective` (an Objective or its pk), `lead_agency` and `rag` (one status or several) narrow every list and
+    total. `meetings` passes the plan's meetings when the caller has read them already.
+    """
+    moment = at or timezone.now()
+    today = timezone.localdate(moment)
+    filters = Filters(getattr(objective, "pk", objective), lead_agency or "", _rag_values(rag))
+    snapshot = plan_snapshot(plan, at)
+    if meetings is None:
+        meetings = BoardMeeting.objects.filter(plan=plan).order_by("-date")
+    meetings = sorted(meetings, key=lambda meeting: meeting.date, reverse=True)
+    previous = None
+    if since is None:
+        previous = next((meeting for meeting in meetings if meeting.date < today), None)
+        since = end_of_day(previous.date) if previous else None
+
+    everything = _items(snapshot)
+    items = [item for item in everything if filters.matches(item)]
+    actions = [item for item in items if item.kind == ACTION]
+    projects = [item for item in items if item.kind == PROJECT]
+    attention = [item for item in items if item.rag in (RAG.RED, RAG.AMBER)]
+    return Dashboard(
+        plan=plan,
+        at=at,
+        moment=moment,
+        filters=filters,
+        objectives=snapshot.objectives,
+        lead_agencies=sorted({item.lead_agency for item in everything if item.lead_agency}),
+        meetings=meetings,
+        actions=Tally.of(actions),
+        projects=Tally.of(projects),
+        by_objective=_by_objective(snapshot, actions, projects, filters),
+        red_amber=sorted(attention, key=lambda item: item.rag != RAG.RED),
+        overdue=sorted((i for i in items if i.is_overdue(today)), key=lambda item: item.due_date),
+        stale=sorted(
+            (item for item in items if item.is_stale(moment)),
+            key=lambda item: item.updated_at or datetime.datetime.min.replace(tzinfo=datetime.UTC),
+        ),
+        changes=_changes(plan, everything, since, moment, filters, previous) if since and since < moment else None,
+        reviews=_reviews(snapshot, [item for item in everything if item.kind == ACTION], filters),
+        project_items=projects,
+    )
+
+
+def _by_objective(
+    snapshot: PlanSnapshot, actions: list[Item], projects: list[Item], filters: Filters
+) -> list[ObjectiveSummary]:
+    summaries = [
+        ObjectiveSummary(
+            number=objective.number,
+            title=objective.title,
+            actions=[item for item in actions if objective.pk in item.objective_ids],
+            projects=[item for item in projects if objective.pk in item.objective_ids],
+        )
+        for objective in snapshot.objectives
+        if filters.objective in (None, objective.pk)
+    ]
+    outside = [item for item in actions if not item.objective_ids]
+    if outside:
+        summaries.append(ObjectiveSummary(number=None, title="Other actions", actions=outside, projects=[]))
+    return summaries
+
+
+def _changes(
+    plan: DeliveryPlan,
+    now_items: list[Item],
+    since: datetime.datetime,
+    until: datetime.datetime,
+    filters: Filters,
+    meeting: BoardMeeting | None,
+) -> Changes:
+    then_items = {(item.kind, item.pk): item for item in _items(plan_snapshot(plan, since))}
+    now = {(item.kind, item.pk): item for item in now_items}
+
+    def known(kind: str, pk: int, fallback: Any) -> Item:
+        found = now.get((kind, pk)) or then_items.get((kind, pk))
+        return found if found is not None else _live_item(kind, fallback)
+
+    window = {"created_at__gt": since, "created_at__lte": until}
+    updates = [
+        (known(ACTION, update.action_id, update.action), update)
+        for update in StatusUpdate.objects.filter(action__plan=plan, **window).select_related("action", "created_by")
+    ] + [
+        (known(PROJECT, update.project_id, update.project), update)
+        for update in ProjectStatusUpdate.objects.filter(project__plan=plan, **window).select_related(
+            "project", "created_by"
+        )
+    ]
+    status_changes = [
+        StatusChange(
+            item=item,
+            from_rag=update.previous_rag,
+            to_rag=update.rag,
+            by=update.created_by.get_full_name() or update.created_by.get_username(),
+            at=update.created_at,
+            commentary=update.commentary,
+        )
+        for item, update in sorted(updates, key=lambda pair: (pair[1].created_at, pair[1].pk))
+        if update.rag != update.previous_rag and filters.matches(item)
+    ]
+    return Changes(
+        since=since,
+        meeting=meeting,
+        status_changes=status_changes,
+        added=[item for key, item in now.items() if key not in then_items and filters.matches(item)],
+        withdrawn=[item for key, item in then_items.items() if key not in now and filters.matches(item)],
+        completed=[
+            item
+            for key, item in now.items()
+            if item.rag == RAG.COMPLETE
+            and getattr(then_items.get(key), "rag", None) != RAG.COMPLETE
+            and filters.matches(item)
+        ],
+    )
+
+
+def _reviews(snapshot: PlanSnapshot, actions: list[Item], filters: Filters) -> list[ReviewProgress]:
+    """Each review's recommendations with the live actions answering them. With filters on, a recommendation shows
+    when a matching action answers it; one that no action answers at all is a gap and always shows."""
+    reviews: dict[int, ReviewProgress] = {}
+    for recommendation in snapshot.recommendations:
+        answering = [item for item in actions if recommendation.pk in item.answers]
+        matching = [item for item in answering if filters.matches(item)]
+        if answering and not matching and filters.active:
+            continue
+        review = reviews.setdefault(
+            recommendation.review_id, ReviewProgress(recommendation.review_id, recommendation.review_title, [])
+        )
+        review.recommendations.append(RecommendationProgress(recommendation, matching, answered=bool(answering)))
+    return list(reviews.values())

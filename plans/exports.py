@@ -1,0 +1,149 @@
+"""CSV and XLSX exports for auditors: the plan as at a moment, and its history of changes (same columns in both).
+
+CSV streams row by row through a pseudo-buffer, so its memory stays flat whatever the length of the history; XLSX
+is written by openpyxl in write-only mode to a temporary file. Any cell a spreadsheet would read as a formula is
+neutralised with a leading single quote, in both formats.
+"""
+
+import csv
+import datetime
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from itertools import batched
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from core.models import AuditEvent
+from core.rag import RAG
+
+from .access import get_plan_for_user, roles_in
+from .history import ChangeRow
+from .models import DeliveryPlan, Role
+from .snapshot import PlanSnapshot
+
+User = AbstractBaseUser | AnonymousUser
+PLAN_COLUMNS = [
+    "objective",
+    "reference",
+    "action",
+    "outcomes",
+    "outputs",
+    "timescale",
+    "lead",
+    "rag_status",
+    "last_update",
+    "commentary",
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold: openpyxl refuses them, so the XLSX drops them (the CSV keeps every character).
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EXPORTERS = (Role.COORDINATOR, Role.AUDITOR)
+CSV_BATCH = 200
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def can_export(user: User, plan: DeliveryPlan) -> bool:
+    """Coordinators and auditors of the plan's council export it; Board members and leads do not."""
+    return any(role in EXPORTERS for role in roles_in(user, plan.council_id))
+
+
+def get_plan_for_export(user: User, pk: int) -> DeliveryPlan:
+    """The plan, if the user may export it: 404 if they may not see it, 403 if they see it but may not export."""
+    plan = get_plan_for_user(user, pk)
+    if not can_export(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def record_export(*, user: AbstractBaseUser, plan: DeliveryPlan, description: str) -> AuditEvent:
+    """Reading the record is itself recorded (and chained): who exported what, and when."""
+    return AuditEvent.objects.create(
+        kind=AuditEvent.Kind.EXPORT, user=user, council=plan.council, description=description
+    )
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading single quote; anything else is left as it is."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def utc_stamp(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H%MZ")
+
+
+def filename(plan: DeliveryPlan, what: str, moment: datetime.datetime, extension: str) -> str:
+    """For example tower-hamlets_prevent-plan-2018-19_as-at_2018-09-01T1200Z.csv."""
+    return f"{plan.council.slug}_prevent-plan-{plan.year}_{what}_{utc_stamp(moment)}.{extension}"
+
+
+def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:
+    """One row per action of the plan as the snapshot holds it, objective by objective, then the others."""
+    numbered = [(f"Objective {o.number}: {o.title}", o.actions) for o in snapshot.objectives]
+    others = [(a.section or "", [a]) for a in snapshot.unassigned_actions]
+    for objective, actions in [*numbered, *others]:
+        for action in actions:
+            update = action.latest_update
+            yield [
+                objective,
+                action.reference,
+                action.title,
+                action.outcomes,
+                action.outputs,
+                action.timescale,
+                action.lead,
+                RAG(action.rag).label,
+                timezone.localtime(update.created_at).date().isoformat() if update else "",
+                update.commentary if update else "",
+            ]
+
+
+def history_rows(changes: Iterable[ChangeRow]) -> Iterator[list[str]]:
+    for change in changes:
+        yield [change.recorded_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), *change[1:]]
+
+
+class _Echo:
+    """The file csv.writer writes to: it hands each line back instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A byte order mark tells Excel the file is UTF-8 (names like Zoë, and the plans' typographic quotes).
+    yield "\ufeff" + writer.writerow(header)
+    for batch in batched(rows, CSV_BATCH):
+        yield "".join(writer.writerow([neutralise(value) for value in row]) for row in batch)
+
+
+def csv_response(name: str, header: list[str], rows: Iterable[list[str]]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def xlsx_response(name: str, sheet: str, header: list[str], rows: Iterable[list[str]]) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append(header)
+    for row in rows:
+        # Dropped before neutralising, so "\x01=cmd" cannot become a formula once the control character is gone.
+        worksheet.append([neutralise(XML_ILLEGAL.sub("", value)) for value in row])
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it, which deletes it
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_TYPE)
+
+
+def export_response(
+    extension: str, name: str, sheet: str, header: list[str], rows: Iterable[list[str]]
+) -> StreamingHttpResponse | FileResponse:
+    if extension == "csv":
+        return csv_response(name, header, rows)
+    return xlsx_response(name, sheet, header, rows)

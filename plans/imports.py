@@ -1,0 +1,232 @@
+"""Import objectives and actions from a CSV or XLSX file (the plan export's columns) into a draft plan.
+
+Every problem is found before anything is written, each named by its row and column; a file with any problem
+writes nothing. Importing an export of a plan recreates the same plan: the export's neutralised formulas are
+restored, "Objective N: title" makes the objectives, and RAG status, last update and commentary become the
+action's status update.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actions.models import Action, StatusUpdate
+from core.rag import RAG
+from core.timescale import due_date_from_timescale
+from core.versioning import create_recorded
+from objectives.models import Objective
+
+from .exports import FORMULA_START, PLAN_COLUMNS
+from .models import DeliveryPlan
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+SHOWN_ERRORS = 50
+OBJECTIVE = re.compile(r"^Objective\s+(\d{1,3})\s*:\s*(.+)$", re.DOTALL)
+LIMITS = {"reference": 20, "timescale": 100, "lead": 300, "objective": 2000}
+TEXT_LIMIT = 10_000
+RAG_BY_LABEL = {rag.label.lower(): rag for rag in RAG}
+REQUIRED = {"reference": "Enter a reference", "action": "Enter the action", "timescale": "Enter a timescale"}
+
+
+@dataclass
+class ImportProblem:
+    row: int  # 1 is the header row, as a spreadsheet numbers it
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict[str, str]] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def restore(value: str) -> str:
+    """Undo the export's neutralising quote, so a round trip gives back exactly what was exported."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def read_rows(upload: BinaryIO, name: str) -> ImportResult:
+    """The file's rows as dicts keyed by column, or the problems that stop it being read at all."""
+    result = ImportResult()
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        result.problems.append(ImportProblem(0, "", "The selected file must be smaller than 5MB"))
+        return result
+    if not data:
+        result.problems.append(ImportProblem(0, "", "The selected file is empty"))
+        return result
+    try:
+        if name.lower().endswith(".xlsx"):
+            table = _xlsx_table(data)
+        elif name.lower().endswith(".csv"):
+            table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        else:
+            result.problems.append(ImportProblem(0, "", "The selected file must be a CSV or an Excel (.xlsx) file"))
+            return result
+    except UnicodeDecodeError:
+        result.problems.append(ImportProblem(0, "", "The selected file must be saved as UTF-8 CSV"))
+        return result
+    except (csv.Error, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        result.problems.append(ImportProblem(0, "", "The selected file could not be read as a CSV or Excel file"))
+        return result
+    if not table or not any(cell.strip() for cell in table[0]):
+        result.problems.append(ImportProblem(1, "", "The first row must name the columns"))
+        return result
+    header = [cell.strip().lower() for cell in table[0]]
+    missing = [column for column in PLAN_COLUMNS if column not in header]
+    if missing:
+        result.problems.append(
+            ImportProblem(
+                1, "", f"The file is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            )
+        )
+        return result
+    if len(table) - 1 > MAX_ROWS:
+        result.problems.append(ImportProblem(0, "", f"The file must have {MAX_ROWS} rows or fewer"))
+        return result
+    index = {column: header.index(column) for column in PLAN_COLUMNS}
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = {column: restore(cells[i]) if i < len(cells) else "" for column, i in index.items()}
+        row["_row"] = str(number)
+        result.rows.append(row)
+    if not result.rows:
+        result.problems.append(ImportProblem(0, "", "The file has no actions in it"))
+    return result
+
+
+def _xlsx_table(data: bytes) -> list[list[str]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    table = []
+    for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True):
+        table.append(["" if value is None else _cell_text(value) for value in cells])
+    workbook.close()
+    return table
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check(plan: DeliveryPlan, result: ImportResult) -> None:
+    """Find every problem in the rows, against each other and against the plan. Writes nothing."""
+    existing_refs = set(plan.actions.values_list("reference", flat=True))
+    existing_objectives = dict(plan.objectives.values_list("number", "title"))
+    seen_refs: dict[str, int] = {}
+    file_objectives: dict[int, str] = {}
+    for row in result.rows:
+        number = int(row["_row"])
+        problems = result.problems
+        for column, message in REQUIRED.items():
+            if not row[column].strip():
+                problems.append(ImportProblem(number, column, message))
+        for column in PLAN_COLUMNS:
+            limit = LIMITS.get(column, TEXT_LIMIT)
+            if len(row[column]) > limit:
+                problems.append(ImportProblem(number, column, f"Must be {limit} characters or fewer"))
+            if "\x00" in row[column]:
+                problems.append(ImportProblem(number, column, "Must not contain a null character"))
+        reference = row["reference"].strip()
+        if reference in existing_refs:
+            problems.append(ImportProblem(number, "reference", f"The plan already has an action {reference}"))
+        elif reference and reference in seen_refs:
+            problems.append(
+                ImportProblem(number, "reference", f"Reference {reference} is also used in row {seen_refs[reference]}")
+            )
+        seen_refs.setdefault(reference, number)
+        match = OBJECTIVE.match(row["objective"].strip())
+        if match:
+            objective_number, title = int(match.group(1)), match.group(2).strip()
+            known = file_objectives.get(objective_number, existing_objectives.get(objective_number))
+            if known is not None and known != title:
+                problems.append(
+                    ImportProblem(number, "objective", f"Objective {objective_number} is also called “{known}”")
+                )
+            file_objectives.setdefault(objective_number, title)
+        if row["rag_status"].strip() and row["rag_status"].strip().lower() not in RAG_BY_LABEL:
+            problems.append(
+                ImportProblem(number, "rag_status", "Must be one of Not started, Green, Amber, Red or Complete")
+            )
+        if row["last_update"].strip():
+            try:
+                when = datetime.date.fromisoformat(row["last_update"].strip())
+            except ValueError:
+                problems.append(ImportProblem(number, "last_update", "Must be a date like 2018-09-01"))
+            else:
+                if when > timezone.localdate():
+                    problems.append(ImportProblem(number, "last_update", "Must be today or in the past"))
+
+
+@transaction.atomic
+def import_rows(*, plan: DeliveryPlan, result: ImportResult, by: AbstractBaseUser) -> int:
+    """Write the checked rows: objectives first, then actions in file order with their status updates."""
+    if result.problems:
+        raise ValueError("Rows with problems are never written")
+    objectives = {objective.number: objective for objective in plan.objectives.all()}
+    position = plan.actions.count()
+    for row in result.rows:
+        match = OBJECTIVE.match(row["objective"].strip())
+        objective = None
+        if match:
+            number = int(match.group(1))
+            if number not in objectives:
+                objectives[number] = create_recorded(
+                    Objective, by=by, plan=plan, number=number, title=match.group(2).strip()
+                )
+            objective = objectives[number]
+        position += 1
+        rag = RAG_BY_LABEL.get(row["rag_status"].strip().lower(), RAG.NOT_STARTED)
+        reported = rag != RAG.NOT_STARTED or bool(row["commentary"].strip())
+        action = create_recorded(
+            Action,
+            by=by,
+            plan=plan,
+            objective=objective,
+            section="" if objective else row["objective"].strip(),
+            reference=row["reference"].strip(),
+            position=position,
+            title=row["action"],
+            outcomes=row["outcomes"],
+            outputs=row["outputs"],
+            timescale=row["timescale"].strip(),
+            due_date=due_date_from_timescale(row["timescale"]),
+            lead=row["lead"].strip(),
+            rag=rag,
+            status_updated_at=timezone.now() if reported else None,
+        )
+        if reported:
+            as_of = row["last_update"].strip()
+            StatusUpdate.objects.create(
+                action=action,
+                rag=rag,
+                previous_rag=RAG.NOT_STARTED,
+                commentary=row["commentary"] or "Imported with the plan",
+                as_of=datetime.date.fromisoformat(as_of) if as_of else timezone.localdate(),
+                created_by=by,
+            )
+    return len(result.rows)

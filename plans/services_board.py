@@ -1,0 +1,180 @@
+"""Workflows around the Prevent Programme Board: asking leads for status updates before it meets, and recording
+each Board pack exported. Writes are atomic; emails leave only once the request is safely recorded."""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.access import leads_of_plan as action_leads
+from actions.models import Action, StatusUpdate
+from core.models import AuditEvent
+from projects.access import leads_of_plan as project_leads
+from projects.models import CommissionedProject, ProjectStatusUpdate
+
+from .models import BoardMeeting, DeliveryPlan, UpdateRequest, UpdateRequestRecipient
+
+logger = logging.getLogger(__name__)
+MESSAGE_MAX = 1000
+
+
+@dataclass
+class DueItem:
+    """An action or project of a lead's that is overdue or stale."""
+
+    label: str
+    status_url: str  # path of its status form
+    overdue: bool
+    stale: bool
+    due_date: datetime.date | None
+    updated_at: datetime.datetime | None
+
+    @property
+    def reasons(self) -> str:
+        reasons = []
+        if self.overdue:
+            reasons.append(f"overdue: due {self.due_date:%-d %B %Y}")
+        if self.stale:
+            when = timezone.localtime(self.updated_at) if self.updated_at else None
+            reasons.append(f"no update since {when:%-d %B %Y}" if when else "never updated")
+        return "; ".join(reasons)
+
+
+@dataclass
+class LeadToAsk:
+    user: AbstractBaseUser
+    items: list[DueItem] = field(default_factory=list)
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.user.email)
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def leads_to_ask(plan: DeliveryPlan, *, now: datetime.datetime | None = None) -> list[LeadToAsk]:
+    """The leads with at least one live overdue or stale item in the plan, each with those items in plan order."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    leads: dict[int, LeadToAsk] = {}
+    sources = [
+        (Action.objects.filter(plan=plan), action_leads(plan), "actions:update_status"),
+        (CommissionedProject.objects.filter(plan=plan), project_leads(plan), "projects:update_status"),
+    ]
+    for items, leads_by_item, url_name in sources:
+        for item in items.filter(withdrawn_at__isnull=True).order_by("position", "pk"):
+            overdue, stale = item.is_overdue(today), item.is_stale(now)
+            if not (overdue or stale) or item.pk not in leads_by_item:
+                continue
+            label = f"{item.reference} {item.title}" if isinstance(item, Action) else item.name
+            due = DueItem(
+                label, reverse(url_name, args=[item.pk]), overdue, stale, item.due_date, item.status_updated_at
+            )
+            for user in leads_by_item[item.pk]:
+                leads.setdefault(user.pk, LeadToAsk(user)).items.append(due)
+    return sorted(leads.values(), key=lambda lead: lead.user.get_username())
+
+
+def _email(
+    *, plan: DeliveryPlan, lead: LeadToAsk, message: str, by: AbstractBaseUser, meeting: BoardMeeting | None, base: str
+) -> EmailMessage:
+    context = {
+        "plan": plan,
+        "lead": lead,
+        "message": message,
+        "by": by.get_full_name() or by.get_username(),
+        "meeting": meeting,
+        "items": [(item, base + item.status_url) for item in lead.items],
+        "my_actions_url": base + reverse("actions:mine"),
+    }
+    return EmailMessage(
+        subject=f"Please update your Prevent actions: {plan.council.name}, {plan.title}",
+        body=render_to_string("plans/emails/update_request.txt", context),
+        to=[lead.user.email],
+        reply_to=[by.email] if by.email else None,
+    )
+
+
+def _send(emails: list[tuple[int, EmailMessage]]) -> None:
+    """Send each email on its own, so one refused address does not stop the rest; note when each went."""
+    mailer = mailers.default
+    sent = []
+    for recipient_pk, email in emails:
+        try:
+            if mailer.send_messages([email]):
+                sent.append(recipient_pk)
+        except OSError:  # smtplib's errors included
+            logger.exception("Update request email to %s not sent", email.to)
+    UpdateRequestRecipient.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
+
+
+@transaction.atomic
+def update_request_send(*, plan: DeliveryPlan, message: str, by: AbstractBaseUser, base_url: str) -> UpdateRequest:
+    """Ask every lead with an overdue or stale item in the plan for a status update, in one step.
+
+    The request and all its recipients are recorded together; each lead with an email address then gets one email
+    (after the transaction commits) listing their items with absolute links to each status form and to My actions.
+    Leads without an email address are recorded too, never emailed. The request is tied to the next Board meeting
+    when one is recorded. Raises ValidationError for a message over 1,000 characters or when nobody is due.
+    """
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX:
+        raise ValidationError({"message": f"The message must be {MESSAGE_MAX:,} characters or fewer"})
+    now = timezone.now()
+    leads = leads_to_ask(plan, now=now)
+    if not leads:
+        raise ValidationError("No lead has an overdue or stale item in this plan, so there is nobody to ask")
+    meeting = BoardMeeting.objects.filter(plan=plan, date__gte=timezone.localdate(now)).order_by("date").first()
+    update_request = UpdateRequest.objects.create(
+        plan=plan, requested_by=by, requested_at=now, message=message, meeting=meeting
+    )
+    base = base_url.rstrip("/")
+    emails = []
+    for lead in leads:
+        recipient = UpdateRequestRecipient.objects.create(request=update_request, user=lead.user)
+        if lead.reachable:
+            email = _email(plan=plan, lead=lead, message=message, by=by, meeting=meeting, base=base)
+            emails.append((recipient.pk, email))
+    transaction.on_commit(lambda: _send(emails))
+    return update_request
+
+
+@dataclass
+class Response:
+    recipient: UpdateRequestRecipient
+    responded: bool
+
+
+def update_request_responses(update_request: UpdateRequest) -> list[Response]:
+    """Each lead asked, and whether they have reported on any item of the plan since the request was sent."""
+    recipients = list(update_request.recipients.select_related("user").order_by("user__username"))
+    users = [recipient.user_id for recipient in recipients]
+    since = {"created_by__in": users, "created_at__gte": update_request.requested_at}
+    responded = set(
+        StatusUpdate.objects.filter(action__plan=update_request.plan_id, **since).values_list("created_by", flat=True)
+    ) | set(
+        ProjectStatusUpdate.objects.filter(project__plan=update_request.plan_id, **since).values_list(
+            "created_by", flat=True
+        )
+    )
+    return [Response(recipient, recipient.user_id in responded) for recipient in recipients]
+
+
+def board_pack_record_export(*, meeting: BoardMeeting, by: AbstractBaseUser) -> AuditEvent:
+    """Record that `by` exported the Board pack of the meeting (the audit record lists every export)."""
+    plan = meeting.plan
+    return AuditEvent.objects.create(
+        kind=AuditEvent.Kind.EXPORT,
+        user=by,
+        council=plan.council,
+        description=f"Board pack (PDF) for the meeting of {meeting.date:%-d %B %Y}, {plan.title}",
+    )

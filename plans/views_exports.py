@@ -1,0 +1,75 @@
+"""Downloads for coordinators and auditors: the plan as at a moment, and the history of changes. Each is recorded."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from .exports import (
+    PLAN_COLUMNS,
+    export_response,
+    filename,
+    get_plan_for_export,
+    history_rows,
+    plan_rows,
+    record_export,
+)
+from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
+from .history import COLUMNS as HISTORY_COLUMNS
+from .history import plan_change_people, plan_changes
+from .snapshot import plan_snapshot
+from .views_history import first_recorded
+
+FORMATS = {"csv", "xlsx"}
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    return fmt
+
+
+@require_GET
+def export_as_at(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The plan as at ?date=YYYY-MM-DD&time=HH:MM (UK time), or as it is now when no moment is given."""
+    extension = _format(fmt)
+    plan = get_plan_for_export(request.user, pk)
+    data = as_at_data(request.GET)
+    if data is None:
+        moment = timezone.now()
+    else:
+        form = AsAtForm(data, first_recorded=first_recorded(plan))
+        if not form.is_valid():
+            # The as-at page explains what is wrong with the moment asked for.
+            return redirect(f"{reverse('plans:as_at', args=[plan.pk])}?{urlencode(request.GET.dict())}")
+        moment = form.moment
+    snapshot = plan_snapshot(plan, moment)
+    local = timezone.localtime(moment)
+    record_export(
+        user=request.user,
+        plan=plan,
+        description=f"Plan as at {local:%H:%M on %-d %B %Y} {extension.upper()} of {plan.council.name} {plan.year}",
+    )
+    name = filename(plan, "as-at", moment, extension)
+    return export_response(extension, name, f"Plan {plan.year}", PLAN_COLUMNS, plan_rows(snapshot))
+
+
+@require_GET
+def export_history(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Every change to the plan, oldest first, narrowed by the history page's filters when they are given."""
+    extension = _format(fmt)
+    plan = get_plan_for_export(request.user, pk)
+    form = HistoryFilterForm(request.GET or None, people=plan_change_people(plan), items=history_items(plan))
+    filters, narrowed = {}, ""
+    if form.is_bound:
+        if not form.is_valid():
+            return redirect(f"{reverse('plans:history', args=[plan.pk])}?{urlencode(request.GET.dict())}")
+        filters, narrowed = form.filters(plan), form.summary()
+    now = timezone.now()
+    description = f"Change history {extension.upper()} of {plan.council.name} {plan.year}"
+    record_export(user=request.user, plan=plan, description=f"{description} ({narrowed})" if narrowed else description)
+    name = filename(plan, "history", now, extension)
+    rows = history_rows(plan_changes(plan, **filters))
+    return export_response(extension, name, "History", HISTORY_COLUMNS, rows)

@@ -1,0 +1,58 @@
+"""The coordinator's import of objectives and actions from a spreadsheet into a draft plan."""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.forms import BaseForm
+
+from . import imports
+from .access import get_plan_for_user
+from .exports import PLAN_COLUMNS, export_response
+from .models import DeliveryPlan
+
+
+class ImportForm(BaseForm):
+    submit_label = "Import"
+
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV (UTF-8) or Excel (.xlsx) file with the columns of the template, smaller than 5MB",
+        error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[imports.ImportProblem] = []
+    if plan.status != DeliveryPlan.Status.DRAFT:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = imports.read_rows(upload, upload.name)
+        if not result.problems:
+            imports.check(plan, result)
+        if result.problems:
+            problems = result.problems
+        else:
+            count = imports.import_rows(plan=plan, result=result, by=request.user)
+            messages.success(request, f"{count} action{'s' if count != 1 else ''} imported into {plan.title}")
+            return redirect(plan)
+    context = {
+        "form": form,
+        "plan": plan,
+        "problems": problems[: imports.SHOWN_ERRORS],
+        "more_problems": max(0, len(problems) - imports.SHOWN_ERRORS),
+        "columns": PLAN_COLUMNS,
+    }
+    return render(request, "plans/import.html", context, status=200)
+
+
+@require_GET
+def import_template(request: HttpRequest, extension: str) -> HttpResponse:
+    """The columns of the plan export, with no rows: what an import expects."""
+    return export_response(extension, f"prevent-plan-import-template.{extension}", "Plan", PLAN_COLUMNS, [])
