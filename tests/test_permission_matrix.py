@@ -18,6 +18,8 @@ PERSONAS = ["anonymous", "coordinator", "lead", "other_lead", "board", "auditor"
 READ = {"anonymous": 302, "outsider": 404}  # everyone else who sees the plan: 200
 REPORT = {"anonymous": 302, "other_lead": 403, "board": 403, "auditor": 403, "outsider": 404}  # coordinator, lead
 EDIT = {"anonymous": 302, "lead": 403, "other_lead": 403, "board": 403, "auditor": 403, "outsider": 404}
+EXPORT = {"anonymous": 302, "lead": 403, "other_lead": 403, "board": 403, "outsider": 404}  # coordinator, auditor
+BOARD_PACK = {"anonymous": 302, "lead": 403, "other_lead": 403, "outsider": 404}  # coordinator, board, auditor
 
 
 def expected(rule: dict, persona: str) -> int:
@@ -81,6 +83,23 @@ PAGES = [
     ("peer_review:recommendation", lambda w, i: w.recommendation.pk, READ, None),
     ("peer_review:recommendation_edit", lambda w, i: w.recommendation.pk, EDIT, EDIT),
     ("peer_review:recommendation_delete", lambda w, i: w.recommendation.pk, EDIT, EDIT),
+    ("plans:dashboard", lambda w, i: w.plan.pk, READ, None),
+    ("plans:history", lambda w, i: w.plan.pk, READ, None),
+    ("plans:as_at", lambda w, i: w.plan.pk, READ, None),
+    ("plans:update_requests", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("plans:board_pack", lambda w, i: i["meeting"].pk, BOARD_PACK, None),
+    ("plans:rollover", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("plans:import", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("plans:publish", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("plans:publish_preview", lambda w, i: w.plan.pk, EDIT, None),
+]
+# Downloads: exports are for coordinators and auditors; the Board pack PDF also for Board members.
+DOWNLOADS = [
+    ("plans:export_as_at", lambda w, i: [w.plan.pk, "csv"], EXPORT),
+    ("plans:export_as_at", lambda w, i: [w.plan.pk, "xlsx"], EXPORT),
+    ("plans:export_history", lambda w, i: [w.plan.pk, "csv"], EXPORT),
+    ("plans:export_history", lambda w, i: [w.plan.pk, "xlsx"], EXPORT),
+    ("plans:board_pack_pdf", lambda w, i: [i["meeting"].pk], BOARD_PACK),
 ]
 EVIDENCE = [
     ("actions:evidence", lambda w, i: i["update"].pk),
@@ -134,6 +153,26 @@ def test_evidence_is_refused_to_those_who_may_not_see_the_item(world, items, cli
     else:
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == b"%PDF-1.4 minutes"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("name", "arguments", "rule"), DOWNLOADS, ids=[f"{d[0]}-{i}" for i, d in enumerate(DOWNLOADS)])
+def test_every_download_answers_every_persona_as_the_design_says(
+    world, items, client_as, persona, name, arguments, rule
+):
+    client = client_as(persona)
+    before = AuditEntry.objects.count()
+    response = client.get(reverse(name, args=arguments(world, items)))
+    assert response.status_code == expected(rule, persona), f"GET {name} as {persona}"
+    if response.status_code != 200:
+        assert AuditEntry.objects.count() == before  # a refused export is not an export
+    assert client.post(reverse(name, args=arguments(world, items))).status_code in {302, 405}
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_the_audit_page_is_for_auditors(world, client_as, persona):
+    response = client_as(persona).get(reverse("plans:audit"))
+    assert response.status_code == (200 if persona == "auditor" else 404)
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
