@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
+from core.access import set_leads
 from core.rag import RAG
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from peer_review.models import Recommendation
 from plans.models import DeliveryPlan
 
-from .access import UPDATE_STATUS
 from .models import Action, StatusUpdate
 
 EDITABLE_FIELDS = [
@@ -67,15 +66,6 @@ def action_update_status(
     current.status_updated_at = now
     save_edit(current, by=by, fields=["rag", "status_updated_at"], reason=f"Status update: {update.get_rag_display()}")
     return update
-
-
-def set_leads(action: Action, leads: list[AbstractBaseUser]) -> None:
-    """Make exactly these people the action's leads (object permissions; the grant history is recorded)."""
-    current = set(get_users_with_perms(action, only_with_perms_in=["update_status"], with_superusers=False))
-    for user in current - set(leads):
-        remove_perm(UPDATE_STATUS, user, action)
-    for user in set(leads) - current:
-        assign_perm(UPDATE_STATUS, user, action)
 
 
 @transaction.atomic

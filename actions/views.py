@@ -4,9 +4,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from guardian.shortcuts import get_users_with_perms
 
 from core import evidence
+from core.access import leads_of
 from core.conflicts import conflict_response
 from core.forms import ConfirmForm
 from core.rag import RAG
@@ -41,7 +41,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _leads(action: Action) -> list:
-    return list(get_users_with_perms(action, only_with_perms_in=["update_status"], with_superusers=False))
+    return leads_of(action)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,9 +11,9 @@ import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from guardian.shortcuts import assign_perm
 
 from actions.models import Action
+from core.access import leads_of, set_leads
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
@@ -163,7 +163,7 @@ def load_accounts(councils: dict[str, Council]) -> None:
     for action in Action.objects.filter(
         plan__council__slug=council_slug, plan__year=year, objective__number=1, lead__startswith=lead
     ):
-        assign_perm("actions.update_status", lead_user, action)
+        set_leads(action, {*leads_of(action), lead_user})
 
 
 @transaction.atomic

@@ -3,10 +3,9 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from guardian.shortcuts import get_users_with_perms
 
 from actions.models import Action
-from actions.services import set_leads
+from core.access import leads_of, set_leads
 from core.rag import RAG
 from core.versioning import create_recorded
 from objectives.models import Objective
@@ -82,5 +81,5 @@ def plan_rollover(*, plan: DeliveryPlan, year: str, by: AbstractBaseUser) -> Del
         carried._change_reason = f"Carried over from action {action.reference} of {plan.year}"
         carried.save()
         carried.answers.set(action.answers.all())
-        set_leads(carried, list(get_users_with_perms(action, only_with_perms_in=["update_status"])))
+        set_leads(carried, leads_of(action))
     return new_plan

@@ -1,7 +1,6 @@
 """Workflows that change commissioned projects. Each validates first, runs in one transaction and records who did it."""
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
+from core.access import set_leads
 from core.rag import RAG
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from objectives.models import Objective
 from plans.models import DeliveryPlan
 
-from .access import UPDATE_STATUS
 from .models import CommissionedProject, OutputDelivery, OutputTarget, ProjectStatusUpdate
 
 EDITABLE_FIELDS = [
@@ -102,16 +100,6 @@ def project_update_status(
     current.status_updated_at = now
     save_edit(current, by=by, fields=["rag", "status_updated_at"], reason=f"Status update: {update.get_rag_display()}")
     return update
-
-
-def set_leads(project: CommissionedProject, leads: Iterable[AbstractBaseUser]) -> None:
-    """Make exactly these people the project's leads (object permissions; the grant history is recorded)."""
-    leads = set(leads)
-    current = set(get_users_with_perms(project, only_with_perms_in=["update_status"], with_superusers=False))
-    for user in current - leads:
-        remove_perm(UPDATE_STATUS, user, project)
-    for user in leads - current:
-        assign_perm(UPDATE_STATUS, user, project)
 
 
 def _check_objectives(plan: DeliveryPlan, objectives: list[Objective]) -> None:

@@ -1,0 +1,377 @@
+"""Publishing the redacted plan, starting next year's plan from this one, and importing actions from a spreadsheet.
+
+The coordinator publishes the 2018-19 plan after checking what will be withheld, and someone signed in to nothing
+reads it (and its PDF) at its public address; the coordinator rolls the plan over to 2019-20 and follows a carried
+action back to the one it continues; a spreadsheet with problems imports nothing and says why, row by row, and a
+good one imports. Every page on the way, error states included, is checked with axe-core against the WCAG 2.2 A and
+AA rules.
+"""
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from actions.models import Action
+from plans import services_rollover
+from plans.exports import PLAN_COLUMNS
+from plans.models import DeliveryPlan
+
+from .conftest import TIMEOUT_MS, assert_accessible, sign_in
+
+pytestmark = pytest.mark.browser
+
+SERVICE = "Prevent delivery plan tracker"
+COUNCIL = "London Borough of Tower Hamlets"
+PLAN = "Prevent Delivery Plan 2018-19"
+NEXT_PLAN = "Prevent Delivery Plan 2019-20"
+PROJECT_A = "Placeholder: Project A (name withheld from publication, demo data)"
+ACTION_1_1 = (
+    "Prevent Education Officer to continue curriculum development work with primary and secondary schools across the "
+    "borough"
+)
+ACTION_4_9 = "Develop a Performance Management Framework for Prevent"
+REDACTED = "[REDACTED]"
+
+
+def plan(year: str) -> DeliveryPlan:
+    return DeliveryPlan.objects.get(council__slug="tower-hamlets", year=year)
+
+
+def error_summary(page: Page) -> Locator:
+    return page.locator(".govuk-error-summary")
+
+
+def success_banner(page: Page) -> Locator:
+    return page.locator(".govuk-notification-banner--success")
+
+
+def summary_value(page: Page, key: str) -> Locator:
+    """The value of a GOV.UK summary list row, found by its key."""
+    return (
+        page.locator(".govuk-summary-list__row")
+        .filter(has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
+        .locator(".govuk-summary-list__value")
+    )
+
+
+def sign_in_as_coordinator(page: Page) -> None:
+    page.goto("/")
+    expect(page).to_have_title(f"Sign in - {SERVICE}")
+    assert_accessible(page)
+    sign_in(page, "coordinator")
+    expect(page).to_have_title(f"Your plans - {SERVICE}")
+    assert_accessible(page)
+
+
+def open_plan(page: Page, title: str) -> None:
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Plans", exact=True).click()
+    plans = page.get_by_role("table", name=f"Plans of {COUNCIL}")
+    plans.get_by_role("link", name=title, exact=True).click()
+    expect(page).to_have_title(f"{title}, {COUNCIL} - {SERVICE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    assert_accessible(page)
+
+
+def withheld_row(table: Locator, item: str, field: str) -> Locator:
+    """The row of the "What will be withheld" table for one field of one item."""
+    page = table.page
+    return (
+        table.get_by_role("row")
+        .filter(has=page.get_by_role("cell", name=item, exact=True))
+        .filter(has=page.get_by_role("cell", name=field, exact=True))
+    )
+
+
+def assert_no_placeholders(page: Page) -> None:
+    """None of the demo's stand-ins for withheld text is on the page, in its text or anywhere in its markup."""
+    expect(page.locator("body")).not_to_contain_text("Placeholder")
+    html = page.content()
+    for stand_in in ("Placeholder", "(demo data)", "fictional demo text"):
+        assert stand_in not in html
+
+
+@pytest.fixture
+def anonymous_page(browser: Browser, live_server: Any, page: Page) -> Iterator[Page]:
+    """A fresh browser context, signed in to nothing, on the same live server."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def test_coordinator_publishes_the_redacted_plan_and_anyone_reads_it(page: Page, anonymous_page: Page) -> None:
+    sign_in_as_coordinator(page)
+    open_plan(page, PLAN)
+    page.get_by_role("link", name="Publish the redacted version", exact=True).click()
+    expect(page).to_have_title(f"Publish, {PLAN} - {SERVICE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish the plan")
+    expect(page.get_by_text("This plan has not been published yet.")).to_be_visible()
+
+    # What will be withheld: the working text beside [REDACTED], field by field.
+    withheld = page.get_by_role("table", name="The working plan against the published version, for each withheld field")
+    expect(withheld.get_by_role("columnheader")).to_have_text(
+        ["Item", "Field", "In the working plan", "In the published version"]
+    )
+    project_a_name = withheld_row(withheld, f"Project {PROJECT_A}", "Name")
+    expect(project_a_name.get_by_role("cell")).to_have_text([f"Project {PROJECT_A}", "Name", PROJECT_A, REDACTED])
+    action_1_4_title = withheld_row(withheld, "Action 1.4", "Title")
+    expect(action_1_4_title.get_by_role("cell").nth(2)).to_contain_text("Placeholder: action title withheld")
+    expect(action_1_4_title.get_by_role("cell").nth(3)).to_have_text(REDACTED)
+    published_column = withheld.locator("tbody tr td:nth-child(4)")
+    assert set(published_column.all_inner_texts()) == {REDACTED}
+    public = page.get_by_role(
+        "checkbox", name="Anyone may read the published version at its public address, without signing in"
+    )
+    expect(public).not_to_be_checked()
+    assert_accessible(page)
+
+    # The whole published version as it would look now, and back.
+    page.get_by_role("link", name="See the whole published version as it would look now", exact=True).click()
+    expect(page).to_have_title(f"{PLAN}, {COUNCIL} (preview of the published version) - {SERVICE}")
+    expect(page.get_by_role("region", name="Published version")).to_contain_text("It is not published yet.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(PLAN)
+    expect(page.get_by_role("main")).to_contain_text(REDACTED)
+    assert_no_placeholders(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to publishing", exact=True).click()
+    expect(page).to_have_title(f"Publish, {PLAN} - {SERVICE}")
+
+    # Published, open to anyone.
+    public.check()
+    page.get_by_role("button", name="Publish this version").click()
+    expect(page).to_have_title(f"Publish, {PLAN} - {SERVICE}")
+    expect(success_banner(page)).to_contain_text(f"{PLAN} published")
+    expect(page.get_by_text(re.compile(r"^\s*Last published on "))).to_be_visible()
+    expect(page.get_by_role("link", name="its public address", exact=True)).to_have_attribute(
+        "href", "/published/tower-hamlets/2018-19/"
+    )
+    expect(public).to_be_checked()
+    assert_accessible(page)
+    published = plan("2018-19")
+    assert published.published_at is not None and published.public
+
+    # Someone signed in to nothing reads it at its public address.
+    anonymous = anonymous_page
+    response = anonymous.goto("/published/tower-hamlets/2018-19/")
+    assert response is not None and response.status == 200
+    expect(anonymous).to_have_title(f"{PLAN}, {COUNCIL} (published version) - {SERVICE}")
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text(PLAN)
+    banner = anonymous.get_by_role("region", name="Published version")
+    expect(banner).to_contain_text("Published on ")
+    expect(anonymous.get_by_role("heading", name="Projects", level=2)).to_be_visible()
+    expect(anonymous.get_by_role("table", name="Commissioned projects")).to_contain_text(REDACTED)
+    expect(anonymous.get_by_role("table", name="Activities under objective 4")).to_contain_text(ACTION_4_9)
+    assert_no_placeholders(anonymous)
+    expect(anonymous.get_by_role("button", name="Sign out")).to_have_count(0)
+    assert_accessible(anonymous)
+
+    # Its PDF.
+    with anonymous.expect_download() as download_info:
+        banner.get_by_role("link", name="Download this plan as a PDF", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename == "tower-hamlets-prevent-plan-2018-19.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    # Nothing else: the working plan asks them to sign in, and a plan never published is not found.
+    anonymous.goto(f"/plans/{published.pk}/")
+    expect(anonymous).to_have_url(re.compile(rf"/accounts/login/\?next=/plans/{published.pk}/$"))
+    expect(anonymous).to_have_title(f"Sign in - {SERVICE}")
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text("Sign in")
+    assert_accessible(anonymous)
+    response = anonymous.goto("/published/tower-hamlets/2017-18/")
+    assert response is not None and response.status == 404
+    expect(anonymous).to_have_title(f"Page not found - {SERVICE}")
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert_accessible(anonymous)
+
+
+def test_coordinator_starts_next_years_plan_from_this_one(page: Page) -> None:
+    sign_in_as_coordinator(page)
+    total = Action.objects.filter(plan=plan("2018-19")).count()
+    assert total == 24
+
+    # Action 4.9 is complete: it will stay behind.
+    open_plan(page, PLAN)
+    objective_4 = page.get_by_role("table", name="Actions under objective 4")
+    objective_4.get_by_role("link", name=ACTION_4_9, exact=True).click()
+    expect(page).to_have_title(f"Action 4.9, {PLAN} - {SERVICE}")
+    page.get_by_role("link", name="Update status", exact=True).click()
+    expect(page).to_have_title(f"Update the status of action 4.9 - {SERVICE}")
+    assert_accessible(page)
+    page.get_by_label("Complete", exact=True).check()
+    page.get_by_label("Commentary").fill("Framework agreed by the Prevent Board and in use.")
+    page.get_by_role("button", name="Save status update").click()
+    expect(success_banner(page)).to_contain_text("Status of action 4.9 updated to Complete")
+    assert_accessible(page)
+
+    # The rollover page: what is carried and what stays behind.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=PLAN).click()
+    expect(page).to_have_title(f"{PLAN}, {COUNCIL} - {SERVICE}")
+    page.get_by_role("link", name="Start next year's plan from this one", exact=True).click()
+    expect(page).to_have_title(f"Start next year's plan, {PLAN} - {SERVICE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start next year's plan from this one")
+    expect(page.get_by_role("heading", level=2, name=f"{total - 1} actions carried over")).to_be_visible()
+    carried = page.get_by_role("table", name="Actions carried over to the new plan")
+    expect(carried.locator("tbody").get_by_role("row")).to_have_count(total - 1)
+    expect(carried.get_by_role("row").filter(has_text=ACTION_4_9)).to_have_count(0)
+    expect(page.get_by_role("heading", level=2, name="1 action left behind")).to_be_visible()
+    expect(page.get_by_text(f"4.9 {ACTION_4_9} (complete)", exact=True)).to_be_visible()
+    year = page.get_by_role("textbox", name="Financial year of the new plan")
+    expect(year).to_have_value("2019-20")
+    expect(year).to_have_accessible_description(re.compile("For example, 2019-20"))
+    assert_accessible(page)
+
+    # A year that already has a plan: the error summary, leading to the field.
+    year.fill("2018-19")
+    page.get_by_role("button", name="Create the new plan").click()
+    expect(page).to_have_title(f"Error: Start next year's plan, {PLAN} - {SERVICE}")
+    summary = error_summary(page)
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    message = f"{COUNCIL} already has a plan for 2018-19"
+    expect(summary.get_by_role("link")).to_have_text([message])
+    expect(page.locator(".govuk-error-message")).to_contain_text(message)
+    assert_accessible(page)
+    summary.get_by_role("link", name=message).click()
+    expect(year).to_be_focused()
+    assert not DeliveryPlan.objects.filter(council__slug="tower-hamlets", year="2019-20").exists()
+
+    # 2019-20: the new draft plan, with the carried actions and without 4.9.
+    year.fill("2019-20")
+    page.get_by_role("button", name="Create the new plan").click()
+    expect(page).to_have_title(f"{NEXT_PLAN}, {COUNCIL} - {SERVICE}")
+    expect(success_banner(page)).to_contain_text(f"{NEXT_PLAN} created as a draft from {PLAN}")
+    expect(summary_value(page, "Status")).to_have_text("Draft")
+    expect(page.get_by_role("table", name="Actions under objective 4").get_by_role("link", name=ACTION_4_9)).to_have_count(
+        0
+    )
+    expect(page.locator(".app-table--plan tbody").get_by_role("row")).to_have_count(total - 1)
+    assert_accessible(page)
+    assert Action.objects.filter(plan=plan("2019-20")).count() == total - 1
+
+    # A carried action, and the action it continues.
+    objective_1 = page.get_by_role("table", name="Actions under objective 1")
+    objective_1.get_by_role("link", name=ACTION_1_1, exact=True).click()
+    expect(page).to_have_title(f"Action 1.1, {NEXT_PLAN} - {SERVICE}")
+    continues = summary_value(page, "Continues").get_by_role("link", name="Action 1.1 of an earlier plan")
+    expect(continues).to_be_visible()
+    assert_accessible(page)
+    continues.click()
+    expect(page).to_have_title(f"Action 1.1, {PLAN} - {SERVICE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(ACTION_1_1)
+    expect(summary_value(page, "Continues")).to_have_count(0)
+    assert_accessible(page)
+
+
+@pytest.fixture
+def draft_2019_20(demo: None) -> DeliveryPlan:
+    """2019-20, rolled over from the demo's 2018-19 plan by the coordinator: a draft, the one kind that imports."""
+    coordinator = get_user_model().objects.get(username="coordinator")
+    return services_rollover.plan_rollover(plan=plan("2018-19"), year="2019-20", by=coordinator)
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PLAN_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in PLAN_COLUMNS})
+    return path
+
+
+OBJECTIVE_5 = "Objective 5: Work with faith institutions to safeguard young people online"
+NEW_ACTIONS = {
+    "5.1": "Deliver online safety workshops with mosques and churches",
+    "5.2": "Train madrasa teachers as WRAP facilitators",
+}
+
+
+def test_an_import_with_problems_imports_nothing_then_a_good_one_imports(
+    page: Page, draft_2019_20: DeliveryPlan, tmp_path: Path
+) -> None:
+    before = Action.objects.filter(plan=draft_2019_20).count()
+    sign_in_as_coordinator(page)
+    open_plan(page, NEXT_PLAN)
+    page.get_by_role("link", name="Import objectives and actions from a spreadsheet", exact=True).click()
+    expect(page).to_have_title(f"Import actions, {NEXT_PLAN} - {SERVICE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import objectives and actions")
+    assert_accessible(page)
+
+    # The CSV template: the columns, and nothing else.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename == "prevent-plan-import-template.csv"
+    template = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert template == [",".join(PLAN_COLUMNS)]
+
+    # Two bad rows (and a good one between them): every problem, with its row and column; nothing imported.
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [
+            {"objective": OBJECTIVE_5, "reference": "1.1", "action": "Already in the plan", "timescale": "March 2020",
+             "rag_status": "Purple"},
+            {"objective": OBJECTIVE_5, "reference": "5.1", "action": NEW_ACTIONS["5.1"], "timescale": "March 2020"},
+            {"objective": OBJECTIVE_5, "reference": "5.2", "action": "", "timescale": "",
+             "last_update": "1 September 2019"},
+        ],
+    )  # fmt: skip
+    upload = page.get_by_label("Upload a file")
+    upload.set_input_files(bad)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page).to_have_title(f"Error: Import actions, {NEXT_PLAN} - {SERVICE}")
+    summary = error_summary(page)
+    expect(summary.get_by_role("heading", level=2)).to_have_text(
+        "There is a problem with the file: nothing has been imported"
+    )
+    problems = [
+        "Row 2, column reference: The plan already has an action 1.1",
+        "Row 2, column rag_status: Must be one of Not started, Green, Amber, Red or Complete",
+        "Row 4, column action: Enter the action",
+        "Row 4, column timescale: Enter a timescale",
+        "Row 4, column last_update: Must be a date like 2018-09-01",
+    ]
+    expect(summary.get_by_role("link")).to_have_text(problems)
+    expect(summary).to_be_focused()
+    assert_accessible(page)
+    for problem in problems:
+        summary.get_by_role("link", name=problem, exact=True).click()
+        expect(upload).to_be_focused()
+    assert_accessible(page)
+    assert Action.objects.filter(plan=draft_2019_20).count() == before
+    assert not draft_2019_20.objectives.filter(number=5).exists()
+
+    # No file at all: the form's own error.
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page).to_have_title(f"Error: Import actions, {NEXT_PLAN} - {SERVICE}")
+    expect(error_summary(page).get_by_role("link")).to_have_text(["Select a CSV or Excel file"])
+    assert_accessible(page)
+
+    # A good file: two new actions under a new objective 5.
+    good = write_csv(
+        tmp_path / "good.csv",
+        [
+            {"objective": OBJECTIVE_5, "reference": "5.1", "action": NEW_ACTIONS["5.1"], "timescale": "March 2020",
+             "lead": "Prevent Co-ordinator"},
+            {"objective": OBJECTIVE_5, "reference": "5.2", "action": NEW_ACTIONS["5.2"], "timescale": "December 2019",
+             "lead": "Prevent Education Officer", "rag_status": "Amber", "last_update": "2019-05-01",
+             "commentary": "First cohort booked for June."},
+        ],
+    )  # fmt: skip
+    page.get_by_label("Upload a file").set_input_files(good)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page).to_have_title(f"{NEXT_PLAN}, {COUNCIL} - {SERVICE}")
+    expect(success_banner(page)).to_contain_text(f"2 actions imported into {NEXT_PLAN}")
+    objective_5 = page.get_by_role("table", name="Actions under objective 5")
+    for reference, title in NEW_ACTIONS.items():
+        row = objective_5.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
+        expect(row.get_by_role("cell").first).to_have_text(reference)
+    expect(objective_5.get_by_role("row").filter(has_text="5.2")).to_contain_text("Amber")
+    expect(page.get_by_role("heading", name=re.compile(r"^Objective 5: Work with faith institutions"))).to_be_visible()
+    assert_accessible(page)
+    assert Action.objects.filter(plan=draft_2019_20).count() == before + 2
