@@ -163,7 +163,7 @@ def action_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 services.action_withdraw(action=action, by=request.user, expected_version=form.cleaned_data["version"])
                 messages.success(request, f"Action {action.reference} withdrawn")
         except StaleEdit:
-            messages.success(request, f"Action {action.reference} changed while you were deciding: check it again")
+            messages.warning(request, f"Action {action.reference} changed while you were deciding: check it again")
         return redirect(action)
     verb = "Reinstate" if action.is_withdrawn else "Withdraw"
     context = {"form": form, "item": action, "plan": action.plan, "verb": verb, "can_delete": False}
@@ -179,7 +179,7 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_delete(action=action, by=request.user, expected_version=form.cleaned_data["version"])
         except (StaleEdit, ValidationError):
-            messages.success(request, f"Action {action.reference} changed while you were deciding: check it again")
+            messages.warning(request, f"Action {action.reference} changed while you were deciding: check it again")
             return redirect(action)
         messages.success(request, f"Action {action.reference} deleted")
         return redirect(action.plan)

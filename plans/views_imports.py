@@ -38,6 +38,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             imports.check(plan, result)
         if result.problems:
             problems = result.problems
+            form.add_error("file", "The selected file has problems, listed above: nothing has been imported")
         else:
             count = imports.import_rows(plan=plan, result=result, by=request.user)
             messages.success(request, f"{count} action{'s' if count != 1 else ''} imported into {plan.title}")

@@ -41,7 +41,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except StaleEdit:
-            messages.success(request, "The plan changed while you were checking it: check the preview again")
+            messages.warning(request, "The plan changed while you were checking it: check the preview again")
             return redirect("plans:publish", pk=plan.pk)
         messages.success(request, f"{plan.title} published")
         return redirect("plans:publish", pk=plan.pk)

@@ -181,7 +181,7 @@ def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 services.project_withdraw(project=project, by=request.user, expected_version=version)
                 messages.success(request, f"Project {project.name} withdrawn")
         except StaleEdit:
-            messages.success(request, f"Project {project.name} changed while you were deciding: check it again")
+            messages.warning(request, f"Project {project.name} changed while you were deciding: check it again")
         return redirect(project)
     verb = "Reinstate" if project.is_withdrawn else "Withdraw"
     context = {"form": form, "item": project, "plan": project.plan, "verb": verb}
@@ -197,7 +197,7 @@ def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_delete(project=project, by=request.user, expected_version=form.cleaned_data["version"])
         except (StaleEdit, ValidationError):
-            messages.success(request, f"Project {project.name} changed while you were deciding: check it again")
+            messages.warning(request, f"Project {project.name} changed while you were deciding: check it again")
             return redirect(project)
         messages.success(request, f"Project {project.name} deleted")
         return redirect(f"{project.plan.get_absolute_url()}#projects")

@@ -8,6 +8,7 @@ AA rules.
 """
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Locator, Page, expect
+from pypdf import PdfReader
 
 from actions.models import Action
 from plans import services_rollover
@@ -88,6 +90,14 @@ def withheld_row(table: Locator, item: str, field: str) -> Locator:
     )
 
 
+def comes_before(first: Locator, second: Locator) -> bool:
+    """Whether the first element comes before the second in the page's order (the order it is read and tabbed in)."""
+    return first.evaluate(
+        "(first, second) => Boolean(first.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING)",
+        second.element_handle(),
+    )
+
+
 def assert_no_placeholders(page: Page) -> None:
     """None of the demo's stand-ins for withheld text is on the page, in its text or anywhere in its markup."""
     expect(page.locator("body")).not_to_contain_text("Placeholder")
@@ -129,12 +139,14 @@ def test_coordinator_publishes_the_redacted_plan_and_anyone_reads_it(page: Page,
         "checkbox", name="Anyone may read the published version at its public address, without signing in"
     )
     expect(public).not_to_be_checked()
+    preview = page.get_by_role("link", name="See the whole published version as it would look now", exact=True)
+    assert comes_before(preview, page.get_by_role("button", name="Publish this version"))
     assert_accessible(page)
 
     # The whole published version as it would look now, and back.
-    page.get_by_role("link", name="See the whole published version as it would look now", exact=True).click()
+    preview.click()
     expect(page).to_have_title(f"{PLAN}, {COUNCIL} (preview of the published version) - {SERVICE}")
-    expect(page.get_by_role("region", name="Published version")).to_contain_text("It is not published yet.")
+    expect(page.get_by_role("region", name="Preview")).to_contain_text("It is not published yet.")
     expect(page.get_by_role("heading", level=1)).to_have_text(PLAN)
     expect(page.get_by_role("main")).to_contain_text(REDACTED)
     assert_no_placeholders(page)
@@ -176,7 +188,11 @@ def test_coordinator_publishes_the_redacted_plan_and_anyone_reads_it(page: Page,
         banner.get_by_role("link", name="Download this plan as a PDF", exact=True).click()
     download = download_info.value
     assert download.suggested_filename == "tower-hamlets-prevent-plan-2018-19.pdf"
-    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    pdf = Path(download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(pdf)).pages)
+    assert PLAN in text and REDACTED in text
+    assert "Placeholder" not in text
 
     # Nothing else: the working plan asks them to sign in, and a plan never published is not found.
     anonymous.goto(f"/plans/{published.pk}/")
@@ -247,9 +263,8 @@ def test_coordinator_starts_next_years_plan_from_this_one(page: Page) -> None:
     expect(page).to_have_title(f"{NEXT_PLAN}, {COUNCIL} - {SERVICE}")
     expect(success_banner(page)).to_contain_text(f"{NEXT_PLAN} created as a draft from {PLAN}")
     expect(summary_value(page, "Status")).to_have_text("Draft")
-    expect(page.get_by_role("table", name="Actions under objective 4").get_by_role("link", name=ACTION_4_9)).to_have_count(
-        0
-    )
+    objective_4 = page.get_by_role("table", name="Actions under objective 4")
+    expect(objective_4.get_by_role("link", name=ACTION_4_9)).to_have_count(0)
     expect(page.locator(".app-table--plan tbody").get_by_role("row")).to_have_count(total - 1)
     assert_accessible(page)
     assert Action.objects.filter(plan=plan("2019-20")).count() == total - 1
@@ -258,7 +273,7 @@ def test_coordinator_starts_next_years_plan_from_this_one(page: Page) -> None:
     objective_1 = page.get_by_role("table", name="Actions under objective 1")
     objective_1.get_by_role("link", name=ACTION_1_1, exact=True).click()
     expect(page).to_have_title(f"Action 1.1, {NEXT_PLAN} - {SERVICE}")
-    continues = summary_value(page, "Continues").get_by_role("link", name="Action 1.1 of an earlier plan")
+    continues = summary_value(page, "Continues").get_by_role("link", name="Action 1.1 of the 2018-19 plan")
     expect(continues).to_be_visible()
     assert_accessible(page)
     continues.click()
