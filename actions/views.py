@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import evidence
 from core.access import leads_of
-from core.conflicts import conflict_response
+from core.conflicts import conflict_response, status_rows
 from core.forms import ConfirmForm
 from core.rag import RAG
 from core.status_form import StatusUpdateForm
@@ -65,18 +66,11 @@ def action_update_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit as stale:
             current = stale.current
-            latest = current.status_updates.select_related("created_by").first()
-            rows = [("RAG status", RAG(current.rag).label)]
-            if latest:
-                rows += [
-                    ("Latest commentary", latest.commentary),
-                    ("Updated by", f"{latest.created_by.get_username()}, {latest.created_at:%-d %B %Y %H:%M}"),
-                ]
             return conflict_response(
                 request,
                 form=form,
                 current=current,
-                rows=rows,
+                rows=status_rows(current),
                 title=f"Action {current.reference} was updated after you opened this form",
                 cancel_url=current.get_absolute_url(),
                 lost_file=bool(data["evidence"]),
@@ -150,6 +144,16 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/form_page.html", context)
 
 
+def _described(action: Action) -> dict[str, str]:
+    """How the confirmation pages name the action."""
+    return {
+        "noun": "action",
+        "label": f"action {action.reference}",
+        "caption": f"Action {action.reference}",
+        "name": action.title,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def action_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request.user, pk, write=True)
@@ -166,8 +170,8 @@ def action_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, f"Action {action.reference} changed while you were deciding: check it again")
         return redirect(action)
     verb = "Reinstate" if action.is_withdrawn else "Withdraw"
-    context = {"form": form, "item": action, "plan": action.plan, "verb": verb, "can_delete": False}
-    return render(request, "actions/confirm_withdraw.html", context)
+    context = {"form": form, "item": action, "plan": action.plan, "verb": verb, **_described(action)}
+    return render(request, "core/confirm_withdraw.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,8 +187,9 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(action)
         messages.success(request, f"Action {action.reference} deleted")
         return redirect(action.plan)
-    context = {"form": form, "item": action, "plan": action.plan, "has_updates": has_updates}
-    return render(request, "actions/confirm_delete.html", context)
+    context = {"form": form, "item": action, "plan": action.plan, "has_updates": has_updates, **_described(action)}
+    context["withdraw_url"] = reverse("actions:withdraw", args=[action.pk])
+    return render(request, "core/confirm_delete.html", context)
 
 
 @require_GET

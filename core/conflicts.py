@@ -6,6 +6,8 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .rag import RAG
+
 
 def rebind_at_version(form: forms.Form, version: int) -> forms.Form:
     """The same form with the person's own input, now at the current version, ready to save deliberately."""
@@ -33,3 +35,15 @@ def conflict_response(
         "lost_file": lost_file,
     }
     return render(request, "core/conflict.html", context, status=409)
+
+
+def status_rows(current: Any) -> list[tuple[str, str]]:
+    """What an action or project says now, for the conflict page of a status update: its RAG and latest update."""
+    rows = [("RAG status", RAG(current.rag).label)]
+    latest = current.status_updates.select_related("created_by").first()
+    if latest:
+        rows += [
+            ("Latest commentary", latest.commentary),
+            ("Updated by", f"{latest.created_by.get_username()}, {latest.created_at:%-d %B %Y %H:%M}"),
+        ]
+    return rows

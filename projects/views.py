@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import evidence
 from core.access import leads_of
-from core.conflicts import conflict_response
+from core.conflicts import conflict_response, status_rows
 from core.rag import RAG
 from core.versioning import StaleEdit
 from plans.access import can_edit_plan, get_plan_for_user
@@ -70,14 +71,9 @@ def project_update_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.data = form.data.copy()
             for target in targets:
                 form.data.setdefault(ProjectStatusForm.field_name(target), str(target.delivered))
-            latest = current.status_updates.select_related("created_by").first()
-            rows = [("RAG status", RAG(current.rag).label)]
-            if latest:
-                rows += [
-                    ("Latest commentary", latest.commentary),
-                    ("Updated by", f"{latest.created_by.get_username()}, {latest.created_at:%-d %B %Y %H:%M}"),
-                ]
-            rows += [(f"Delivered so far: {target.description}", _so_far(target)) for target in targets]
+            rows = status_rows(current) + [
+                (f"Delivered so far: {target.description}", _so_far(target)) for target in targets
+            ]
             return conflict_response(
                 request,
                 form=form,
@@ -167,6 +163,16 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/form_page.html", context)
 
 
+def _described(project: CommissionedProject) -> dict[str, str]:
+    """How the confirmation pages name the project."""
+    return {
+        "noun": "project",
+        "label": f"project: {project.name}",
+        "caption": "Commissioned project",
+        "name": project.name,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk, write=True)
@@ -184,8 +190,8 @@ def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, f"Project {project.name} changed while you were deciding: check it again")
         return redirect(project)
     verb = "Reinstate" if project.is_withdrawn else "Withdraw"
-    context = {"form": form, "item": project, "plan": project.plan, "verb": verb}
-    return render(request, "projects/confirm_withdraw.html", context)
+    context = {"form": form, "item": project, "plan": project.plan, "verb": verb, **_described(project)}
+    return render(request, "core/confirm_withdraw.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,8 +207,9 @@ def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(project)
         messages.success(request, f"Project {project.name} deleted")
         return redirect(f"{project.plan.get_absolute_url()}#projects")
-    context = {"form": form, "item": project, "plan": project.plan, "has_updates": has_updates}
-    return render(request, "projects/confirm_delete.html", context)
+    context = {"form": form, "item": project, "plan": project.plan, "has_updates": has_updates, **_described(project)}
+    context["withdraw_url"] = reverse("projects:withdraw", args=[project.pk])
+    return render(request, "core/confirm_delete.html", context)
 
 
 @require_GET
