@@ -98,3 +98,19 @@ def get_published_plan(user: User, council_slug: str, year: str) -> DeliveryPlan
     if plan is None or not (plan.public or plans_visible_to(user).filter(pk=plan.pk).exists()):
         raise Http404("No such published plan")
     return plan
+
+
+EXPORTERS = (Role.COORDINATOR, Role.AUDITOR)
+
+
+def can_export(user: User, plan: DeliveryPlan) -> bool:
+    """Coordinators and auditors of the plan's council export it; Board members and leads do not."""
+    return any(role in EXPORTERS for role in roles_in(user, plan.council_id))
+
+
+def get_plan_for_export(user: User, pk: int) -> DeliveryPlan:
+    """The plan, if the user may export it: 404 if they may not see it, 403 if they see it but may not export."""
+    plan = get_plan_for_user(user, pk)
+    if not can_export(user, plan):
+        raise PermissionDenied
+    return plan

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from itertools import batched
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -21,9 +20,8 @@ from openpyxl import Workbook
 from core.models import AuditEvent
 from core.rag import RAG
 
-from .access import get_plan_for_user, roles_in
 from .history import ChangeRow
-from .models import DeliveryPlan, Role
+from .models import DeliveryPlan
 from .snapshot import PlanSnapshot
 
 User = AbstractBaseUser | AnonymousUser
@@ -42,22 +40,8 @@ PLAN_COLUMNS = [
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold: openpyxl refuses them, so the XLSX drops them (the CSV keeps every character).
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-EXPORTERS = (Role.COORDINATOR, Role.AUDITOR)
 CSV_BATCH = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def can_export(user: User, plan: DeliveryPlan) -> bool:
-    """Coordinators and auditors of the plan's council export it; Board members and leads do not."""
-    return any(role in EXPORTERS for role in roles_in(user, plan.council_id))
-
-
-def get_plan_for_export(user: User, pk: int) -> DeliveryPlan:
-    """The plan, if the user may export it: 404 if they may not see it, 403 if they see it but may not export."""
-    plan = get_plan_for_user(user, pk)
-    if not can_export(user, plan):
-        raise PermissionDenied
-    return plan
 
 
 def record_export(*, user: AbstractBaseUser, plan: DeliveryPlan, description: str) -> AuditEvent:

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from .access import get_plan_for_export
 from .exports import (
     PLAN_COLUMNS,
     export_response,
     filename,
-    get_plan_for_export,
     history_rows,
     plan_rows,
     record_export,

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from .access import get_plan_for_user
-from .exports import can_export
+from .access import can_export, get_plan_for_user
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
 from .history import ChangeRow, plan_change_people, plan_changes
 from .models import DeliveryPlan
