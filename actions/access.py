@@ -1,14 +1,12 @@
 """Who may see an action and who may report on it. Views reach actions only through these functions."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
-from guardian.utils import get_user_obj_perms_model
 
+from core.access import leads_by_item
 from plans.access import can_edit_plan, plans_visible_to
 from plans.models import DeliveryPlan
 
@@ -61,19 +59,4 @@ def get_action_for_status_update(user: User, pk: int) -> Action:
 
 def leads_of_plan(plan: DeliveryPlan) -> dict[int, list[AbstractBaseUser]]:
     """The active users holding the lead's object permission on each action of the plan, by action pk (one query)."""
-    keys = Action.objects.filter(plan=plan).annotate(key=Cast("pk", CharField())).values("key")
-    grants = (
-        get_user_obj_perms_model()
-        .objects.filter(
-            content_type=ContentType.objects.get_for_model(Action),
-            permission__codename=UPDATE_STATUS.split(".")[1],
-            object_pk__in=keys,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user__username")
-    )
-    leads: dict[int, list[AbstractBaseUser]] = {}
-    for grant in grants:
-        leads.setdefault(int(grant.object_pk), []).append(grant.user)
-    return leads
+    return leads_by_item(Action.objects.filter(plan=plan))

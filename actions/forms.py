@@ -2,11 +2,9 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
-from core.forms import BaseModelForm, DateField
-from core.timescale import due_date_from_timescale
+from core.forms import BaseModelForm, DateField, PlanItemFormMixin, lead_usernames_field, withheld_fields_field
 from core.withheld import WHOLE_ITEM
 from objectives.models import Objective
 from peer_review.models import Recommendation
@@ -28,7 +26,7 @@ class RecommendationChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.review.title}, recommendation {obj.number}: {obj.text.splitlines()[0] if obj.text else ''}"
 
 
-class ActionForm(BaseModelForm):
+class ActionForm(PlanItemFormMixin, BaseModelForm):
     submit_label = "Save action"
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -44,17 +42,8 @@ class ActionForm(BaseModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    lead_usernames = forms.CharField(
-        label="People who report on this action (optional)",
-        help_text="Their usernames, separated by commas. They can update this action's status and nothing else.",
-        required=False,
-    )
-    withheld_fields = forms.MultipleChoiceField(
-        label="Withhold from the published plan (optional)",
-        choices=WITHHOLDABLE,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    lead_usernames = lead_usernames_field("action")
+    withheld_fields = withheld_fields_field(WITHHOLDABLE)
 
     class Meta:
         model = Action
@@ -103,13 +92,9 @@ class ActionForm(BaseModelForm):
         )
         for name in ("timescale", "lead"):
             self.fields[name].required = True
+        self.set_item_initial(leads)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
             self.fields["answers"].initial = list(self.instance.answers.all())
-            self.fields["withheld_fields"].initial = self.instance.withheld_fields
-            self.fields["due_date"].initial = self.instance.due_date
-        if leads is not None:
-            self.fields["lead_usernames"].initial = ", ".join(sorted(user.get_username() for user in leads))
         self.helper.layout = Layout(
             "version",
             Field.select("objective"),
@@ -132,20 +117,6 @@ class ActionForm(BaseModelForm):
         if clash.exists():
             raise forms.ValidationError(f"Another action in this plan already has the reference {reference}")
         return reference
-
-    def clean_lead_usernames(self) -> list[AbstractBaseUser]:
-        names = [name.strip() for name in self.cleaned_data["lead_usernames"].split(",") if name.strip()]
-        users = {user.get_username(): user for user in get_user_model().objects.filter(username__in=names)}
-        unknown = [name for name in names if name not in users]
-        if unknown:
-            raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)}")
-        return list(users.values())
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if not cleaned.get("due_date") and cleaned.get("timescale"):
-            cleaned["due_date"] = due_date_from_timescale(cleaned["timescale"])
-        return cleaned
 
     def action_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.access import set_leads
 from core.rag import RAG
+from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from peer_review.models import Recommendation
 from plans.models import DeliveryPlan
@@ -105,32 +106,19 @@ def action_change(
     return current
 
 
-@transaction.atomic
 def action_withdraw(*, action: Action, by: AbstractBaseUser, expected_version: int) -> Action:
     """Withdraw an action from the plan; it and its history stay in the record."""
-    current = lock_for_edit(action, expected_version)
-    if current.is_withdrawn:
-        return current
-    current.withdrawn_at = timezone.now()
-    save_edit(current, by=by, fields=["withdrawn_at"], reason="Withdrawn")
-    return current
+    return item_withdraw(item=action, by=by, expected_version=expected_version)
 
 
-@transaction.atomic
 def action_reinstate(*, action: Action, by: AbstractBaseUser, expected_version: int) -> Action:
-    current = lock_for_edit(action, expected_version)
-    current.withdrawn_at = None
-    save_edit(current, by=by, fields=["withdrawn_at"], reason="Reinstated")
-    return current
+    """Return a withdrawn action to the plan with the status it had."""
+    return item_reinstate(item=action, by=by, expected_version=expected_version)
 
 
 @transaction.atomic
 def action_delete(*, action: Action, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete an action nobody has reported on yet; one with status updates can only be withdrawn."""
-    current = lock_for_edit(action, expected_version)
-    if current.status_updates.exists():
-        raise ValidationError("This action has status updates, so it cannot be deleted. Withdraw it instead.")
-    set_leads(current, [])
-    current._history_user = by
+    current = lock_for_delete(item=action, by=by, expected_version=expected_version, noun="action")
     current.answers.clear()
     delete_recorded(current, by=by)

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import evidence
 from core.access import leads_of
 from core.conflicts import conflict_response, status_rows
-from core.forms import ConfirmForm
+from core.item_views import confirm_delete, withdraw_or_reinstate
 from core.rag import RAG
 from core.status_form import StatusUpdateForm
 from core.versioning import StaleEdit
@@ -157,39 +159,28 @@ def _described(action: Action) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def action_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request.user, pk, write=True)
-    form = ConfirmForm(request.POST or None, initial={"version": action.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            if action.is_withdrawn:
-                services.action_reinstate(action=action, by=request.user, expected_version=form.cleaned_data["version"])
-                messages.success(request, f"Action {action.reference} reinstated")
-            else:
-                services.action_withdraw(action=action, by=request.user, expected_version=form.cleaned_data["version"])
-                messages.success(request, f"Action {action.reference} withdrawn")
-        except StaleEdit:
-            messages.warning(request, f"Action {action.reference} changed while you were deciding: check it again")
-        return redirect(action)
-    verb = "Reinstate" if action.is_withdrawn else "Withdraw"
-    context = {"form": form, "item": action, "plan": action.plan, "verb": verb, **_described(action)}
-    return render(request, "core/confirm_withdraw.html", context)
+    return withdraw_or_reinstate(
+        request,
+        action,
+        withdraw=partial(services.action_withdraw, action=action),
+        reinstate=partial(services.action_reinstate, action=action),
+        label=f"Action {action.reference}",
+        described=_described(action),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request.user, pk, write=True)
-    has_updates = action.status_updates.exists()
-    form = ConfirmForm(request.POST or None, initial={"version": action.version})
-    if request.method == "POST" and form.is_valid() and not has_updates:
-        try:
-            services.action_delete(action=action, by=request.user, expected_version=form.cleaned_data["version"])
-        except (StaleEdit, ValidationError):
-            messages.warning(request, f"Action {action.reference} changed while you were deciding: check it again")
-            return redirect(action)
-        messages.success(request, f"Action {action.reference} deleted")
-        return redirect(action.plan)
-    context = {"form": form, "item": action, "plan": action.plan, "has_updates": has_updates, **_described(action)}
-    context["withdraw_url"] = reverse("actions:withdraw", args=[action.pk])
-    return render(request, "core/confirm_delete.html", context)
+    return confirm_delete(
+        request,
+        action,
+        delete=partial(services.action_delete, action=action),
+        label=f"Action {action.reference}",
+        described=_described(action),
+        deleted_url=action.plan.get_absolute_url(),
+        withdraw_url=reverse("actions:withdraw", args=[action.pk]),
+    )
 
 
 @require_GET

@@ -7,8 +7,12 @@ their right is held on the object itself, never through a council role.
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+from guardian.utils import get_user_obj_perms_model
 
 
 def _permission(item: models.Model) -> str:
@@ -29,3 +33,24 @@ def set_leads(item: models.Model, leads: Iterable[AbstractBaseUser]) -> None:
         remove_perm(_permission(item), user, item)
     for user in wanted - current:
         assign_perm(_permission(item), user, item)
+
+
+def leads_by_item(items: models.QuerySet) -> dict[int, list[AbstractBaseUser]]:
+    """The active users holding the lead's object permission on each of the items, by item pk (one query)."""
+    model = items.model
+    keys = items.annotate(key=Cast("pk", CharField())).values("key")
+    grants = (
+        get_user_obj_perms_model()
+        .objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            permission__codename="update_status",
+            object_pk__in=keys,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+    leads: dict[int, list[AbstractBaseUser]] = {}
+    for grant in grants:
+        leads.setdefault(int(grant.object_pk), []).append(grant.user)
+    return leads

@@ -7,8 +7,12 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import RegexValidator
+
+from .timescale import due_date_from_timescale
 
 
 class GovUKFormMixin:
@@ -91,3 +95,55 @@ class ConfirmForm(forms.Form):
     """The version a confirmation page (withdraw, delete) was opened at, so it never acts on a newer state."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def users_named(text: str) -> list[AbstractBaseUser]:
+    """The accounts with these comma-separated usernames; a ValidationError names any that do not exist."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    users = {user.get_username(): user for user in get_user_model().objects.filter(username__in=names)}
+    unknown = [name for name in names if name not in users]
+    if unknown:
+        raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)}")
+    return list(users.values())
+
+
+def lead_usernames_field(noun: str) -> forms.CharField:
+    """Who reports on an action or project, typed as usernames; `noun` is "action" or "project"."""
+    return forms.CharField(
+        label=f"People who report on this {noun} (optional)",
+        help_text=f"Their usernames, separated by commas. They can update this {noun}'s status and nothing else.",
+        required=False,
+    )
+
+
+def withheld_fields_field(choices: list[tuple[str, str]]) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Withhold from the published plan (optional)",
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class PlanItemFormMixin:
+    """What the action and project forms share: the version edited, leads by username, withheld fields, and a due
+    date taken from the timescale when left blank. The form declares `version`, `due_date`, `timescale`,
+    `lead_usernames` and `withheld_fields`.
+    """
+
+    def set_item_initial(self, leads: list[AbstractBaseUser] | None) -> None:
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["withheld_fields"].initial = self.instance.withheld_fields
+            self.fields["due_date"].initial = self.instance.due_date
+        if leads is not None:
+            self.fields["lead_usernames"].initial = ", ".join(sorted(user.get_username() for user in leads))
+
+    def clean_lead_usernames(self) -> list[AbstractBaseUser]:
+        return users_named(self.cleaned_data["lead_usernames"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("due_date") and cleaned.get("timescale"):
+            cleaned["due_date"] = due_date_from_timescale(cleaned["timescale"])
+        return cleaned

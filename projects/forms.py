@@ -6,15 +6,13 @@ from crispy_forms.layout import HTML
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import MinValueValidator
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 
-from core.forms import BaseModelForm
+from core.forms import BaseModelForm, PlanItemFormMixin, lead_usernames_field, withheld_fields_field
 from core.status_form import StatusUpdateForm
-from core.timescale import due_date_from_timescale
 from core.withheld import WHOLE_ITEM
 from objectives.models import Objective
 from plans.models import DeliveryPlan
@@ -115,17 +113,7 @@ class ObjectiveChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.number}. {obj.title}"
 
 
-def users_named(text: str) -> list[AbstractBaseUser]:
-    """The accounts with these comma-separated usernames; a ValidationError names any that do not exist."""
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    users = {user.get_username(): user for user in get_user_model().objects.filter(username__in=names)}
-    unknown = [name for name in names if name not in users]
-    if unknown:
-        raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)}")
-    return list(users.values())
-
-
-class ProjectForm(BaseModelForm):
+class ProjectForm(PlanItemFormMixin, BaseModelForm):
     """A project's content and its output targets, in one form so one error summary and one conflict page cover both.
 
     Each existing output has its own fields, named by its pk; NEW_OUTPUT_ROWS blank rows add outputs.
@@ -162,17 +150,8 @@ class ProjectForm(BaseModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    lead_usernames = forms.CharField(
-        label="People who report on this project (optional)",
-        help_text="Their usernames, separated by commas. They can update this project's status and nothing else.",
-        required=False,
-    )
-    withheld_fields = forms.MultipleChoiceField(
-        label="Withhold from the published plan (optional)",
-        choices=WITHHOLDABLE,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    lead_usernames = lead_usernames_field("project")
+    withheld_fields = withheld_fields_field(WITHHOLDABLE)
 
     class Meta:
         model = CommissionedProject
@@ -202,17 +181,13 @@ class ProjectForm(BaseModelForm):
             self.fields[name].error_messages["max_length"] = (
                 f"{self.fields[name].label.removesuffix(' (optional)')} must be {size} characters or fewer"
             )
+        self.set_item_initial(leads)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
             self.fields["objectives"].initial = list(self.instance.objectives.all())
-            self.fields["withheld_fields"].initial = self.instance.withheld_fields
-            self.fields["due_date"].initial = self.instance.due_date
             reported = OutputDelivery.objects.filter(output_target=OuterRef("pk"))
             self.targets = list(self.instance.output_targets.annotate(reported=Exists(reported)))
         else:
             self.targets = []
-        if leads is not None:
-            self.fields["lead_usernames"].initial = ", ".join(sorted(user.get_username() for user in leads))
         self.helper.form_tag = False  # the page (form_page.html or conflict.html) provides the <form> and token
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
@@ -273,13 +248,8 @@ class ProjectForm(BaseModelForm):
             fields.append(Field.checkbox(f"{prefix}_remove", small=True))
         return Fieldset(*fields, legend=name[0].upper() + name[1:], legend_size=Size.SMALL)
 
-    def clean_lead_usernames(self) -> list[AbstractBaseUser]:
-        return users_named(self.cleaned_data["lead_usernames"])
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not cleaned.get("due_date") and cleaned.get("timescale"):
-            cleaned["due_date"] = due_date_from_timescale(cleaned["timescale"])
         self.outputs = self._clean_outputs(cleaned)
         return cleaned
 
@@ -319,9 +289,3 @@ class ProjectForm(BaseModelForm):
         fields["due_date"] = data.get("due_date")
         fields["withheld_fields"] = data.get("withheld_fields") or []
         return fields
-
-
-class ConfirmForm(forms.Form):
-    """The version the confirmation page was opened at, so a withdraw or delete never acts on a newer state."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.access import set_leads
 from core.rag import RAG
+from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from objectives.models import Objective
 from plans.models import DeliveryPlan
@@ -197,38 +198,24 @@ def project_change(
     return current
 
 
-@transaction.atomic
 def project_withdraw(
     *, project: CommissionedProject, by: AbstractBaseUser, expected_version: int
 ) -> CommissionedProject:
     """Withdraw a project from the plan; it, its outputs and its history stay in the record."""
-    current = lock_for_edit(project, expected_version)
-    if current.is_withdrawn:
-        return current
-    current.withdrawn_at = timezone.now()
-    save_edit(current, by=by, fields=["withdrawn_at"], reason="Withdrawn")
-    return current
+    return item_withdraw(item=project, by=by, expected_version=expected_version)
 
 
-@transaction.atomic
 def project_reinstate(
     *, project: CommissionedProject, by: AbstractBaseUser, expected_version: int
 ) -> CommissionedProject:
     """Return a withdrawn project to the plan with the status it had."""
-    current = lock_for_edit(project, expected_version)
-    current.withdrawn_at = None
-    save_edit(current, by=by, fields=["withdrawn_at"], reason="Reinstated")
-    return current
+    return item_reinstate(item=project, by=by, expected_version=expected_version)
 
 
 @transaction.atomic
 def project_delete(*, project: CommissionedProject, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete a project nobody has reported on yet; one with status updates can only be withdrawn."""
-    current = lock_for_edit(project, expected_version)
-    if current.status_updates.exists():
-        raise ValidationError("This project has status updates, so it cannot be deleted. Withdraw it instead.")
-    set_leads(current, [])
-    current._history_user = by
+    current = lock_for_delete(item=project, by=by, expected_version=expected_version, noun="project")
     current.objectives.clear()
     # Deleted one by one, so the history records who removed each output rather than a cascade nobody owns.
     for target in current.output_targets.all():

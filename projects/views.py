@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -9,13 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import evidence
 from core.access import leads_of
 from core.conflicts import conflict_response, status_rows
+from core.item_views import confirm_delete, withdraw_or_reinstate
 from core.rag import RAG
 from core.versioning import StaleEdit
 from plans.access import can_edit_plan, get_plan_for_user
 
 from . import services
 from .access import can_update_status, get_project_for_status_update, get_project_for_user
-from .forms import ConfirmForm, ProjectForm, ProjectStatusForm
+from .forms import ProjectForm, ProjectStatusForm
 from .models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 
@@ -176,40 +179,28 @@ def _described(project: CommissionedProject) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk, write=True)
-    form = ConfirmForm(request.POST or None, initial={"version": project.version})
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        try:
-            if project.is_withdrawn:
-                services.project_reinstate(project=project, by=request.user, expected_version=version)
-                messages.success(request, f"Project {project.name} reinstated")
-            else:
-                services.project_withdraw(project=project, by=request.user, expected_version=version)
-                messages.success(request, f"Project {project.name} withdrawn")
-        except StaleEdit:
-            messages.warning(request, f"Project {project.name} changed while you were deciding: check it again")
-        return redirect(project)
-    verb = "Reinstate" if project.is_withdrawn else "Withdraw"
-    context = {"form": form, "item": project, "plan": project.plan, "verb": verb, **_described(project)}
-    return render(request, "core/confirm_withdraw.html", context)
+    return withdraw_or_reinstate(
+        request,
+        project,
+        withdraw=partial(services.project_withdraw, project=project),
+        reinstate=partial(services.project_reinstate, project=project),
+        label=f"Project {project.name}",
+        described=_described(project),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk, write=True)
-    has_updates = project.status_updates.exists()
-    form = ConfirmForm(request.POST or None, initial={"version": project.version})
-    if request.method == "POST" and form.is_valid() and not has_updates:
-        try:
-            services.project_delete(project=project, by=request.user, expected_version=form.cleaned_data["version"])
-        except (StaleEdit, ValidationError):
-            messages.warning(request, f"Project {project.name} changed while you were deciding: check it again")
-            return redirect(project)
-        messages.success(request, f"Project {project.name} deleted")
-        return redirect(f"{project.plan.get_absolute_url()}#projects")
-    context = {"form": form, "item": project, "plan": project.plan, "has_updates": has_updates, **_described(project)}
-    context["withdraw_url"] = reverse("projects:withdraw", args=[project.pk])
-    return render(request, "core/confirm_delete.html", context)
+    return confirm_delete(
+        request,
+        project,
+        delete=partial(services.project_delete, project=project),
+        label=f"Project {project.name}",
+        described=_described(project),
+        deleted_url=f"{project.plan.get_absolute_url()}#projects",
+        withdraw_url=reverse("projects:withdraw", args=[project.pk]),
+    )
 
 
 @require_GET
