@@ -25,7 +25,12 @@ CHUNK = 2000
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
 
 
+PLAIN = frozenset({str, int, bool, type(None), list})
+
+
 def _normalise(value: Any) -> Any:
+    if type(value) in PLAIN:
+        return value
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     if isinstance(value, datetime.date):

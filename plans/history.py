@@ -1,4 +1,7 @@
-"""Every recorded change to a plan, one row per changed field, oldest first: the history page and export read it.
+"""Every recorded change to a plan or a whole council, one row per changed field, oldest first.
+
+The history pages and the exports read it. A scope is one plan, or every plan the council has had (an auditor's
+export of the council's whole record): either way each tracked model is read in one query over the scope's plans.
 
 Each tracked model's history is read in one pass, ordered by time (`.iterator()`, so rows are never all in memory),
 keeping only the previous record of each object to compare with; the per-model streams are merged by time with
@@ -34,7 +37,7 @@ from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
-from .models import BoardMeeting, DeliveryPlan
+from .models import BoardMeeting, Council, DeliveryPlan
 
 CHUNK = 1000
 SYSTEM = "system"
@@ -60,6 +63,34 @@ COLUMNS = list(ChangeRow._fields)  # the export's columns, as DESIGN.md names th
 Item = models.Model | tuple[type[models.Model], int]
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The plans whose history is read: one plan, or every plan the council has had."""
+
+    council: Council
+    years: dict[int, str]  # plan pk: financial year
+    whole_council: bool = False
+
+    @classmethod
+    def of_plan(cls, plan: DeliveryPlan) -> "Scope":
+        return cls(plan.council, {plan.pk: plan.year})
+
+    @classmethod
+    def of_council(cls, council: Council) -> "Scope":
+        """Every plan the council has had, deleted ones included (their history stays in the record)."""
+        years = dict(_latest(DeliveryPlan.history.filter(council_id=council.pk), "year"))
+        return cls(council, years, whole_council=True)
+
+    @property
+    def plans(self) -> dict[str, Any]:
+        """The filter keeping history rows of the scope's plans."""
+        return {"plan_id__in": list(self.years)}
+
+    def review_year(self) -> str:
+        """Reviews belong to the council: a plan's history shows them under its year, the council's under none."""
+        return "" if self.whole_council else next(iter(self.years.values()), "")
+
+
 @dataclass
 class Labels:
     """Readable names for the ids history rows hold, read once per call (objects, not history rows)."""
@@ -70,27 +101,30 @@ class Labels:
     recommendations: dict[int, str] = field(default_factory=dict)
     carried_from: dict[int, str] = field(default_factory=dict)
     users: dict[int, str] = field(default_factory=dict)
+    # The plan each action and project belongs to, for the plan column of their status updates and leads.
+    action_plans: dict[int, int] = field(default_factory=dict)
+    project_plans: dict[int, int] = field(default_factory=dict)
 
 
 def _latest(queryset: models.QuerySet, *names: str) -> Iterator[tuple]:
     return queryset.order_by("history_date", "history_id").values_list("id", *names).iterator(chunk_size=CHUNK)
 
 
-def _labels(plan: DeliveryPlan) -> Labels:
+def _labels(scope: Scope) -> Labels:
     labels = Labels()
-    reviews = Review.history.filter(council_id=plan.council_id)
-    for pk, number in _latest(Objective.history.filter(plan_id=plan.pk), "number"):
+    reviews = Review.history.filter(council_id=scope.council.pk)
+    for pk, number in _latest(Objective.history.filter(**scope.plans), "number"):
         labels.objectives[pk] = f"Objective {number}"
-    for pk, reference in _latest(Action.history.filter(plan_id=plan.pk), "reference"):
-        labels.actions[pk] = reference
-    for pk, name in _latest(CommissionedProject.history.filter(plan_id=plan.pk), "name"):
-        labels.projects[pk] = name
+    for pk, reference, plan_id in _latest(Action.history.filter(**scope.plans), "reference", "plan_id"):
+        labels.actions[pk], labels.action_plans[pk] = reference, plan_id
+    for pk, name, plan_id in _latest(CommissionedProject.history.filter(**scope.plans), "name", "plan_id"):
+        labels.projects[pk], labels.project_plans[pk] = name, plan_id
     titles = dict(_latest(reviews, "title"))
     for pk, review_id, number in _latest(
         Recommendation.history.filter(review_id__in=reviews.values("id")), "review_id", "number"
     ):
         labels.recommendations[pk] = f"{titles.get(review_id, 'Review')}, recommendation {number}"
-    earlier = Action.history.filter(plan_id=plan.pk, carried_from_id__isnull=False).values("carried_from_id")
+    earlier = Action.history.filter(**scope.plans, carried_from_id__isnull=False).values("carried_from_id")
     for pk, reference, year in Action.objects.filter(pk__in=earlier).values_list("pk", "reference", "plan__year"):
         labels.carried_from[pk] = f"{reference} ({year})"
     return labels
@@ -120,6 +154,7 @@ class Source:
     object_type: str
     ref: Callable[[dict], str]
     filters: dict[str, Any]
+    year: Callable[[dict], str]  # the financial year of the plan the row belongs to
     m2m: str | None = None  # the many-to-many field whose sets are compared too
     extra: tuple[str, ...] = ()  # fields the reference needs that are not shown
 
@@ -178,8 +213,7 @@ def _m2m_sets(source: Source, filters: dict[str, Any]) -> tuple[Callable[[int], 
     return take, capfirst(str(live_field.verbose_name))
 
 
-def _history_rows(source: Source, labels: Labels, context: tuple[str, str], until: datetime.datetime | None):
-    council, year = context
+def _history_rows(source: Source, labels: Labels, council: str, until: datetime.datetime | None):
     filters = dict(source.filters)
     if until is not None:
         filters["history_date__lte"] = until
@@ -209,10 +243,21 @@ def _history_rows(source: Source, labels: Labels, context: tuple[str, str], unti
         before = previous.get(record["id"])
         if record["history_type"] == "-":
             previous.pop(record["id"], None)
-            yield ChangeRow(at, user, council, year, source.object_type, source.ref(record), "", "", "deleted", reason)
+            yield ChangeRow(
+                at,
+                user,
+                council,
+                source.year(record),
+                source.object_type,
+                source.ref(record),
+                "",
+                "",
+                "deleted",
+                reason,
+            )
             continue
         previous[record["id"]] = record
-        ref = source.ref(record)
+        ref, year = source.ref(record), source.year(record)
         from_status_update = reason.startswith("Status update")
         for name, verbose, show in shown:
             new = record[name]
@@ -233,19 +278,23 @@ def _history_rows(source: Source, labels: Labels, context: tuple[str, str], unti
 
 
 def _status_rows(
-    updates: models.QuerySet, ref_field: str, context: tuple[str, str], until: datetime.datetime | None
+    updates: models.QuerySet, item: str, scope: Scope, until: datetime.datetime | None
 ) -> Iterator[ChangeRow]:
-    council, year = context
+    """The status updates of the actions or projects (item: "action" or "project"), one row each (two with evidence)."""
+    council, years = scope.council.name, scope.years
     if until is not None:
         updates = updates.filter(created_at__lte=until)
     rows = (
         updates.order_by("created_at", "pk")
-        .values_list("created_at", "created_by__username", ref_field, "previous_rag", "rag", "commentary", "evidence")
+        .values_list(
+            "created_at", "created_by__username", f"{item}__{'reference' if item == 'action' else 'name'}",
+            f"{item}__plan_id", "previous_rag", "rag", "commentary", "evidence",
+        )
         .iterator(chunk_size=CHUNK)
-    )
+    )  # fmt: skip
     rag_labels = dict(StatusUpdate._meta.get_field("rag").flatchoices)
-    for at, user, ref, previous_rag, rag, commentary, evidence in rows:
-        at = at.astimezone(datetime.UTC)
+    for at, user, ref, plan_id, previous_rag, rag, commentary, evidence in rows:
+        at, year = at.astimezone(datetime.UTC), years.get(plan_id, "")
         old, new = rag_labels.get(previous_rag, previous_rag), rag_labels.get(rag, rag)
         yield ChangeRow(at, user, council, year, "Status update", ref, "RAG status", old, new, commentary)
         if evidence:
@@ -253,13 +302,13 @@ def _status_rows(
             yield ChangeRow(at, user, council, year, "Status update", ref, "Evidence", "", name, commentary)
 
 
-def _lead_grants(plan: DeliveryPlan, only: type[models.Model] | None, pk: int | None) -> models.QuerySet:
-    """The history of the lead's object permission on the plan's actions and projects, or on one of them."""
+def _lead_grants(scope: Scope, only: type[models.Model] | None, pk: int | None) -> models.QuerySet:
+    """The history of the lead's object permission on the scope's actions and projects, or on one of them."""
     as_text = Cast("id", models.CharField(max_length=255))  # guardian keeps object ids as text
     conditions = []
     for model in (Action, CommissionedProject):
         if only in (None, model):
-            ids = model.history.filter(plan_id=plan.pk, **({"id": pk} if only else {}))
+            ids = model.history.filter(**scope.plans, **({"id": pk} if only else {}))
             ids = ids.annotate(pk_text=as_text).values("pk_text")
             conditions.append(models.Q(content_type=ContentType.objects.get_for_model(model), object_pk__in=ids))
     return HistoricalUserObjectPermission.objects.filter(
@@ -268,14 +317,17 @@ def _lead_grants(plan: DeliveryPlan, only: type[models.Model] | None, pk: int | 
 
 
 def _lead_rows(
-    grants: models.QuerySet, labels: Labels, context: tuple[str, str], until: datetime.datetime | None
+    grants: models.QuerySet, labels: Labels, scope: Scope, until: datetime.datetime | None
 ) -> Iterator[ChangeRow]:
     """Lead grants and revocations, named by the action's reference or the project's name."""
-    council, year = context
-    refs: dict[tuple[int, str], str] = {}
-    for model, names in ((Action, labels.actions), (CommissionedProject, labels.projects)):
+    council = scope.council.name
+    refs: dict[tuple[int, str], tuple[str, str]] = {}
+    for model, names, plans in (
+        (Action, labels.actions, labels.action_plans),
+        (CommissionedProject, labels.projects, labels.project_plans),
+    ):
         content_type = ContentType.objects.get_for_model(model).pk
-        refs.update({(content_type, str(pk)): name for pk, name in names.items()})
+        refs.update({(content_type, str(pk)): (name, scope.years.get(plans[pk], "")) for pk, name in names.items()})
     if until is not None:
         grants = grants.filter(history_date__lte=until)
     labels.users.update(get_user_model().objects.filter(pk__in=grants.values("user_id")).values_list("pk", "username"))
@@ -290,7 +342,7 @@ def _lead_rows(
     for at, kind, user, reason, content_type_id, object_pk, lead_id in rows:
         if kind not in "+-":
             continue
-        ref = refs.get((content_type_id, object_pk), object_pk)
+        ref, year = refs.get((content_type_id, object_pk), (object_pk, ""))
         lead = labels.users.get(lead_id, f"#{lead_id}")
         old, new = ("", lead) if kind == "+" else (lead, "")
         comment = reason or ("Made lead" if kind == "+" else "No longer lead")
@@ -304,33 +356,47 @@ def _item_key(item: Item | None) -> tuple[type[models.Model] | None, int | None]
     return type(item), item.pk
 
 
-def _sources(plan: DeliveryPlan, labels: Labels) -> list[Source]:
-    """The plan's tracked models, each with the filter that keeps this plan's history (the council's, for reviews)."""
-    by_plan = {"plan_id": plan.pk}
+def _sources(scope: Scope, labels: Labels) -> list[Source]:
+    """The tracked models, each with the filter that keeps the scope's history (the council's, for reviews)."""
+    by_plan, years = scope.plans, scope.years
     projects = {"project_id__in": CommissionedProject.history.filter(**by_plan).values("id")}
-    reviews = {"review_id__in": Review.history.filter(council_id=plan.council_id).values("id")}
+    reviews = {"review_id__in": Review.history.filter(council_id=scope.council.pk).values("id")}
+    review_year = scope.review_year()
 
     def output_ref(record: dict) -> str:
         return f"{labels.projects.get(record['project_id'], '')}: {record['description']}"
 
+    def plan_year(record: dict) -> str:
+        return years.get(record["plan_id"], "")
+
+    def project_year(record: dict) -> str:
+        return years.get(labels.project_plans.get(record["project_id"]), "")
+
+    def council_year(record: dict) -> str:
+        return review_year
+
     return [
-        Source(DeliveryPlan, "Plan", lambda r: f"Prevent Delivery Plan {plan.year}", {"id": plan.pk}),
-        Source(Objective, "Objective", lambda r: f"Objective {r['number']}", by_plan),
-        Source(Action, "Action", lambda r: r["reference"], by_plan, m2m="answers"),
-        Source(CommissionedProject, "Project", lambda r: r["name"], by_plan, m2m="objectives"),
-        Source(OutputTarget, "Output target", output_ref, projects, extra=("project_id",)),
-        Source(BoardMeeting, "Board meeting", lambda r: f"{r['date']:%-d %B %Y}", by_plan),
-        Source(Review, "Review", lambda r: r["title"], {"council_id": plan.council_id}),
-        Source(Recommendation, "Recommendation", lambda r: labels.recommendations.get(r["id"], ""), reviews),
-    ]
+        Source(DeliveryPlan, "Plan", lambda r: f"Prevent Delivery Plan {years.get(r['id'], '')}",
+               {"id__in": list(years)}, lambda r: years.get(r["id"], "")),
+        Source(Objective, "Objective", lambda r: f"Objective {r['number']}", by_plan, plan_year, extra=("plan_id",)),
+        Source(Action, "Action", lambda r: r["reference"], by_plan, plan_year, m2m="answers", extra=("plan_id",)),
+        Source(CommissionedProject, "Project", lambda r: r["name"], by_plan, plan_year, m2m="objectives",
+               extra=("plan_id",)),
+        Source(OutputTarget, "Output target", output_ref, projects, project_year, extra=("project_id",)),
+        Source(BoardMeeting, "Board meeting", lambda r: f"{r['date']:%-d %B %Y}", by_plan, plan_year,
+               extra=("plan_id",)),
+        Source(Review, "Review", lambda r: r["title"], {"council_id": scope.council.pk}, council_year),
+        Source(Recommendation, "Recommendation", lambda r: labels.recommendations.get(r["id"], ""), reviews,
+               council_year),
+    ]  # fmt: skip
 
 
-def _streams(plan: DeliveryPlan, item: Item | None, until: datetime.datetime | None) -> list[Iterable[ChangeRow]]:
+def _streams(scope: Scope, item: Item | None, until: datetime.datetime | None) -> list[Iterable[ChangeRow]]:
     only, pk = _item_key(item)
-    context = (plan.council.name, plan.year)
-    labels = _labels(plan)
+    council = scope.council.name
+    labels = _labels(scope)
     streams: list[Iterable[ChangeRow]] = []
-    for source in _sources(plan, labels):
+    for source in _sources(scope, labels):
         if only is None:
             pass
         elif source.model is only:
@@ -339,17 +405,17 @@ def _streams(plan: DeliveryPlan, item: Item | None, until: datetime.datetime | N
             source.filters = {"project_id": pk}  # a project's history includes its output targets
         else:
             continue
-        streams.append(_history_rows(source, labels, context, until))
+        streams.append(_history_rows(source, labels, council, until))
     if only in (None, Action):
-        updates = StatusUpdate.objects.filter(action__plan=plan)
+        updates = StatusUpdate.objects.filter(action__plan_id__in=list(scope.years))
         updates = updates.filter(action_id=pk) if only else updates
-        streams.append(_status_rows(updates, "action__reference", context, until))
+        streams.append(_status_rows(updates, "action", scope, until))
     if only in (None, CommissionedProject):
-        updates = ProjectStatusUpdate.objects.filter(project__plan=plan)
+        updates = ProjectStatusUpdate.objects.filter(project__plan_id__in=list(scope.years))
         updates = updates.filter(project_id=pk) if only else updates
-        streams.append(_status_rows(updates, "project__name", context, until))
+        streams.append(_status_rows(updates, "project", scope, until))
     if only in (None, Action, CommissionedProject):
-        streams.append(_lead_rows(_lead_grants(plan, only, pk), labels, context, until))
+        streams.append(_lead_rows(_lead_grants(scope, only, pk), labels, scope, until))
     return streams
 
 
@@ -368,8 +434,24 @@ def plan_changes(
     instance, or a (model, pk) pair for one that has since been deleted): an action or project brings its status
     updates, leads and, for a project, its output targets.
     """
+    return changes(Scope.of_plan(plan), since=since, until=until, user=user, item=item)
+
+
+def council_changes(council: Council, *, until: datetime.datetime | None = None) -> Iterator[ChangeRow]:
+    """Every change to every plan the council has had, and to its reviews, in the order it was recorded (UTC)."""
+    return changes(Scope.of_council(council), until=until)
+
+
+def changes(
+    scope: Scope,
+    *,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    user: AbstractBaseUser | str | None = None,
+    item: Item | None = None,
+) -> Iterator[ChangeRow]:
     username = user if isinstance(user, str) or user is None else user.get_username()
-    merged = heapq.merge(*_streams(plan, item, until), key=lambda row: row.recorded_at)
+    merged = heapq.merge(*_streams(scope, item, until), key=lambda row: row.recorded_at)
     for row in merged:
         if since is not None and row.recorded_at < since:
             continue
@@ -380,10 +462,11 @@ def plan_changes(
 
 def plan_change_people(plan: DeliveryPlan) -> list[str]:
     """Everyone who changed the plan ("system" for changes made outside a signed-in session), in one query."""
-    by_history = [source.model.history.filter(**source.filters) for source in _sources(plan, Labels())]
+    scope = Scope.of_plan(plan)
+    by_history = [source.model.history.filter(**source.filters) for source in _sources(scope, Labels())]
     names = [queryset.order_by().values_list("history_user__username") for queryset in by_history]
     names += [
-        _lead_grants(plan, None, None).order_by().values_list("history_user__username"),
+        _lead_grants(scope, None, None).order_by().values_list("history_user__username"),
         StatusUpdate.objects.filter(action__plan=plan).order_by().values_list("created_by__username"),
         ProjectStatusUpdate.objects.filter(project__plan=plan).order_by().values_list("created_by__username"),
     ]
