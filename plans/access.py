@@ -114,3 +114,14 @@ def get_plan_for_export(user: User, pk: int) -> DeliveryPlan:
     if not can_export(user, plan):
         raise PermissionDenied
     return plan
+
+
+def get_council_for_export(user: User, slug: str) -> Council:
+    """The council, if the user may export its whole record: 404 if they see none of its plans, else 403 unless
+    they are its coordinator or auditor."""
+    council = Council.objects.filter(slug=slug).first()
+    if council is None or not plans_visible_to(user).filter(council=council).exists():
+        raise Http404("No such council")
+    if not any(role in EXPORTERS for role in roles_in(user, council)):
+        raise PermissionDenied
+    return council

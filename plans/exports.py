@@ -21,7 +21,7 @@ from core.models import AuditEvent
 from core.rag import RAG
 
 from .history import ChangeRow
-from .models import DeliveryPlan
+from .models import Council, DeliveryPlan
 from .snapshot import PlanSnapshot
 
 User = AbstractBaseUser | AnonymousUser
@@ -44,11 +44,9 @@ CSV_BATCH = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def record_export(*, user: AbstractBaseUser, plan: DeliveryPlan, description: str) -> AuditEvent:
+def record_export(*, user: AbstractBaseUser, council: Council, description: str) -> AuditEvent:
     """Reading the record is itself recorded (and chained): who exported what, and when."""
-    return AuditEvent.objects.create(
-        kind=AuditEvent.Kind.EXPORT, user=user, council=plan.council, description=description
-    )
+    return AuditEvent.objects.create(kind=AuditEvent.Kind.EXPORT, user=user, council=council, description=description)
 
 
 def neutralise(value: str) -> str:
@@ -63,6 +61,11 @@ def utc_stamp(moment: datetime.datetime) -> str:
 def filename(plan: DeliveryPlan, what: str, moment: datetime.datetime, extension: str) -> str:
     """For example tower-hamlets_prevent-plan-2018-19_as-at_2018-09-01T1200Z.csv."""
     return f"{plan.council.slug}_prevent-plan-{plan.year}_{what}_{utc_stamp(moment)}.{extension}"
+
+
+def council_filename(council: Council, what: str, moment: datetime.datetime, extension: str) -> str:
+    """For example tower-hamlets_all-plans_history_2026-11-22T0900Z.csv."""
+    return f"{council.slug}_all-plans_{what}_{utc_stamp(moment)}.{extension}"
 
 
 def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:

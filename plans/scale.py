@@ -330,7 +330,9 @@ class Generator:
 
     # Councils and people.
 
-    def _council_name(self, rng: random.Random) -> str:
+    def _council_name(self, index: int) -> str:
+        """A fictional name, unique in the database; drawn apart from the council's data, which it leaves unchanged."""
+        rng = random.Random(f"name:{self.options.seed}:{index}")  # noqa: S311 - repeatable test data, not secrets
         for _ in range(1000):
             name = f"{rng.choice(PLACE_STARTS)}{rng.choice(PLACE_ENDS)} {rng.choice(COUNCIL_KINDS)}"
             if name not in self.names:
@@ -364,7 +366,7 @@ class Generator:
         batch = Batch()
         first_year = self.until.year - (self.until.month < 4) - self.options.years + 1
         joined = datetime.datetime(first_year, 2, 1, 9, tzinfo=UTC) + datetime.timedelta(minutes=rng.randrange(9000))
-        name = self._council_name(rng)
+        name = self._council_name(index)
         slug = slugify(name)
         pk = self.ids(Council)
         self._created(batch, Council, {"id": pk, "slug": slug, "name": name}, joined, None)

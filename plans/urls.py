@@ -27,6 +27,7 @@ urlpatterns = [
     path("plans/<int:pk>/as-at/", views_history.plan_as_at, name="as_at"),
     path("plans/<int:pk>/as-at.<str:fmt>", views_exports.export_as_at, name="export_as_at"),
     path("plans/<int:pk>/history.<str:fmt>", views_exports.export_history, name="export_history"),
+    path("councils/<slug:slug>/history.<str:fmt>", views_exports.export_council_history, name="export_council_history"),
     path("audit/", views_audit.audit, name="audit"),
     path("plans/<int:pk>/publish/", views_publication.plan_publish, name="publish"),
     path("plans/<int:pk>/publish/preview/", views_publication.plan_publish_preview, name="publish_preview"),

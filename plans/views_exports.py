@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from .access import get_plan_for_export
+from .access import get_council_for_export, get_plan_for_export
 from .exports import (
     PLAN_COLUMNS,
+    council_filename,
     export_response,
     filename,
     history_rows,
@@ -18,7 +19,7 @@ from .exports import (
 )
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
 from .history import COLUMNS as HISTORY_COLUMNS
-from .history import plan_change_people, plan_changes
+from .history import council_changes, plan_change_people, plan_changes
 from .snapshot import plan_snapshot
 from .views_history import first_recorded
 
@@ -49,7 +50,7 @@ def export_as_at(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     local = timezone.localtime(moment)
     record_export(
         user=request.user,
-        plan=plan,
+        council=plan.council,
         description=f"Plan as at {local:%H:%M on %-d %B %Y} {extension.upper()} of {plan.council.name} {plan.year}",
     )
     name = filename(plan, "as-at", moment, extension)
@@ -69,7 +70,23 @@ def export_history(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         filters, narrowed = form.filters(plan), form.summary()
     now = timezone.now()
     description = f"Change history {extension.upper()} of {plan.council.name} {plan.year}"
-    record_export(user=request.user, plan=plan, description=f"{description} ({narrowed})" if narrowed else description)
+    description = f"{description} ({narrowed})" if narrowed else description
+    record_export(user=request.user, council=plan.council, description=description)
     name = filename(plan, "history", now, extension)
     rows = history_rows(plan_changes(plan, **filters))
     return export_response(extension, name, "History", HISTORY_COLUMNS, rows)
+
+
+@require_GET
+def export_council_history(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Every change to every plan the council has had and to its reviews, oldest first: the auditor's whole record."""
+    extension = _format(fmt)
+    council = get_council_for_export(request.user, slug)
+    now = timezone.now()
+    record_export(
+        user=request.user,
+        council=council,
+        description=f"Change history {extension.upper()} of {council.name}, all plans",
+    )
+    name = council_filename(council, "history", now, extension)
+    return export_response(extension, name, "History", HISTORY_COLUMNS, history_rows(council_changes(council)))

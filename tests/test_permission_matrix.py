@@ -100,6 +100,8 @@ DOWNLOADS = [
     ("plans:export_history", lambda w, i: [w.plan.pk, "csv"], EXPORT),
     ("plans:export_history", lambda w, i: [w.plan.pk, "xlsx"], EXPORT),
     ("plans:board_pack_pdf", lambda w, i: [i["meeting"].pk], BOARD_PACK),
+    ("plans:export_council_history", lambda w, i: [w.plan.council.slug, "csv"], EXPORT),
+    ("plans:export_council_history", lambda w, i: [w.plan.council.slug, "xlsx"], EXPORT),
 ]
 EVIDENCE = [
     ("actions:evidence", lambda w, i: i["update"].pk),

@@ -315,3 +315,50 @@ def test_a_filtered_history_export_says_what_it_holds(world, coordinator, signed
     assert event.description == (
         f"Change history CSV of {world.council.name} 2018-19 (by system, {world.action.reference} {world.action.title})"
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_council_export_holds_every_plan_and_the_reviews_once(known, signed_in, clock, fmt):
+    clock.set(2019, 3, 20, 9, 0)
+    later = f.make_plan(known.plan.council, year="2019-20", introduction="")
+    response = signed_in(known.auditor).get(reverse("plans:export_council_history", args=["tower-hamlets", fmt]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="tower-hamlets_all-plans_history_2019-03-20T0900Z.{fmt}"'
+    )
+    rows = read_csv(response) if fmt == "csv" else read_xlsx(response)
+    # The first plan's whole history, with the reviews (the council's, not a plan's) under no year, then the next.
+    reviews = {"Review", "Recommendation"}
+    expected = [row[:3] + [""] + row[4:] if row[4] in reviews else row for row in EXPECTED_HISTORY]
+    assert rows[: len(expected)] == expected
+    assert rows[len(expected) :] == [
+        [
+            "2019-03-20T09:00:00Z",
+            "system",
+            COUNCIL,
+            "2019-20",
+            "Plan",
+            "Prevent Delivery Plan 2019-20",
+            field,
+            "",
+            new,
+            "",
+        ]
+        for field, new in [("Year", "2019-20"), ("Status", "Active")]
+    ]
+    assert later.pk != known.plan.pk
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
+    assert event.council == known.plan.council and event.user == known.auditor
+    assert event.description == f"Change history {fmt.upper()} of {COUNCIL}, all plans"
+
+
+def test_the_council_export_reads_a_fixed_number_of_queries(known, signed_in, django_assert_max_num_queries):
+    client = signed_in(known.auditor)
+    url = reverse("plans:export_council_history", args=["tower-hamlets", "csv"])
+    with django_assert_max_num_queries(40) as few:
+        b"".join(client.get(url).streaming_content)
+    for year in range(2019, 2025):
+        plan = f.make_plan(known.plan.council, year=f"{year}-{(year + 1) % 100:02d}")
+        f.make_objective(plan, title="Target support")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        b"".join(client.get(url).streaming_content)
