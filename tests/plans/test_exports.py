@@ -329,7 +329,7 @@ def test_the_council_export_holds_every_plan_and_the_reviews_once(known, signed_
     rows = read_csv(response) if fmt == "csv" else read_xlsx(response)
     # The first plan's whole history, with the reviews (the council's, not a plan's) under no year, then the next.
     reviews = {"Review", "Recommendation"}
-    expected = [row[:3] + [""] + row[4:] if row[4] in reviews else row for row in EXPECTED_HISTORY]
+    expected = [[*row[:3], "", *row[4:]] if row[4] in reviews else row for row in EXPECTED_HISTORY]
     assert rows[: len(expected)] == expected
     assert rows[len(expected) :] == [
         [
