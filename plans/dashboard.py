@@ -6,16 +6,22 @@ a fixed number of queries whatever the size of the plan.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.db import connections
+from django.db.models import F, Func, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import StatusUpdate, is_stale
+from actions.models import Action, StatusUpdate, is_stale
 from core.rag import RAG
-from projects.models import ProjectStatusUpdate
+from objectives.models import Objective
+from peer_review.models import Recommendation, Review
+from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 from .models import BoardMeeting, DeliveryPlan
 from .snapshot import (
@@ -254,6 +260,9 @@ class Dashboard:
     changes: Changes | None  # None: no earlier meeting to compare with
     reviews: list[ReviewProgress]
     project_items: list[Item]
+    # Until when this dashboard holds as it is, if nothing is recorded meanwhile: the next moment an item turns
+    # stale or a day ends (overdue is by date). None for a past moment, which never changes.
+    fresh_until: datetime.datetime | None = None
 
     @property
     def today(self) -> datetime.date:
@@ -328,7 +337,61 @@ def build_dashboard(
         changes=_changes(plan, everything, since, moment, filters, previous) if since and since < moment else None,
         reviews=_reviews(snapshot, [item for item in everything if item.kind == ACTION], filters),
         project_items=projects,
+        fresh_until=None if at is not None else _fresh_until(everything, moment),
     )
+
+
+def _fresh_until(items: list[Item], moment: datetime.datetime) -> datetime.datetime:
+    """The first moment after `moment` at which an item turns stale or the day (and so overdue) changes."""
+    cycle = datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    turning = [
+        item.updated_at + cycle
+        for item in items
+        if item.rag != RAG.COMPLETE and item.updated_at is not None and item.updated_at + cycle >= moment
+    ]
+    return min([*turning, end_of_day(timezone.localdate(moment))])
+
+
+def plan_revision(plan: DeliveryPlan) -> tuple[int | None, ...]:
+    """The newest history entry of everything a dashboard of the plan shows, in one query.
+
+    History is append-only, so any change to the plan, its objectives, actions, projects, outputs, meetings or its
+    council's reviews gives a new revision; a status update comes with a history entry of its action or project.
+    """
+    with connections[DeliveryPlan.objects.db].cursor() as cursor:
+        cursor.execute(_revision_sql(DeliveryPlan.objects.db), [plan.pk])
+        return tuple(cursor.fetchone() or ())
+
+
+@functools.cache
+def _revision_sql(alias: str) -> str:
+    """The revision query, compiled once: its Python side would otherwise cost ten times its database side."""
+    newest = {
+        "plan": DeliveryPlan.history.filter(id=OuterRef("pk")),
+        "objectives": Objective.history.filter(plan_id=OuterRef("pk")),
+        "actions": Action.history.filter(plan_id=OuterRef("pk")),
+        "projects": CommissionedProject.history.filter(plan_id=OuterRef("pk")),
+        "outputs": OutputTarget.history.filter(
+            project_id__in=CommissionedProject.objects.filter(plan=OuterRef(OuterRef("pk")))
+        ),
+        "meetings": BoardMeeting.history.filter(plan_id=OuterRef("pk")),
+        "reviews": Review.history.filter(council_id=OuterRef("council_id")),
+        "recommendations": Recommendation.history.filter(
+            review_id__in=Review.objects.filter(council=OuterRef(OuterRef("council_id")))
+        ),
+    }
+    # MAX() over the subquery's rows (a Func, so no GROUP BY): read through the plan's indexes, whatever the total.
+    annotations = {
+        f"newest_{name}": Subquery(
+            history.order_by().annotate(newest=Func(F("history_id"), function="MAX")).values("newest")
+        )
+        for name, history in newest.items()
+    }
+    query = DeliveryPlan.objects.filter(pk=0).annotate(**annotations).values_list(*annotations).query
+    sql, params = query.get_compiler(using=alias).as_sql()
+    if list(params) != [0]:
+        raise AssertionError("the revision query should take the plan's key as its only parameter")
+    return sql
 
 
 def _by_objective(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from actions.models import Action, StatusUpdate
 from objectives.models import Objective
@@ -110,13 +112,18 @@ class PlanSnapshot:
         return [action for action in self.actions if action.objective_id is None]
 
 
+def _newest_each(queryset: models.QuerySet, partition: str, *order: str) -> models.QuerySet:
+    """The newest row of each `partition` value, by `order` (newest first), chosen by the database: a window
+    function ranks the rows, so only one row per object crosses the wire however long its history."""
+    ordering = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order]
+    ranked = queryset.annotate(newest=Window(RowNumber(), partition_by=[F(partition)], order_by=ordering))
+    return ranked.filter(newest=1)
+
+
 def _latest_rows(history: models.Manager, at: datetime.datetime, **filters: Any) -> list[Any]:
     """The latest history record of each object as at `at`, deletions dropped (ties broken by history id)."""
-    rows = history.filter(history_date__lte=at, **filters).order_by("id", "-history_date", "-history_id")
-    latest: dict[int, Any] = {}
-    for row in rows:
-        latest.setdefault(row.id, row)
-    return [row for row in latest.values() if row.history_type != "-"]
+    rows = _newest_each(history.filter(history_date__lte=at, **filters), "id", "-history_date", "-history_id")
+    return [row for row in rows.order_by("id") if row.history_type != "-"]
 
 
 def _m2m_at(history_model: type[models.Model], attname: str, history_ids: Iterable[int]) -> dict[int, set[int]]:
@@ -134,11 +141,9 @@ def _m2m_at(history_model: type[models.Model], attname: str, history_ids: Iterab
     return linked
 
 
-def _latest_by(updates: Iterable[Any], key: str) -> dict[int, Any]:
-    latest: dict[int, Any] = {}
-    for update in updates:  # newest first
-        latest.setdefault(getattr(update, key), update)
-    return latest
+def _latest_by(updates: models.QuerySet, key: str) -> dict[int, Any]:
+    """The newest status update of each action or project (`key`: "action_id" or "project_id")."""
+    return {getattr(update, key): update for update in _newest_each(updates, key, "-created_at", "-id")}
 
 
 def plan_snapshot(plan: DeliveryPlan, at: datetime.datetime | None = None) -> PlanSnapshot:

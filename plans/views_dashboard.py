@@ -1,24 +1,29 @@
 """The Programme Board's dashboard, live or as it stood at a past Board meeting or date."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.rag import RAG
 
 from .access import can_edit_plan, can_export_board_pack, get_plan_for_user
-from .dashboard import Tally, build_dashboard, end_of_day
+from .dashboard import Tally, build_dashboard, end_of_day, plan_revision
 from .forms_board import DashboardFilterForm, MomentForm
-from .models import BoardMeeting
+from .models import BoardMeeting, DeliveryPlan
 
 FILTER_KEYS = ("objective", "lead_agency", "rag")
+# A rendered dashboard body is kept at most this long, even for a past moment that cannot change.
+BODY_CACHE_SECONDS = 24 * 60 * 60
 DATE_PARTS = ("date_0", "date_1", "date_2")
 # Fill colours of the bars; the label and the number beside each bar carry the meaning, never the colour alone.
 BAR_COLOURS = {
@@ -122,6 +127,40 @@ def rag_chart(actions: Tally, projects: Tally, *, width: int = 640) -> dict[str,
     return {"groups": groups, "width": width, "height": y, "label_width": label_width, "description": description}
 
 
+def _body_key(plan: DeliveryPlan, request: HttpRequest, moment: Moment, can_edit: bool, can_export_pack: bool) -> str:
+    """What the dashboard body depends on: the plan's revision, the moment, the filters and the viewer's rights.
+
+    The revision changes with every change recorded for the plan, so a cached body is never older than the data.
+    """
+    query = urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
+    parts = [plan.pk, *plan_revision(plan), moment.at.isoformat() if moment.at else "live", query]
+    parts += [can_edit, can_export_pack, settings.STALE_AFTER_DAYS, request.path]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"dashboard-body:{digest}"
+
+
+def _render_body(request: HttpRequest, plan: DeliveryPlan, moment: Moment, context: dict[str, Any]) -> tuple:
+    """Build and render the dashboard below its heading; returns the HTML, until when it holds, and the forms."""
+    filters = _filters(request.GET)
+    dashboard = build_dashboard(plan, at=moment.at, meetings=context["meetings"], **filters)
+    filter_bound = any(key in request.GET for key in FILTER_KEYS)
+    filter_form = DashboardFilterForm(
+        request.GET if filter_bound else None,
+        objectives=dashboard.objectives,
+        lead_agencies=dashboard.lead_agencies,
+    )
+    if filter_bound:
+        filter_form.is_valid()
+    context = {
+        **context,
+        "dashboard": dashboard,
+        "filter_form": filter_form,
+        "chart": rag_chart(dashboard.actions, dashboard.projects),
+    }
+    body = render_to_string("plans/includes/dashboard_body.html", context, request=request)
+    return body, dashboard.fresh_until, filter_form
+
+
 @require_GET
 def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
@@ -132,27 +171,28 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if from_form:
         # A moment chosen in the form: go to the short address that can be shared or bookmarked.
         return redirect(f"{request.path}?{urlencode(moment.query | filter_query, doseq=True)}")
-    dashboard = build_dashboard(plan, at=moment.at, meetings=meetings, **filters)
-    filter_bound = any(key in request.GET for key in FILTER_KEYS)
-    filter_form = DashboardFilterForm(
-        request.GET if filter_bound else None,
-        objectives=dashboard.objectives,
-        lead_agencies=dashboard.lead_agencies,
-    )
-    if filter_bound:
-        filter_form.is_valid()
+    can_edit, can_export_pack = can_edit_plan(request.user, plan), can_export_board_pack(request.user, plan)
     context = {
         "plan": plan,
-        "dashboard": dashboard,
+        "meetings": meetings,
         "moment": moment,
         "moment_form": moment_form,
-        "filter_form": filter_form,
         "filter_query": filter_query,
         "clear_url": f"{request.path}?{urlencode(moment.query)}" if moment.chosen else request.path,
         "now_url": f"{request.path}?{urlencode(filter_query, doseq=True)}" if filter_query else request.path,
         "stale_after_days": settings.STALE_AFTER_DAYS,
-        "chart": rag_chart(dashboard.actions, dashboard.projects),
-        "can_edit": can_edit_plan(request.user, plan),
-        "can_export_pack": can_export_board_pack(request.user, plan),
+        "can_edit": can_edit,
+        "can_export_pack": can_export_pack,
+        "shown_at": moment.at or timezone.now(),
     }
+    key = _body_key(plan, request, moment, can_edit, can_export_pack)
+    cached = cache.get(key)
+    if cached is not None and (cached[1] is None or timezone.now() < cached[1]):
+        body, filter_form = cached[0], None
+    else:
+        body, fresh_until, filter_form = _render_body(request, plan, moment, context)
+        if not (moment_form.errors or filter_form.errors):
+            timeout = None if fresh_until is None else max(1, int((fresh_until - timezone.now()).total_seconds()))
+            cache.set(key, (body, fresh_until), timeout=min(timeout or BODY_CACHE_SECONDS, BODY_CACHE_SECONDS))
+    context.update(body=body, filter_form=filter_form)
     return render(request, "plans/dashboard.html", context)

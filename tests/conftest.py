@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client, TransactionTestCase
 
@@ -34,6 +35,12 @@ def _flush_past_the_append_only_triggers(self: TransactionTestCase) -> None:
 
 
 TransactionTestCase._fixture_teardown = _flush_past_the_append_only_triggers
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    # Rendered dashboards are cached by plan revision; a rolled-back test may leave the same keys to the next one.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

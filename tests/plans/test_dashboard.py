@@ -1,8 +1,10 @@
 """The Board's dashboard: every figure now and as it stood at two past meetings, the filters, the page and its cost."""
 
 import datetime
+import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -288,8 +290,56 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_plan_size(
     client = signed_in(coordinator)
     url = reverse("plans:dashboard", args=[small_plan.pk])
     client.get(url)  # warms the process-wide content type cache
-    with django_assert_num_queries(25) as small_page:
+    cache.clear()
+    with django_assert_num_queries(26) as small_page:
         assert client.get(url).status_code == 200
-    url = reverse("plans:dashboard", args=[large_plan.pk])
+    large_url = reverse("plans:dashboard", args=[large_plan.pk])
     with django_assert_num_queries(len(small_page.captured_queries)):
-        assert client.get(url).status_code == 200
+        assert client.get(large_url).status_code == 200
+    # Seen again with nothing recorded meanwhile, the body comes from the cache: the page reads only who is asking,
+    # the plan, its meetings and its revision.
+    with django_assert_num_queries(6):
+        assert client.get(large_url).status_code == 200
+
+
+def test_a_cached_dashboard_is_never_older_than_the_record(world, coordinator, lead, signed_in):
+    client = signed_in(coordinator)
+    url = reverse("plans:dashboard", args=[world.plan.pk])
+
+    def page() -> str:  # without the sign-out form's CSRF token, which is masked afresh for each response
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", client.get(url).content.decode())
+
+    first = page()
+    assert "The venue fell through" not in first
+    assert page() == first  # the same page from the cache
+    world.action.refresh_from_db()
+    action_services.action_update_status(
+        action=world.action,
+        rag="red",
+        commentary="The venue fell through",
+        as_of=timezone.localdate(),
+        evidence=None,
+        by=lead,
+        expected_version=world.action.version,
+    )
+    after = page()
+    assert "The venue fell through" in after
+    # A Board member's page is rendered for their rights, not from the coordinator's copy.
+    assert "Ask leads for status updates" in after
+
+
+def test_the_live_dashboard_holds_until_the_next_item_turns_stale_or_the_day_ends(world, coordinator, lead):
+    world.action.refresh_from_db()
+    action_services.action_update_status(
+        action=world.action,
+        rag="green",
+        commentary="On track",
+        as_of=timezone.localdate(),
+        evidence=None,
+        by=lead,
+        expected_version=world.action.version,
+    )
+    now = timezone.now()
+    fresh_until = build_dashboard(world.plan).fresh_until
+    assert now < fresh_until <= end_of_day(timezone.localdate(now))
+    assert build_dashboard(world.plan, at=now).fresh_until is None  # a past moment never changes

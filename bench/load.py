@@ -1,0 +1,189 @@
+"""Drive a running server from loopback with concurrent signed-in clients and report latency per scenario.
+
+Standard library only, so it measures the server and not a client library. Each client is a thread with its own
+session: it signs in as the coordinator of its own council (as a real coordinator would), then repeats the
+scenario's request for a bounded time. Gunicorn's sync workers close each connection, so every request opens one,
+as a browser behind a load balancer would not: the figures include that cost.
+
+    python bench/load.py --base http://127.0.0.1:8100 --targets bench/out/targets.json --clients 20 --seconds 20
+"""
+
+import argparse
+import http.client
+import json
+import random
+import re
+import statistics
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
+
+
+class Session:
+    """One browser: cookies, CSRF token, and a connection to the server behind a TLS-terminating proxy."""
+
+    def __init__(self, base: str) -> None:
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, bytes, float]:
+        headers = {
+            "Host": "127.0.0.1",
+            "X-Forwarded-Proto": "https",  # the proxy ends TLS; the settings trust this header
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"https://127.0.0.1{path}",
+        }
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        started = time.perf_counter()
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        elapsed = time.perf_counter() - started
+        connection.close()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), content, elapsed
+
+    def sign_in(self, username: str, password: str) -> None:
+        _, _, page, _ = self.request("GET", "/accounts/login/")
+        token = CSRF_INPUT.search(page.decode()).group(1)
+        status, headers, _, _ = self.request(
+            "POST", "/accounts/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
+        if status != 302:
+            raise RuntimeError(f"Sign-in as {username} failed ({status})")
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return {"name": self.name, "requests": 0, "errors": self.errors[:3]}
+        return {
+            "name": self.name,
+            "requests": len(ordered),
+            "per_second": round(len(ordered) / self.seconds, 1),
+            "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1) if len(ordered) > 1 else None,
+            "max_ms": round(ordered[-1] * 1000, 1),
+            "errors": len(self.errors),
+            "first_error": self.errors[0] if self.errors else "",
+        }
+
+
+def status_update(session: Session, target: dict, rng: random.Random) -> float:
+    """Open the status form of one of the council's actions (not timed) and submit it (timed)."""
+    action = rng.choice(target["actions"])
+    status, _, page, _ = session.request("GET", f"/actions/{action}/status/")
+    text = page.decode()
+    if status != 200:
+        raise RuntimeError(f"status form {action}: {status}")
+    today = time.gmtime()
+    form = {
+        "csrfmiddlewaretoken": CSRF_INPUT.search(text).group(1),
+        "version": VERSION_INPUT.search(text).group(1),
+        "rag": rng.choice(["green", "amber"]),
+        "commentary": "Progress reported during the load test.",
+        "as_of_0": str(today.tm_mday),
+        "as_of_1": str(today.tm_mon),
+        "as_of_2": str(today.tm_year),
+    }
+    status, _, _, elapsed = session.request("POST", f"/actions/{action}/status/", form)
+    if status != 302:
+        raise RuntimeError(f"status update {action}: {status}")
+    return elapsed
+
+
+SCENARIOS = {
+    "dashboard": lambda s, t, rng: f"/plans/{t['plan']}/dashboard/",
+    "plan page": lambda s, t, rng: f"/plans/{t['plan']}/",
+    "action page": lambda s, t, rng: f"/actions/{rng.choice(t['actions'])}/",
+    "past-meeting dashboard": lambda s, t, rng: "/plans/{}/dashboard/?meeting={}".format(*rng.choice(t["meetings"])),
+    "status update POST": status_update,
+}
+
+
+def run(base: str, targets: list[dict], password: str, scenario: str, clients: int, seconds: float) -> Result:
+    result = Result(scenario)
+    lock = threading.Lock()
+    sessions = []
+    for index in range(clients):
+        session = Session(base)
+        session.sign_in(targets[index % len(targets)]["username"], password)
+        sessions.append(session)
+    deadline = [0.0]
+    start = threading.Barrier(clients + 1)
+
+    def client(index: int) -> None:
+        session, target = sessions[index], targets[index % len(targets)]
+        rng = random.Random(index)  # noqa: S311 - which page to ask for, not a secret
+        start.wait()
+        while time.perf_counter() < deadline[0]:
+            try:
+                step = SCENARIOS[scenario]
+                if scenario == "status update POST":
+                    elapsed = step(session, target, rng)
+                else:
+                    status, _, _, elapsed = session.request("GET", step(session, target, rng))
+                    if status != 200:
+                        raise RuntimeError(f"{scenario}: {status}")
+                with lock:
+                    result.latencies.append(elapsed)
+            except Exception as error:  # noqa: BLE001 - counted and reported, the run goes on
+                with lock:
+                    result.errors.append(str(error))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.perf_counter() + seconds
+    began = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8100")
+    parser.add_argument("--targets", required=True, help="JSON written by bench/targets.py")
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS))
+    parser.add_argument("--out", required=True)
+    arguments = parser.parse_args()
+    with open(arguments.targets) as handle:
+        targets = json.load(handle)["councils"]
+    summaries = []
+    for scenario in arguments.scenario or list(SCENARIOS):
+        run(arguments.base, targets, arguments.password, scenario, arguments.clients, arguments.warmup)
+        result = run(arguments.base, targets, arguments.password, scenario, arguments.clients, arguments.seconds)
+        summaries.append(result.summary())
+        print(json.dumps(summaries[-1]), flush=True)
+    with open(arguments.out, "w") as handle:
+        json.dump(summaries, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
