@@ -80,7 +80,8 @@ def status_update(action: int, user: int) -> list[str]:
         f"SELECT * FROM actions_action WHERE id = {action} FOR UPDATE",
         "INSERT INTO actions_statusupdate (action_id, rag, previous_rag, commentary, evidence, as_of, created_by_id, "
         f"created_at) VALUES ({action}, 'green', 'amber', 'Floor', '', current_date, {user}, now()) RETURNING id",
-        f"UPDATE actions_action SET rag = 'green', status_updated_at = now(), version = version + 1 WHERE id = {action}",
+        "UPDATE actions_action SET rag = 'green', status_updated_at = now(), version = version + 1 "
+        f"WHERE id = {action}",
         "INSERT INTO actions_historicalaction (id, version, reference, section, title, outcomes, outputs, timescale, "
         "due_date, lead, lead_agency, rag, withheld_fields, withdrawn_at, status_updated_at, plan_id, objective_id, "
         "carried_from_id, history_date, history_change_reason, history_type, history_user_id) SELECT id, version, "

@@ -58,7 +58,7 @@ class Session:
     def sign_in(self, username: str, password: str) -> None:
         _, _, page, _ = self.request("GET", "/accounts/login/")
         token = CSRF_INPUT.search(page.decode()).group(1)
-        status, headers, _, _ = self.request(
+        status, _, _, _ = self.request(
             "POST", "/accounts/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
         )
         if status != 302:
@@ -120,7 +120,9 @@ SCENARIOS = {
 }
 
 
-def run(base: str, targets: list[dict], password: str, scenario: str, clients: int, seconds: float) -> Result:
+def run(
+    base: str, targets: list[dict], password: str, scenario: str, clients: int, seconds: float, think: float = 0.0
+) -> Result:
     result = Result(scenario)
     lock = threading.Lock()
     sessions = []
@@ -146,9 +148,11 @@ def run(base: str, targets: list[dict], password: str, scenario: str, clients: i
                         raise RuntimeError(f"{scenario}: {status}")
                 with lock:
                     result.latencies.append(elapsed)
-            except Exception as error:  # noqa: BLE001 - counted and reported, the run goes on
+            except Exception as error:  # counted and reported; the run goes on
                 with lock:
                     result.errors.append(str(error))
+            if think:
+                time.sleep(rng.expovariate(1 / think))  # a person reading the page before the next click
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
@@ -170,6 +174,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
     parser.add_argument("--scenario", action="append", choices=list(SCENARIOS))
     parser.add_argument("--out", required=True)
     arguments = parser.parse_args()
@@ -177,9 +182,10 @@ def main() -> None:
         targets = json.load(handle)["councils"]
     summaries = []
     for scenario in arguments.scenario or list(SCENARIOS):
-        run(arguments.base, targets, arguments.password, scenario, arguments.clients, arguments.warmup)
-        result = run(arguments.base, targets, arguments.password, scenario, arguments.clients, arguments.seconds)
-        summaries.append(result.summary())
+        common = (arguments.base, targets, arguments.password, scenario, arguments.clients)
+        run(*common, arguments.warmup, arguments.think)
+        result = run(*common, arguments.seconds, arguments.think)
+        summaries.append({**result.summary(), "clients": arguments.clients, "think_s": arguments.think})
         print(json.dumps(summaries[-1]), flush=True)
     with open(arguments.out, "w") as handle:
         json.dump(summaries, handle, indent=2)

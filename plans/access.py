@@ -47,12 +47,23 @@ def can_edit_plan(user: User, plan: DeliveryPlan) -> bool:
     return Role.COORDINATOR in roles_in(user, plan.council_id)
 
 
+def _leads_in(user: User, plan: DeliveryPlan) -> bool:
+    from actions.access import actions_led_by
+    from projects.access import projects_led_by
+
+    return actions_led_by(user).filter(plan=plan).exists() or projects_led_by(user).filter(plan=plan).exists()
+
+
+def can_see_plan(user: User, plan: DeliveryPlan) -> bool:
+    """The rule of plans_visible_to for one plan: a role in its council (one cached query), or leading in it."""
+    return user.is_authenticated and bool(roles_in(user, plan.council_id) or _leads_in(user, plan))
+
+
 def get_plan_for_user(user: User, pk: int, *, write: bool = False) -> DeliveryPlan:
     """The plan, if the user may see it (else 404); with write=True, only if they may edit it (else 403)."""
-    try:
-        plan = plans_visible_to(user).get(pk=pk)
-    except DeliveryPlan.DoesNotExist:
-        raise Http404("No such plan") from None
+    plan = DeliveryPlan.objects.select_related("council").filter(pk=pk).first() if user.is_authenticated else None
+    if plan is None or not can_see_plan(user, plan):
+        raise Http404("No such plan")
     if write and not can_edit_plan(user, plan):
         raise PermissionDenied
     return plan
@@ -60,12 +71,10 @@ def get_plan_for_user(user: User, pk: int, *, write: bool = False) -> DeliveryPl
 
 def get_meeting_for_user(user: User, pk: int, *, write: bool = False) -> BoardMeeting:
     """The board meeting, if the user may see its plan (else 404); with write=True, if they may edit it (else 403)."""
-    try:
-        meeting = (
-            BoardMeeting.objects.select_related("plan__council").filter(plan__in=plans_visible_to(user)).get(pk=pk)
-        )
-    except BoardMeeting.DoesNotExist:
-        raise Http404("No such board meeting") from None
+    found = BoardMeeting.objects.select_related("plan__council").filter(pk=pk)
+    meeting = found.first() if user.is_authenticated else None
+    if meeting is None or not can_see_plan(user, meeting.plan):
+        raise Http404("No such board meeting")
     if write and not can_edit_plan(user, meeting.plan):
         raise PermissionDenied
     return meeting

@@ -7,7 +7,7 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from core.access import leads_by_item
-from plans.access import can_edit_plan, plans_visible_to
+from plans.access import can_edit_plan, can_see_plan
 from plans.models import DeliveryPlan
 
 from .models import CommissionedProject
@@ -38,14 +38,10 @@ def can_update_status(user: User, project: CommissionedProject) -> bool:
 
 def get_project_for_user(user: User, pk: int, *, write: bool = False) -> CommissionedProject:
     """The project, if the user may see its plan (else 404); with write=True, if they may edit it (else 403)."""
-    try:
-        project = (
-            CommissionedProject.objects.select_related("plan__council")
-            .filter(plan__in=plans_visible_to(user))
-            .get(pk=pk)
-        )
-    except CommissionedProject.DoesNotExist:
-        raise Http404("No such project") from None
+    found = CommissionedProject.objects.select_related("plan__council").filter(pk=pk)
+    project = found.first() if user.is_authenticated else None
+    if project is None or not can_see_plan(user, project.plan):
+        raise Http404("No such project")
     if write and not can_edit_plan(user, project.plan):
         raise PermissionDenied
     return project
