@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The one command behind the README's "Performance" figures:   bash bench/run.sh
+#
+# Builds the national dataset on PostgreSQL (database prevent_bench, dropped and made again; BENCH_REUSE=1 keeps
+# it), serves the app with gunicorn in production settings on 127.0.0.1:8100, drives it from loopback, measures the
+# same data fetched with psql, and writes bench/out/results.md. Takes about 25 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DB=${BENCH_DB:-prevent_bench}
+PG=postgres://postgres@127.0.0.1:5432
+OUT=bench/out
+PORT=8100
+UNTIL=${BENCH_UNTIL:-2026-11-22}   # fixed, so the same data comes out every time
+CLIENTS=${BENCH_CLIENTS:-20}
+SECONDS_EACH=${BENCH_SECONDS:-20}
+THINK=${BENCH_THINK:-2}            # mean pause between a person's requests, seconds
+WORKERS=${BENCH_WORKERS:-4}
+
+make setup >/dev/null
+mkdir -p "$OUT"
+export DATABASE_URL="$PG/$DB" DJANGO_DEBUG=0 ALLOWED_HOSTS=127.0.0.1,testserver STATIC_ROOT="$OUT/static"
+export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
+export SCALE_PASSWORD=${SCALE_PASSWORD:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(16))')}
+PY=.venv/bin/python
+
+if [ "${BENCH_REUSE:-0}" != 1 ]; then
+  psql -X -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  $PY manage.py migrate --no-input -v0
+  $PY manage.py generate_scale --councils 350 --years 8 --seed 1 --until "$UNTIL" | tee "$OUT/generate.txt"
+  # One council with a million-row history, for the export's memory at that size.
+  $PY manage.py generate_scale --councils 1 --years 8 --actions 6000 --projects 20 --seed 2 --until "$UNTIL" \
+    | tee "$OUT/generate-heavy.txt"
+else
+  # Reused data: the accounts get the password of this run.
+  $PY manage.py shell -c "
+from django.contrib.auth import get_user_model; from django.contrib.auth.hashers import make_password
+get_user_model().objects.filter(email__endswith='.invalid').update(password=make_password('$SCALE_PASSWORD'))"
+fi
+HEAVY=$(psql -X -A -t "$PG/$DB" -c "SELECT c.slug FROM plans_council c JOIN plans_deliveryplan p ON p.council_id = c.id
+  JOIN actions_action a ON a.plan_id = p.id GROUP BY c.slug ORDER BY count(*) DESC LIMIT 1")
+$PY manage.py collectstatic --no-input --ignore build -v0
+$PY bench/prepare.py --out "$OUT" --heavy "$HEAVY" > /dev/null
+
+serve() {
+  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --access-logfile /dev/null \
+    --error-logfile "$OUT/gunicorn.log" --pid "$OUT/gunicorn.pid" --daemon
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && return; sleep 0.2; done
+  echo "gunicorn did not start" >&2; exit 1
+}
+stop() { [ -f "$OUT/gunicorn.pid" ] && kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null; sleep 1; rm -f "$OUT/gunicorn.pid"; }
+trap stop EXIT
+
+serve
+load() { $PY bench/load.py --base "http://127.0.0.1:$PORT" --targets "$OUT/targets.json" --password "$SCALE_PASSWORD" \
+  --clients "$CLIENTS" --seconds "$SECONDS_EACH" "$@"; }
+load --think "$THINK" --out "$OUT/load-people.json"
+load --think 0 --out "$OUT/load-saturated.json"
+stop
+
+$PY bench/floor.py --database "$PG/$DB" --targets "$OUT/targets.json" --heavy "$HEAVY" --out "$OUT/floor.json" > /dev/null
+
+TYPICAL=$($PY -c "import json; print(json.load(open('$OUT/targets.json'))['councils'][0]['slug'])")
+for slug in "$TYPICAL" "$HEAVY"; do
+  stop; serve   # fresh workers, so their peak memory is the export's own
+  (cd bench && ../$PY export.py --base "http://127.0.0.1:$PORT" --slug "$slug" --username "$slug-coordinator" \
+    --password "$SCALE_PASSWORD" --master "$(cat "../$OUT/gunicorn.pid")" --out "../$OUT/export-$slug.json")
+done
+stop
+$PY bench/summarise.py "$OUT" | tee "$OUT/results.md"

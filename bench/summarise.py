@@ -1,0 +1,70 @@
+"""Turn the JSON that run.sh collected into the Markdown table the README quotes."""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+TARGETS = {"dashboard": 100, "status update POST": 100, "past-meeting dashboard": 200}
+
+
+def read(path: Path):
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    people, saturated = read(out / "load-people.json"), read(out / "load-saturated.json")
+    floors = {row["name"]: row for row in read(out / "floor.json")}
+    queries = read(out / "queries.json")
+    sizes = list(queries)
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(
+        f"Machine: {os.cpu_count()} cores, {memory:.0f} GiB, {platform.python_implementation()} "
+        f"{platform.python_version()}, {pg}, gunicorn sync workers.\n"
+    )
+    generated = (out / "generate.txt").read_text().strip().splitlines()[-1] if (out / "generate.txt").exists() else ""
+    print(f"Data: `generate_scale --councils 350 --years 8`: {generated}\n")
+    first = people[0]
+    print(
+        f"{first['clients']} clients, each pausing {first['think_s']} s on average between requests (people), "
+        f"then with no pause (saturation); {people[0]['requests']} or more requests per scenario.\n"
+    )
+    print(
+        "| Scenario | p50 ms | p95 ms | target p95 | psql floor p50 / p95 ms | p95 / floor | "
+        "saturated: req/s, p95 ms | queries per request (" + " / ".join(sizes) + ") |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for row, busy in zip(people, saturated, strict=True):
+        name = row["name"]
+        floor = floors.get(name, {})
+        target = TARGETS.get(name)
+        met = "" if target is None else (f"{target} ({'met' if row['p95_ms'] <= target else 'missed'})")
+        ratio = f"{row['p95_ms'] / floor['p95_ms']:.0f}x" if floor else ""
+        counts = " / ".join(
+            str(queries[size].get(name, queries[size].get(f"{name} (refused as stale)", ""))) for size in sizes
+        )
+        print(
+            f"| {name} | {row['p50_ms']} | {row['p95_ms']} | {met} | {floor.get('p50_ms', '')} / "
+            f"{floor.get('p95_ms', '')} | {ratio} | {busy['per_second']}, {busy['p95_ms']} | {counts} |"
+        )
+    print(
+        "\n| History CSV export | rows | seconds | rows/s | worker peak MiB (idle → after) | COPY s | export / COPY |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for path in sorted(out.glob("export-*.json")):
+        row = read(path)
+        slug = row["name"].removeprefix("history CSV of ")
+        copy = floors.get(f"history COPY of {slug}", {})
+        ratio = f"{row['seconds'] / copy['seconds']:.1f}x" if copy else ""
+        print(
+            f"| {slug} | {row['rows']:,} | {row['seconds']} | {row['rows_per_second']:,} | "
+            f"{row['worker_peak_mib_before']} → {row['worker_peak_mib_after']} | {copy.get('seconds', '')} | {ratio} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
