@@ -54,7 +54,7 @@ trap stop EXIT
 serve
 load() { $PY bench/load.py --base "http://127.0.0.1:$PORT" --targets "$OUT/targets.json" --password "$SCALE_PASSWORD" \
   --clients "$CLIENTS" --seconds "$SECONDS_EACH" "$@"; }
-load --think "$THINK" --out "$OUT/load-people.json"
+load --think "$THINK" --warmup 15 --out "$OUT/load-people.json"
 load --think 0 --out "$OUT/load-saturated.json"
 stop
 
