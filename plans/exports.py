@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from itertools import batched
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -92,6 +93,22 @@ def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:
 def history_rows(changes: Iterable[ChangeRow]) -> Iterator[list[str]]:
     for change in changes:
         yield [change.recorded_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), *change[1:]]
+
+
+def one_snapshot(rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    """Stream the rows inside one read-only REPEATABLE READ transaction on PostgreSQL.
+
+    Every query of the export then sees the same moment, and its cursors are read as the response is written
+    instead of each being materialised in full when opened (what a cursor outside a transaction must do). SQLite
+    is left alone: its transactions take the write lock, which a long download must not hold.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield from rows  # SQLite; or already inside a transaction (a test's), which then governs
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield from rows
 
 
 class _Echo:

@@ -14,9 +14,7 @@ action or project (reason "Status update: ...") repeats only its RAG and so is l
 """
 
 import datetime
-import functools
 import heapq
-import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -302,18 +300,26 @@ def _status_rows(
             yield ChangeRow(at, user, council, year, "Status update", ref, "Evidence", "", name, commentary)
 
 
-def _lead_grants(scope: Scope, only: type[models.Model] | None, pk: int | None) -> models.QuerySet:
-    """The history of the lead's object permission on the scope's actions and projects, or on one of them."""
+def _lead_grants(scope: Scope, only: type[models.Model] | None, pk: int | None) -> list[models.QuerySet]:
+    """The history of the lead's object permission on the scope's actions and projects, or on one of them.
+
+    One query per kind of item: an OR of the two would keep PostgreSQL from planning each as a semi-join on the
+    index of (content type, object), and on a large council that is minutes instead of milliseconds.
+    """
     as_text = Cast("id", models.CharField(max_length=255))  # guardian keeps object ids as text
-    conditions = []
+    grants = []
     for model in (Action, CommissionedProject):
         if only in (None, model):
-            ids = model.history.filter(**scope.plans, **({"id": pk} if only else {}))
-            ids = ids.annotate(pk_text=as_text).values("pk_text")
-            conditions.append(models.Q(content_type=ContentType.objects.get_for_model(model), object_pk__in=ids))
-    return HistoricalUserObjectPermission.objects.filter(
-        functools.reduce(operator.or_, conditions), permission__codename="update_status"
-    )
+            ids = model.history.filter(**scope.plans, **({"id": pk} if only else {})).order_by()
+            ids = ids.annotate(pk_text=as_text).values("pk_text").distinct()
+            grants.append(
+                HistoricalUserObjectPermission.objects.filter(
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_pk__in=ids,
+                    permission__codename="update_status",
+                )
+            )
+    return grants
 
 
 def _lead_rows(
@@ -330,7 +336,8 @@ def _lead_rows(
         refs.update({(content_type, str(pk)): (name, scope.years.get(plans[pk], "")) for pk, name in names.items()})
     if until is not None:
         grants = grants.filter(history_date__lte=until)
-    labels.users.update(get_user_model().objects.filter(pk__in=grants.values("user_id")).values_list("pk", "username"))
+    leads = set(grants.order_by().values_list("user_id", flat=True).distinct()) - set(labels.users)
+    labels.users.update(get_user_model().objects.filter(pk__in=leads).values_list("pk", "username"))
     rows = (
         grants.order_by("history_date", "history_id")
         .values_list(
@@ -415,7 +422,7 @@ def _streams(scope: Scope, item: Item | None, until: datetime.datetime | None) -
         updates = updates.filter(project_id=pk) if only else updates
         streams.append(_status_rows(updates, "project", scope, until))
     if only in (None, Action, CommissionedProject):
-        streams.append(_lead_rows(_lead_grants(scope, only, pk), labels, scope, until))
+        streams.extend(_lead_rows(grants, labels, scope, until) for grants in _lead_grants(scope, only, pk))
     return streams
 
 
@@ -466,7 +473,7 @@ def plan_change_people(plan: DeliveryPlan) -> list[str]:
     by_history = [source.model.history.filter(**source.filters) for source in _sources(scope, Labels())]
     names = [queryset.order_by().values_list("history_user__username") for queryset in by_history]
     names += [
-        _lead_grants(scope, None, None).order_by().values_list("history_user__username"),
+        *(grants.order_by().values_list("history_user__username") for grants in _lead_grants(scope, None, None)),
         StatusUpdate.objects.filter(action__plan=plan).order_by().values_list("created_by__username"),
         ProjectStatusUpdate.objects.filter(project__plan=plan).order_by().values_list("created_by__username"),
     ]

@@ -14,6 +14,7 @@ from .exports import (
     export_response,
     filename,
     history_rows,
+    one_snapshot,
     plan_rows,
     record_export,
 )
@@ -73,7 +74,7 @@ def export_history(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     description = f"{description} ({narrowed})" if narrowed else description
     record_export(user=request.user, council=plan.council, description=description)
     name = filename(plan, "history", now, extension)
-    rows = history_rows(plan_changes(plan, **filters))
+    rows = one_snapshot(history_rows(plan_changes(plan, **filters)))
     return export_response(extension, name, "History", HISTORY_COLUMNS, rows)
 
 
@@ -89,4 +90,5 @@ def export_council_history(request: HttpRequest, slug: str, fmt: str) -> HttpRes
         description=f"Change history {extension.upper()} of {council.name}, all plans",
     )
     name = council_filename(council, "history", now, extension)
-    return export_response(extension, name, "History", HISTORY_COLUMNS, history_rows(council_changes(council)))
+    rows = one_snapshot(history_rows(council_changes(council)))
+    return export_response(extension, name, "History", HISTORY_COLUMNS, rows)
