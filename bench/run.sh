@@ -20,6 +20,8 @@ WORKERS=${BENCH_WORKERS:-4}
 make setup >/dev/null
 mkdir -p "$OUT"
 export DATABASE_URL="$PG/$DB" DJANGO_DEBUG=0 ALLOWED_HOSTS=127.0.0.1,testserver STATIC_ROOT="$OUT/static"
+# The workers share rendered dashboards through Redis, as several app servers would in production.
+export CACHE_URL=${CACHE_URL:-redis://127.0.0.1:6379/1}
 export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export SCALE_PASSWORD=${SCALE_PASSWORD:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(16))')}
 PY=.venv/bin/python
@@ -40,6 +42,7 @@ fi
 HEAVY=$(psql -X -A -t "$PG/$DB" -c "SELECT c.slug FROM plans_council c JOIN plans_deliveryplan p ON p.council_id = c.id
   JOIN actions_action a ON a.plan_id = p.id GROUP BY c.slug ORDER BY count(*) DESC LIMIT 1")
 $PY manage.py collectstatic --no-input --ignore build -v0
+$PY -c "import redis; redis.Redis.from_url('$CACHE_URL').flushdb()"   # no dashboards from an earlier run
 $PY bench/prepare.py --out "$OUT" --heavy "$HEAVY" > /dev/null
 
 serve() {

@@ -202,6 +202,14 @@ LOGGING = {
     },
 }
 
+# Rendered dashboards are cached by plan revision (never older than the record). In memory by default, one copy per
+# process; with several gunicorn workers or servers set CACHE_URL=redis://host:6379/1 so they share one copy.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "TIMEOUT": 86400}
+    }
+
 # A status counts as stale after one Board cycle without an update.
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "60"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "prevent-demo-2026")

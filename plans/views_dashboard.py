@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ from .dashboard import Tally, build_dashboard, end_of_day, plan_revision
 from .forms_board import DashboardFilterForm, MomentForm
 from .models import BoardMeeting, DeliveryPlan
 
+logger = logging.getLogger(__name__)
 FILTER_KEYS = ("objective", "lead_agency", "rag")
 # A rendered dashboard body is kept at most this long, even for a past moment that cannot change.
 BODY_CACHE_SECONDS = 24 * 60 * 60
@@ -161,6 +163,15 @@ def _render_body(request: HttpRequest, plan: DeliveryPlan, moment: Moment, conte
     return body, dashboard.fresh_until, filter_form
 
 
+def _cache_call(method: Any, *args: Any, **kwargs: Any) -> Any:
+    """A cache that cannot be reached costs speed, never the page: the dashboard is then built afresh."""
+    try:
+        return method(*args, **kwargs)
+    except Exception:  # the cache backend's own errors (connection refused, timeout) differ by backend
+        logger.warning("Dashboard cache unavailable", exc_info=True)
+        return None
+
+
 @require_GET
 def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
@@ -186,13 +197,15 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "shown_at": moment.at or timezone.now(),
     }
     key = _body_key(plan, request, moment, can_edit, can_export_pack)
-    cached = cache.get(key)
+    cached = _cache_call(cache.get, key)
     if cached is not None and (cached[1] is None or timezone.now() < cached[1]):
         body, filter_form = cached[0], None
     else:
         body, fresh_until, filter_form = _render_body(request, plan, moment, context)
         if not (moment_form.errors or filter_form.errors):
             timeout = None if fresh_until is None else max(1, int((fresh_until - timezone.now()).total_seconds()))
-            cache.set(key, (body, fresh_until), timeout=min(timeout or BODY_CACHE_SECONDS, BODY_CACHE_SECONDS))
+            _cache_call(
+                cache.set, key, (body, fresh_until), timeout=min(timeout or BODY_CACHE_SECONDS, BODY_CACHE_SECONDS)
+            )
     context.update(body=body, filter_form=filter_form)
     return render(request, "plans/dashboard.html", context)

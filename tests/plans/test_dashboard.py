@@ -343,3 +343,12 @@ def test_the_live_dashboard_holds_until_the_next_item_turns_stale_or_the_day_end
     fresh_until = build_dashboard(world.plan).fresh_until
     assert now < fresh_until <= end_of_day(timezone.localdate(now))
     assert build_dashboard(world.plan, at=now).fresh_until is None  # a past moment never changes
+
+
+def test_the_dashboard_is_served_when_its_cache_cannot_be_reached(world, coordinator, signed_in, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    response = signed_in(coordinator).get(reverse("plans:dashboard", args=[world.plan.pk]))
+    assert response.status_code == 200
+    assert b"Board dashboard" in response.content
