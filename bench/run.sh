@@ -46,7 +46,7 @@ $PY -c "import redis; redis.Redis.from_url('$CACHE_URL').flushdb()"   # no dashb
 $PY bench/prepare.py --out "$OUT" --heavy "$HEAVY" > /dev/null
 
 serve() {
-  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --access-logfile /dev/null \
+  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 600 --access-logfile /dev/null \
     --error-logfile "$OUT/gunicorn.log" --pid "$OUT/gunicorn.pid" --daemon
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && return; sleep 0.2; done
   echo "gunicorn did not start" >&2; exit 1
