@@ -9,7 +9,7 @@ import csv
 import datetime
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import batched
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from core.models import AuditEvent
 from core.rag import RAG
 
-from .history import ChangeRow
+from .history import FORMULA_START
 from .models import Council, DeliveryPlan
 from .snapshot import PlanSnapshot
 
@@ -38,7 +38,6 @@ PLAN_COLUMNS = [
     "last_update",
     "commentary",
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold: openpyxl refuses them, so the XLSX drops them (the CSV keeps every character).
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CSV_BATCH = 200
@@ -90,11 +89,6 @@ def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:
             ]
 
 
-def history_rows(changes: Iterable[ChangeRow]) -> Iterator[list[str]]:
-    for change in changes:
-        yield [change.recorded_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), *change[1:]]
-
-
 def one_snapshot(rows: Iterable[list[str]]) -> Iterator[list[str]]:
     """Stream the rows inside one read-only REPEATABLE READ transaction on PostgreSQL.
 
@@ -118,21 +112,26 @@ class _Echo:
         return value
 
 
-def _csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+def _csv_lines(header: list[str], rows: Iterable[Sequence[str]], *, inert: bool) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # A byte order mark tells Excel the file is UTF-8 (names like Zoë, and the plans' typographic quotes).
     yield "\ufeff" + writer.writerow(header)
     for batch in batched(rows, CSV_BATCH):
-        yield "".join(writer.writerow([neutralise(value) for value in row]) for row in batch)
+        if not inert:
+            batch = [[neutralise(value) for value in row] for row in batch]
+        yield "".join(map(writer.writerow, batch))
 
 
-def csv_response(name: str, header: list[str], rows: Iterable[list[str]]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+def csv_response(
+    name: str, header: list[str], rows: Iterable[Sequence[str]], *, inert: bool = False
+) -> StreamingHttpResponse:
+    """`inert`: the rows come with formula-like cells already neutralised (the history's SQL does it)."""
+    response = StreamingHttpResponse(_csv_lines(header, rows, inert=inert), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def xlsx_response(name: str, sheet: str, header: list[str], rows: Iterable[list[str]]) -> FileResponse:
+def xlsx_response(name: str, sheet: str, header: list[str], rows: Iterable[Sequence[str]]) -> FileResponse:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     worksheet.append(header)
@@ -146,8 +145,8 @@ def xlsx_response(name: str, sheet: str, header: list[str], rows: Iterable[list[
 
 
 def export_response(
-    extension: str, name: str, sheet: str, header: list[str], rows: Iterable[list[str]]
+    extension: str, name: str, sheet: str, header: list[str], rows: Iterable[Sequence[str]], *, inert: bool = False
 ) -> StreamingHttpResponse | FileResponse:
     if extension == "csv":
-        return csv_response(name, header, rows)
+        return csv_response(name, header, rows, inert=inert)
     return xlsx_response(name, sheet, header, rows)

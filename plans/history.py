@@ -1,47 +1,51 @@
 """Every recorded change to a plan or a whole council, one row per changed field, oldest first.
 
 The history pages and the exports read it. A scope is one plan, or every plan the council has had (an auditor's
-export of the council's whole record): either way each tracked model is read in one query over the scope's plans.
+export of the council's whole record).
 
-Each tracked model's history is read in one pass, ordered by time (`.iterator()`, so rows are never all in memory),
-keeping only the previous record of each object to compare with; the per-model streams are merged by time with
-heapq.merge. Memory grows with the number of objects, not the number of history rows, and the number of queries
-is fixed whatever the length of the history. Filtering by date or person happens after the comparison, since a
-change needs its predecessor even when that falls outside the range asked for.
+The changes are worked out by the database, in one statement, so that a long history costs the database's time and
+not Python's per row: each tracked model's history records are compared with the record before them by window
+functions (LAG over each object's records in time order); records that change nothing shown are dropped; each one
+left is unfolded into a row per changed field by a join with a numbered list of the model's fields. Status updates
+and lead grants are added as they are, and the whole is put in time order. Values are made readable in SQL as well
+(choice labels, dates, "Yes"/"No", the names of related rows), the same way on PostgreSQL and SQLite: `_Dialect`
+holds the few expressions that differ. Python reads the statement through a server-side cursor on PostgreSQL; the
+CSV export runs the same statement as `COPY ... TO STDOUT` (`changes_copy`).
 
 A status update shows once, as a "Status update" row carrying its commentary: the matching history record of the
 action or project (reason "Status update: ...") repeats only its RAG and so is left out.
 """
 
 import datetime
-import heapq
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models.functions import Cast
+from django.db import connection, models
 from django.utils.text import capfirst
 
 from actions.models import Action, StatusUpdate
 from core.append_only import is_m2m_history_model
 from core.models import HistoricalUserObjectPermission
+from core.rag import RAG
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 from .models import BoardMeeting, Council, DeliveryPlan
 
-CHUNK = 1000
+CHUNK = 2000
 SYSTEM = "system"
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
 # Bookkeeping, not content: the edit counter, when the latest update came, and the parent every row belongs to.
 NOT_SHOWN = {"id", "version", "status_updated_at", "plan_id", "council_id", "review_id", "project_id", "slug"}
+MONTHS = [datetime.date(2000, month, 1).strftime("%B") for month in range(1, 13)]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as the start of a formula
 
 
 class ChangeRow(NamedTuple):
@@ -76,285 +80,440 @@ class Scope:
     @classmethod
     def of_council(cls, council: Council) -> "Scope":
         """Every plan the council has had, deleted ones included (their history stays in the record)."""
-        years = dict(_latest(DeliveryPlan.history.filter(council_id=council.pk), "year"))
-        return cls(council, years, whole_council=True)
-
-    @property
-    def plans(self) -> dict[str, Any]:
-        """The filter keeping history rows of the scope's plans."""
-        return {"plan_id__in": list(self.years)}
+        records = DeliveryPlan.history.filter(council_id=council.pk).order_by("history_date", "history_id")
+        return cls(council, dict(records.values_list("id", "year")), whole_council=True)  # each plan's latest year
 
     def review_year(self) -> str:
         """Reviews belong to the council: a plan's history shows them under its year, the council's under none."""
         return "" if self.whole_council else next(iter(self.years.values()), "")
 
 
+class _Params:
+    """Parameters by name while the statement is built in pieces; positional (%s) once it is whole."""
+
+    NAME = re.compile(r"%\((p\d+)\)s")
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def __call__(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"%({name})s"
+
+    def many(self, values: Any) -> str:
+        return ", ".join(self(value) for value in values)
+
+    def positional(self, sql: str) -> tuple[str, list[Any]]:
+        ordered: list[Any] = []
+
+        def take(match: re.Match) -> str:
+            ordered.append(self.values[match.group(1)])
+            return "%s"
+
+        return self.NAME.sub(take, sql), ordered
+
+
+class _Dialect:
+    """The expressions PostgreSQL and SQLite write differently; the rest of the statement is shared."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+
+    def differs(self, new: str, old: str) -> str:
+        return f"{new} IS DISTINCT FROM {old}" if self.postgres else f"{new} IS NOT {old}"
+
+    def utc_minute(self, column: str) -> str:
+        if self.postgres:
+            return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"')"
+        return f"strftime('%%Y-%%m-%%d %%H:%%M UTC', {column})"
+
+    def utc_second(self, column: str) -> str:
+        """ISO 8601 in UTC, as the exports give recorded_at."""
+        if self.postgres:
+            return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', {column})"
+
+    def iso_date(self, column: str) -> str:
+        return f"to_char({column}, 'YYYY-MM-DD')" if self.postgres else column
+
+    def long_date(self, column: str) -> str:
+        """For example 5 March 2019."""
+        if self.postgres:
+            return f"to_char({column}, 'FMDD FMMonth YYYY')"
+        months = " ".join(f"WHEN '{number:02}' THEN '{name}'" for number, name in enumerate(MONTHS, start=1))
+        return (
+            f"CAST(CAST(strftime('%%d', {column}) AS integer) AS text) || ' ' || "
+            f"CASE strftime('%%m', {column}) {months} END || ' ' || strftime('%%Y', {column})"
+        )
+
+    def decimal(self, column: str) -> str:
+        return f"CAST(round({column}, 2) AS text)" if self.postgres else f"printf('%%.2f', {column})"
+
+    def json_list(self, column: str) -> str:
+        """A JSON list of strings as "a, b"."""
+        if self.postgres:
+            return (
+                "(SELECT string_agg(item, ', ' ORDER BY position) "
+                f"FROM jsonb_array_elements_text({column}) WITH ORDINALITY AS items(item, position))"
+            )
+        return f"(SELECT group_concat(value, ', ') FROM (SELECT value FROM json_each({column}) ORDER BY key))"
+
+    def json_empty(self, column: str) -> str:
+        return f"jsonb_array_length({column}) = 0" if self.postgres else f"json_array_length({column}) = 0"
+
+    def joined(self, value: str, source: str, separator: str, group: str | None = None) -> str:
+        """`SELECT [group,] joined FROM source [GROUP BY group]`: the values joined in their order."""
+        by = f" GROUP BY {group}" if group else ""
+        if self.postgres:
+            keys = f"{group}, " if group else ""
+            return f"SELECT {keys}string_agg({value}, '{separator}' ORDER BY {value}) AS joined FROM {source}{by}"
+        keys = f"{group}, " if group else ""
+        ordered = f"SELECT {keys}{value} AS value FROM {source} ORDER BY {keys}{value}"
+        return f"SELECT {keys}group_concat(value, '{separator}') AS joined FROM ({ordered}){by}"
+
+    def inert(self, column: str) -> str:
+        """The value with a leading single quote when a spreadsheet would run it as a formula."""
+        starts = ", ".join(
+            (f"chr({ord(c)})" if self.postgres else f"char({ord(c)})") if c in "\t\r" else f"'{c}'"
+            for c in FORMULA_START
+        )
+        return f"CASE WHEN substr({column}, 1, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model: type[models.Model]) -> str:
+    return _q(model._meta.db_table)
+
+
+def _history_table(model: type[models.Model]) -> str:
+    return _table(model.history.model)
+
+
+def _latest(model: type[models.Model], column: str, pk: str) -> str:
+    """The newest recorded value of one column of one object, whatever has happened to it since."""
+    return (
+        f"(SELECT latest.{_q(column)} FROM {_history_table(model)} latest WHERE latest.id = {pk} "
+        f"ORDER BY latest.history_date DESC, latest.history_id DESC LIMIT 1)"
+    )
+
+
+def _objective_label(pk: str) -> str:
+    return f"'Objective ' || CAST({_latest(Objective, 'number', pk)} AS text)"
+
+
+def _recommendation_label(pk: str) -> str:
+    review = _latest(Recommendation, "review_id", pk)
+    number = _latest(Recommendation, "number", pk)
+    return f"COALESCE({_latest(Review, 'title', review)}, 'Review') || ', recommendation ' || CAST({number} AS text)"
+
+
+def _carried_label(pk: str) -> str:
+    return (
+        f"(SELECT carried.reference || ' (' || carried_plan.year || ')' FROM {_table(Action)} carried "
+        f"JOIN {_table(DeliveryPlan)} carried_plan ON carried_plan.id = carried.plan_id WHERE carried.id = {pk})"
+    )
+
+
+def _text(column: str) -> str:
+    return column
+
+
+def _null(column: str) -> str:
+    return f"{column} IS NULL"
+
+
+def _blank(column: str) -> str:
+    return f"({column} IS NULL OR {column} = '')"
+
+
 @dataclass
-class Labels:
-    """Readable names for the ids history rows hold, read once per call (objects, not history rows)."""
+class _Field:
+    """One shown field: its column, its name in the history, how a value reads, and when a new value says nothing."""
 
-    objectives: dict[int, str] = field(default_factory=dict)
-    actions: dict[int, str] = field(default_factory=dict)
-    projects: dict[int, str] = field(default_factory=dict)
-    recommendations: dict[int, str] = field(default_factory=dict)
-    carried_from: dict[int, str] = field(default_factory=dict)
-    users: dict[int, str] = field(default_factory=dict)
-    # The plan each action and project belongs to, for the plan column of their status updates and leads.
-    action_plans: dict[int, int] = field(default_factory=dict)
-    project_plans: dict[int, int] = field(default_factory=dict)
+    column: str
+    name: str
+    text: Callable[[str], str]
+    empty: Callable[[str], str] = _null
+    rag: bool = False
 
 
-def _latest(queryset: models.QuerySet, *names: str) -> Iterator[tuple]:
-    return queryset.order_by("history_date", "history_id").values_list("id", *names).iterator(chunk_size=CHUNK)
-
-
-def _labels(scope: Scope) -> Labels:
-    labels = Labels()
-    reviews = Review.history.filter(council_id=scope.council.pk)
-    for pk, number in _latest(Objective.history.filter(**scope.plans), "number"):
-        labels.objectives[pk] = f"Objective {number}"
-    for pk, reference, plan_id in _latest(Action.history.filter(**scope.plans), "reference", "plan_id"):
-        labels.actions[pk], labels.action_plans[pk] = reference, plan_id
-    for pk, name, plan_id in _latest(CommissionedProject.history.filter(**scope.plans), "name", "plan_id"):
-        labels.projects[pk], labels.project_plans[pk] = name, plan_id
-    titles = dict(_latest(reviews, "title"))
-    for pk, review_id, number in _latest(
-        Recommendation.history.filter(review_id__in=reviews.values("id")), "review_id", "number"
-    ):
-        labels.recommendations[pk] = f"{titles.get(review_id, 'Review')}, recommendation {number}"
-    earlier = Action.history.filter(**scope.plans, carried_from_id__isnull=False).values("carried_from_id")
-    for pk, reference, year in Action.objects.filter(pk__in=earlier).values_list("pk", "reference", "plan__year"):
-        labels.carried_from[pk] = f"{reference} ({year})"
-    return labels
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
-
-
-@dataclass
-class Source:
-    """One tracked model's history within the plan, and how its rows are named."""
-
-    model: type[models.Model]
-    object_type: str
-    ref: Callable[[dict], str]
-    filters: dict[str, Any]
-    year: Callable[[dict], str]  # the financial year of the plan the row belongs to
-    m2m: str | None = None  # the many-to-many field whose sets are compared too
-    extra: tuple[str, ...] = ()  # fields the reference needs that are not shown
-
-
-def _shown_fields(model: type[models.Model], labels: Labels) -> list[tuple[str, str, Callable[[Any], str]]]:
-    """(attname, verbose name, formatter) of each field whose changes are shown."""
+def _fields(model: type[models.Model], d: "_Dialect", p: _Params) -> list[_Field]:
     shown = []
-    history_model = model.history.model
-    for history_field in history_model._meta.concrete_fields:
-        name = history_field.attname
-        if name in HISTORY_META or name in NOT_SHOWN:
+    for history_field in model.history.model._meta.concrete_fields:
+        column = history_field.attname
+        if column in HISTORY_META or column in NOT_SHOWN:
             continue
         live = model._meta.get_field(history_field.name)
-        verbose = capfirst(str(live.verbose_name))
+        name = capfirst(str(live.verbose_name))
         if live.choices:
-            choices = {str(key): str(value) for key, value in live.flatchoices}
-            shown.append((name, verbose, lambda v, c=choices: c.get(str(v), _text(v)) if v is not None else ""))
-        elif name == "objective_id":
-            shown.append((name, verbose, lambda v: labels.objectives.get(v, _text(v))))
-        elif name == "carried_from_id":
-            shown.append((name, verbose, lambda v: labels.carried_from.get(v, _text(v))))
+            whens = " ".join(f"WHEN {p(str(key))} THEN {p(str(label))}" for key, label in live.flatchoices)
+
+            def choice(c: str, whens: str = whens) -> str:
+                return f"CASE CAST({c} AS text) {whens} ELSE CAST({c} AS text) END"
+
+            shown.append(_Field(column, name, choice, _blank, rag=column == "rag"))
+        elif column == "objective_id":
+            shown.append(_Field(column, name, _objective_label))
+        elif column == "carried_from_id":
+            shown.append(_Field(column, name, _carried_label))
+        elif isinstance(live, models.BooleanField):
+            shown.append(_Field(column, name, lambda c: f"CASE WHEN {c} THEN 'Yes' ELSE 'No' END", lambda c: f"NOT {c}"))
+        elif isinstance(live, models.DateTimeField):
+            shown.append(_Field(column, name, d.utc_minute))
+        elif isinstance(live, models.DateField):
+            shown.append(_Field(column, name, d.iso_date))
+        elif isinstance(live, models.DecimalField):
+            shown.append(_Field(column, name, d.decimal))
+        elif isinstance(live, models.JSONField):
+            shown.append(_Field(column, name, d.json_list, d.json_empty))
+        elif isinstance(live, models.CharField | models.TextField):
+            shown.append(_Field(column, name, _text, _blank))
         else:
-            shown.append((name, verbose, _text))
+            shown.append(_Field(column, name, lambda c: f"CAST({c} AS text)"))
     return shown
 
 
-def _m2m_sets(source: Source, filters: dict[str, Any]) -> tuple[Callable[[int], frozenset], str]:
-    """A reader of the m2m set each history record holds, walking the m2m history in the same order as the records."""
-    history_model = source.model.history.model
+@dataclass
+class _Source:
+    """One tracked model's history within the scope: which records, and how its rows are named.
+
+    `ref` and `year` are SQL over the record (alias `c`); `where` is SQL over the history table (alias `h`).
+    """
+
+    model: type[models.Model]
+    object_type: str
+    ref: str
+    where: str
+    year: str
+    m2m: str | None = None  # the many-to-many field whose sets are compared too
+
+
+@dataclass
+class _M2M:
+    table: str
+    target: str
+    name: str
+    label: Callable[[str], str]
+
+
+def _m2m(model: type[models.Model], name: str) -> _M2M:
+    history_model = model.history.model
     m2m_model = next(
         m
         for m in apps.get_models()
         if is_m2m_history_model(m) and m._meta.get_field("history").related_model is history_model
     )
-    live_field = source.model._meta.get_field(source.m2m)
+    live = model._meta.get_field(name)
     target = next(
-        f.attname
-        for f in m2m_model._meta.concrete_fields
-        if f.is_relation and f.related_model is live_field.related_model
+        f.attname for f in m2m_model._meta.concrete_fields if f.is_relation and f.related_model is live.related_model
     )
-    rows = (
-        m2m_model._default_manager.filter(**{f"history__{key}": value for key, value in filters.items()})
-        .order_by("history__history_date", "history_id")
-        .values_list("history_id", target)
-        .iterator(chunk_size=CHUNK)
-    )
-    pending: list[tuple[int, int] | None] = [next(rows, None)]
-
-    def take(history_id: int) -> frozenset:
-        found = set()
-        while pending[0] is not None and pending[0][0] == history_id:
-            found.add(pending[0][1])
-            pending[0] = next(rows, None)
-        return frozenset(found)
-
-    return take, capfirst(str(live_field.verbose_name))
+    label = _recommendation_label if live.related_model is Recommendation else _objective_label
+    return _M2M(_table(m2m_model), _q(target), capfirst(str(live.verbose_name)), label)
 
 
-def _history_rows(source: Source, labels: Labels, council: str, until: datetime.datetime | None):
-    filters = dict(source.filters)
-    if until is not None:
-        filters["history_date__lte"] = until
-    shown = _shown_fields(source.model, labels)
-    take, m2m_name = _m2m_sets(source, filters) if source.m2m else (None, "")
-    m2m_label = labels.recommendations if source.m2m == "answers" else labels.objectives
-    records = (
-        source.model.history.filter(**filters)
-        .order_by("history_date", "history_id")
-        .values(
-            "id", "history_id", "history_date", "history_type", "history_change_reason", "history_user__username",
-            *(name for name, _, _ in shown), *source.extra,
+@dataclass
+class _Statement:
+    """The statement for one scope, built piece by piece with its parameters."""
+
+    scope: Scope
+    d: _Dialect = field(default_factory=_Dialect)
+    p: _Params = field(default_factory=_Params)
+
+    def year(self, column: str) -> str:
+        if not self.scope.years:
+            return "''"
+        whens = " ".join(f"WHEN {self.p(pk)} THEN {self.p(year)}" for pk, year in self.scope.years.items())
+        return f"CASE {column} {whens} ELSE '' END"
+
+    def in_plans(self, column: str) -> str:
+        return f"{column} IN ({self.p.many(self.scope.years)})" if self.scope.years else "1 = 0"
+
+    def sources(self, only: type[models.Model] | None, pk: int | None) -> list[_Source]:
+        """The tracked models, each with the records that belong to the scope (the council's, for reviews)."""
+        by_plan = self.in_plans("h.plan_id")
+        projects = f"h.project_id IN (SELECT h.id FROM {_history_table(CommissionedProject)} h WHERE {by_plan})"
+        council = self.p(self.scope.council.pk)
+        reviews = f"h.review_id IN (SELECT id FROM {_history_table(Review)} WHERE council_id = {council})"
+        review_year = self.p(self.scope.review_year())
+        plan_year = self.year("c.plan_id")
+        project_name = f"COALESCE({_latest(CommissionedProject, 'name', 'c.project_id')}, '')"
+        project_year = self.year(_latest(CommissionedProject, "plan_id", "c.project_id"))
+        sources = [
+            _Source(DeliveryPlan, "Plan", f"'Prevent Delivery Plan ' || {self.year('c.id')}",
+                    self.in_plans("h.id"), self.year("c.id")),
+            _Source(Objective, "Objective", "'Objective ' || CAST(c.number AS text)", by_plan, plan_year),
+            _Source(Action, "Action", "c.reference", by_plan, plan_year, m2m="answers"),
+            _Source(CommissionedProject, "Project", "c.name", by_plan, plan_year, m2m="objectives"),
+            _Source(OutputTarget, "Output target", f"{project_name} || ': ' || c.description", projects,
+                    project_year),
+            _Source(BoardMeeting, "Board meeting", self.d.long_date("c.date"), by_plan, plan_year),
+            _Source(Review, "Review", "c.title", f"h.council_id = {council}", review_year),
+            _Source(Recommendation, "Recommendation", _recommendation_label("c.id"), reviews, review_year),
+        ]  # fmt: skip
+        kept = []
+        for source in sources:
+            if only is None:
+                kept.append(source)
+            elif source.model is only:
+                source.where = f"{source.where} AND h.id = {self.p(pk)}"
+                kept.append(source)
+            elif source.model is OutputTarget and only is CommissionedProject:
+                source.where = f"h.project_id = {self.p(pk)}"  # a project's history includes its output targets
+                kept.append(source)
+        return kept
+
+    def history(self, source: _Source, rank: int, until: datetime.datetime | None) -> str:
+        """One model's changed fields, a row each."""
+        d, p = self.d, self.p
+        fields = _fields(source.model, d, p)
+        where = source.where + (f" AND h.history_date <= {p(until)}" if until is not None else "")
+        m2m_join = m2m_columns = m2m_lags = ""
+        m2m = _m2m(source.model, source.m2m) if source.m2m else None
+        if m2m is not None:
+            records_in_scope = f"(SELECT history_id FROM {_history_table(source.model)} h WHERE {where})"
+            targets = f"(SELECT history_id, {m2m.target} AS target FROM {m2m.table} WHERE history_id IN {records_in_scope}) targets"
+            sets = d.joined("CAST(target AS text)", targets, ",", group="history_id")
+            m2m_join = f" LEFT JOIN ({sets}) sets ON sets.history_id = h.history_id"
+            m2m_columns = ", COALESCE(sets.joined, '') AS m2m"
+            m2m_lags = ", LAG(COALESCE(sets.joined, '')) OVER w AS m2m__old"
+            fields.append(_Field("m2m", m2m.name, _text, _blank))
+        lags = "".join(f", LAG(h.{_q(f.column)}) OVER w AS {_q(f.column + '__old')}" for f in fields if f.column != "m2m")
+        records = (
+            f"SELECT h.*{m2m_columns}, LAG(h.history_type) OVER w AS previous_type, "
+            f"LAG(h.history_id) OVER w AS previous_id{lags}{m2m_lags} "
+            f"FROM {_history_table(source.model)} h{m2m_join} WHERE {where} "
+            f"WINDOW w AS (PARTITION BY h.id ORDER BY h.history_date, h.history_id)"
         )
-        .iterator(chunk_size=CHUNK)
-    )  # fmt: skip
-    previous: dict[int, dict] = {}
+        fresh = "(c.previous_type IS NULL OR c.previous_type = '-')"
+        by_status_update = "COALESCE(c.history_change_reason, '') LIKE 'Status update%%'"
 
-    def readable(ids: frozenset) -> str:
-        return "; ".join(sorted(m2m_label.get(pk, f"#{pk}") for pk in ids))
+        def changed(f: _Field) -> str:
+            new, old = f"c.{_q(f.column)}", f"c.{_q(f.column + '__old')}"
+            differs = d.differs(new, old)
+            if f.rag:  # a status update's RAG shows as the status update's own row
+                differs = f"({differs} AND NOT {by_status_update})"
+            return f"CASE WHEN {fresh} THEN NOT {f.empty(new)} ELSE {differs} END"
 
-    for record in records:
-        if take is not None:
-            record["m2m"] = take(record["history_id"])
-        at = record["history_date"].astimezone(datetime.UTC)
-        user = record["history_user__username"] or SYSTEM
-        reason = record["history_change_reason"] or ""
-        before = previous.get(record["id"])
-        if record["history_type"] == "-":
-            previous.pop(record["id"], None)
-            yield ChangeRow(
-                at,
-                user,
-                council,
-                source.year(record),
-                source.object_type,
-                source.ref(record),
-                "",
-                "",
-                "deleted",
-                reason,
-            )
-            continue
-        previous[record["id"]] = record
-        ref, year = source.ref(record), source.year(record)
-        from_status_update = reason.startswith("Status update")
-        for name, verbose, show in shown:
-            new = record[name]
-            if before is None:
-                if new is False or new in (None, "", []):
-                    continue  # a new row's empty fields and unset flags say nothing
-                old_text = ""
-            elif before[name] == new or (from_status_update and name == "rag"):
-                continue
-            else:
-                old_text = show(before[name])
-            yield ChangeRow(at, user, council, year, source.object_type, ref, verbose, old_text, show(new), reason)
-        if take is not None:
-            old_set = before["m2m"] if before is not None else frozenset()
-            if old_set != record["m2m"]:
-                old_text, new_text = readable(old_set), readable(record["m2m"])
-                yield ChangeRow(at, user, council, year, source.object_type, ref, m2m_name, old_text, new_text, reason)
-
-
-def _status_rows(
-    updates: models.QuerySet, item: str, scope: Scope, until: datetime.datetime | None
-) -> Iterator[ChangeRow]:
-    """The status updates of the actions or projects (item: "action" or "project"), one row each (two with evidence)."""
-    council, years = scope.council.name, scope.years
-    if until is not None:
-        updates = updates.filter(created_at__lte=until)
-    rows = (
-        updates.order_by("created_at", "pk")
-        .values_list(
-            "created_at", "created_by__username", f"{item}__{'reference' if item == 'action' else 'name'}",
-            f"{item}__plan_id", "previous_rag", "rag", "commentary", "evidence",
+        any_change = " OR ".join(changed(f) for f in fields)
+        changed_records = f"SELECT * FROM ({records}) c WHERE c.history_type = '-' OR {any_change}"
+        numbered = " UNION ALL ".join(
+            f"SELECT {n} AS n, {p(f.name if f else '')} AS name" for n, f in enumerate([None, *fields])
         )
-        .iterator(chunk_size=CHUNK)
-    )  # fmt: skip
-    rag_labels = dict(StatusUpdate._meta.get_field("rag").flatchoices)
-    for at, user, ref, plan_id, previous_rag, rag, commentary, evidence in rows:
-        at, year = at.astimezone(datetime.UTC), years.get(plan_id, "")
-        old, new = rag_labels.get(previous_rag, previous_rag), rag_labels.get(rag, rag)
-        yield ChangeRow(at, user, council, year, "Status update", ref, "RAG status", old, new, commentary)
-        if evidence:
-            name = evidence.rsplit("/", 1)[-1]
-            yield ChangeRow(at, user, council, year, "Status update", ref, "Evidence", "", name, commentary)
+        which = " ".join(f"WHEN {n} THEN c.history_type <> '-' AND {changed(f)}" for n, f in enumerate(fields, 1))
 
+        def names(history_id: str) -> str:
+            labels = f"(SELECT {m2m.label('t.' + m2m.target)} AS label FROM {m2m.table} t WHERE t.history_id = {history_id})"
+            return f"COALESCE(({d.joined('label', labels + ' labels', '; ')}), '')"
 
-def _lead_grants(scope: Scope, only: type[models.Model] | None, pk: int | None) -> list[models.QuerySet]:
-    """The history of the lead's object permission on the scope's actions and projects, or on one of them.
+        def value(old: bool) -> str:
+            whens = []
+            for n, f in enumerate(fields, 1):
+                if f.column == "m2m":
+                    text = names("c.previous_id" if old else "c.history_id")
+                else:
+                    text = f"COALESCE({f.text('c.' + _q(f.column + ('__old' if old else '')))}, '')"
+                whens.append(f"WHEN {n} THEN {text}")
+            return f"CASE fields.n {' '.join(whens)} ELSE '' END"
 
-    One query per kind of item: an OR of the two would keep PostgreSQL from planning each as a semi-join on the
-    index of (content type, object), and on a large council that is minutes instead of milliseconds.
-    """
-    as_text = Cast("id", models.CharField(max_length=255))  # guardian keeps object ids as text
-    grants = []
-    for model in (Action, CommissionedProject):
-        if only in (None, model):
-            ids = model.history.filter(**scope.plans, **({"id": pk} if only else {})).order_by()
-            ids = ids.annotate(pk_text=as_text).values("pk_text").distinct()
-            grants.append(
-                HistoricalUserObjectPermission.objects.filter(
-                    content_type=ContentType.objects.get_for_model(model),
-                    object_pk__in=ids,
-                    permission__codename="update_status",
-                )
-            )
-    return grants
-
-
-def _lead_rows(
-    grants: models.QuerySet, labels: Labels, scope: Scope, until: datetime.datetime | None
-) -> Iterator[ChangeRow]:
-    """Lead grants and revocations, named by the action's reference or the project's name."""
-    council = scope.council.name
-    refs: dict[tuple[int, str], tuple[str, str]] = {}
-    for model, names, plans in (
-        (Action, labels.actions, labels.action_plans),
-        (CommissionedProject, labels.projects, labels.project_plans),
-    ):
-        content_type = ContentType.objects.get_for_model(model).pk
-        refs.update({(content_type, str(pk)): (name, scope.years.get(plans[pk], "")) for pk, name in names.items()})
-    if until is not None:
-        grants = grants.filter(history_date__lte=until)
-    leads = set(grants.order_by().values_list("user_id", flat=True).distinct()) - set(labels.users)
-    labels.users.update(get_user_model().objects.filter(pk__in=leads).values_list("pk", "username"))
-    rows = (
-        grants.order_by("history_date", "history_id")
-        .values_list(
-            "history_date", "history_type", "history_user__username", "history_change_reason",
-            "content_type_id", "object_pk", "user_id",
+        old_value = f"CASE WHEN fields.n = 0 OR {fresh} THEN '' ELSE {value(old=True)} END"
+        new_value = f"CASE WHEN fields.n = 0 THEN 'deleted' ELSE {value(old=False)} END"
+        return (
+            f"SELECT c.history_date AS recorded_at, COALESCE(u.username, '{SYSTEM}') AS username, "
+            f"{source.year} AS plan, {p(source.object_type)} AS object_type, {source.ref} AS object_ref, "
+            f"fields.name AS field, {old_value} AS old_value, {new_value} AS new_value, "
+            f"COALESCE(c.history_change_reason, '') AS comment, {rank} AS source_rank, c.history_id AS seq, "
+            f"fields.n AS n "
+            f"FROM ({changed_records}) c CROSS JOIN ({numbered}) fields "
+            f"LEFT JOIN {_table(get_user_model())} u ON u.id = c.history_user_id "
+            f"WHERE CASE fields.n WHEN 0 THEN c.history_type = '-' {which} END"
         )
-        .iterator(chunk_size=CHUNK)
-    )  # fmt: skip
-    for at, kind, user, reason, content_type_id, object_pk, lead_id in rows:
-        if kind not in "+-":
-            continue
-        ref, year = refs.get((content_type_id, object_pk), (object_pk, ""))
-        lead = labels.users.get(lead_id, f"#{lead_id}")
-        old, new = ("", lead) if kind == "+" else (lead, "")
-        comment = reason or ("Made lead" if kind == "+" else "No longer lead")
-        at = at.astimezone(datetime.UTC)
-        yield ChangeRow(at, user or SYSTEM, council, year, "Lead", ref, "Lead", old, new, comment)
+
+    def status_updates(self, model: type[models.Model], item: str, rank: int, pk: int | None, until) -> str:
+        """The status updates of actions or projects, one row each and a second for any evidence."""
+        p = self.p
+        parent = Action if item == "action" else CommissionedProject
+        ref = "reference" if item == "action" else "name"
+        rag = " ".join(f"WHEN {p(str(key))} THEN {p(str(label))}" for key, label in RAG.choices)
+        where = self.in_plans("i.plan_id")
+        where += f" AND s.{item}_id = {p(pk)}" if pk is not None else ""
+        where += f" AND s.created_at <= {p(until)}" if until is not None else ""
+        # The file's name: what follows the last "/" of its path.
+        evidence = "substr(s.evidence, length(rtrim(s.evidence, replace(s.evidence, '/', ''))) + 1)"
+        return (
+            f"SELECT s.created_at AS recorded_at, u.username AS username, {self.year('i.plan_id')} AS plan, "
+            f"'Status update' AS object_type, i.{ref} AS object_ref, "
+            f"CASE fields.n WHEN 1 THEN 'RAG status' ELSE 'Evidence' END AS field, "
+            f"CASE fields.n WHEN 1 THEN CASE s.previous_rag {rag} ELSE s.previous_rag END ELSE '' END AS old_value, "
+            f"CASE fields.n WHEN 1 THEN CASE s.rag {rag} ELSE s.rag END ELSE {evidence} END AS new_value, "
+            f"s.commentary AS comment, {rank} AS source_rank, s.id AS seq, fields.n AS n "
+            f"FROM {_table(model)} s JOIN {_table(parent)} i ON i.id = s.{item}_id "
+            f"JOIN {_table(get_user_model())} u ON u.id = s.created_by_id "
+            f"CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) fields "
+            f"WHERE {where} AND (fields.n = 1 OR s.evidence <> '')"
+        )
+
+    def leads(self, model: type[models.Model], rank: int, pk: int | None, until) -> str:
+        """Lead grants and revocations on the scope's actions or projects, named by reference or name."""
+        p = self.p
+        ref = "reference" if model is Action else "name"
+        kept = f"SELECT DISTINCT CAST(h.id AS text) FROM {_history_table(model)} h WHERE {self.in_plans('h.plan_id')}"
+        kept += f" AND h.id = {p(pk)}" if pk is not None else ""
+        object_id = "CAST(g.object_pk AS bigint)" if self.d.postgres else "CAST(g.object_pk AS integer)"
+        where = f"g.content_type_id = {p(ContentType.objects.get_for_model(model).pk)} AND g.object_pk IN ({kept})"
+        where += f" AND g.history_date <= {p(until)}" if until is not None else ""
+        made = "g.history_type = '+'"
+        lead = f"COALESCE(lead.username, '#' || CAST(g.user_id AS text))"
+        return (
+            f"SELECT g.history_date AS recorded_at, COALESCE(u.username, '{SYSTEM}') AS username, "
+            f"{self.year(_latest(model, 'plan_id', object_id))} AS plan, 'Lead' AS object_type, "
+            f"COALESCE({_latest(model, ref, object_id)}, g.object_pk) AS object_ref, 'Lead' AS field, "
+            f"CASE WHEN {made} THEN '' ELSE {lead} END AS old_value, "
+            f"CASE WHEN {made} THEN {lead} ELSE '' END AS new_value, "
+            f"COALESCE(NULLIF(g.history_change_reason, ''), "
+            f"CASE WHEN {made} THEN 'Made lead' ELSE 'No longer lead' END) AS comment, "
+            f"{rank} AS source_rank, g.history_id AS seq, 0 AS n "
+            f"FROM {_table(HistoricalUserObjectPermission)} g "
+            f"JOIN {_table(HistoricalUserObjectPermission._meta.get_field('permission').related_model)} permission "
+            f"ON permission.id = g.permission_id AND permission.codename = 'update_status' "
+            f"LEFT JOIN {_table(get_user_model())} u ON u.id = g.history_user_id "
+            f"LEFT JOIN {_table(get_user_model())} lead ON lead.id = g.user_id "
+            f"WHERE {where} AND g.history_type IN ('+', '-')"
+        )
+
+    def build(
+        self,
+        *,
+        item: Item | None,
+        since: datetime.datetime | None,
+        until: datetime.datetime | None,
+        username: str | None,
+        columns: str,
+    ) -> tuple[str, list[Any]]:
+        only, pk = _item_key(item)
+        parts = [self.history(source, rank, until) for rank, source in enumerate(self.sources(only, pk))]
+        rank = len(parts)
+        if only in (None, Action):
+            parts.append(self.status_updates(StatusUpdate, "action", rank, pk, until))
+        if only in (None, CommissionedProject):
+            parts.append(self.status_updates(ProjectStatusUpdate, "project", rank + 1, pk, until))
+        for offset, model in enumerate((Action, CommissionedProject), start=2):
+            if only in (None, model):
+                parts.append(self.leads(model, rank + offset, pk, until))
+        wanted = []
+        if since is not None:
+            wanted.append(f"changes.recorded_at >= {self.p(since)}")
+        if username is not None:
+            wanted.append(f"changes.username = {self.p(username)}")
+        sql = (
+            f"SELECT {columns} FROM ({' UNION ALL '.join(parts)}) changes"
+            + (f" WHERE {' AND '.join(wanted)}" if wanted else "")
+            + " ORDER BY changes.recorded_at, changes.source_rank, changes.seq, changes.n"
+        )
+        return self.p.positional(sql)
 
 
 def _item_key(item: Item | None) -> tuple[type[models.Model] | None, int | None]:
@@ -363,67 +522,37 @@ def _item_key(item: Item | None) -> tuple[type[models.Model] | None, int | None]
     return type(item), item.pk
 
 
-def _sources(scope: Scope, labels: Labels) -> list[Source]:
-    """The tracked models, each with the filter that keeps the scope's history (the council's, for reviews)."""
-    by_plan, years = scope.plans, scope.years
-    projects = {"project_id__in": CommissionedProject.history.filter(**by_plan).values("id")}
-    reviews = {"review_id__in": Review.history.filter(council_id=scope.council.pk).values("id")}
-    review_year = scope.review_year()
-
-    def output_ref(record: dict) -> str:
-        return f"{labels.projects.get(record['project_id'], '')}: {record['description']}"
-
-    def plan_year(record: dict) -> str:
-        return years.get(record["plan_id"], "")
-
-    def project_year(record: dict) -> str:
-        return years.get(labels.project_plans.get(record["project_id"]), "")
-
-    def council_year(record: dict) -> str:
-        return review_year
-
-    return [
-        Source(DeliveryPlan, "Plan", lambda r: f"Prevent Delivery Plan {years.get(r['id'], '')}",
-               {"id__in": list(years)}, lambda r: years.get(r["id"], "")),
-        Source(Objective, "Objective", lambda r: f"Objective {r['number']}", by_plan, plan_year, extra=("plan_id",)),
-        Source(Action, "Action", lambda r: r["reference"], by_plan, plan_year, m2m="answers", extra=("plan_id",)),
-        Source(CommissionedProject, "Project", lambda r: r["name"], by_plan, plan_year, m2m="objectives",
-               extra=("plan_id",)),
-        Source(OutputTarget, "Output target", output_ref, projects, project_year, extra=("project_id",)),
-        Source(BoardMeeting, "Board meeting", lambda r: f"{r['date']:%-d %B %Y}", by_plan, plan_year,
-               extra=("plan_id",)),
-        Source(Review, "Review", lambda r: r["title"], {"council_id": scope.council.pk}, council_year),
-        Source(Recommendation, "Recommendation", lambda r: labels.recommendations.get(r["id"], ""), reviews,
-               council_year),
-    ]  # fmt: skip
+ROW_COLUMNS = "changes.recorded_at, changes.username, {council}, changes.plan, changes.object_type, " \
+    "changes.object_ref, changes.field, changes.old_value, changes.new_value, changes.comment"
 
 
-def _streams(scope: Scope, item: Item | None, until: datetime.datetime | None) -> list[Iterable[ChangeRow]]:
-    only, pk = _item_key(item)
-    council = scope.council.name
-    labels = _labels(scope)
-    streams: list[Iterable[ChangeRow]] = []
-    for source in _sources(scope, labels):
-        if only is None:
-            pass
-        elif source.model is only:
-            source.filters = {**source.filters, "id": pk}
-        elif source.model is OutputTarget and only is CommissionedProject:
-            source.filters = {"project_id": pk}  # a project's history includes its output targets
-        else:
-            continue
-        streams.append(_history_rows(source, labels, council, until))
-    if only in (None, Action):
-        updates = StatusUpdate.objects.filter(action__plan_id__in=list(scope.years))
-        updates = updates.filter(action_id=pk) if only else updates
-        streams.append(_status_rows(updates, "action", scope, until))
-    if only in (None, CommissionedProject):
-        updates = ProjectStatusUpdate.objects.filter(project__plan_id__in=list(scope.years))
-        updates = updates.filter(project_id=pk) if only else updates
-        streams.append(_status_rows(updates, "project", scope, until))
-    if only in (None, Action, CommissionedProject):
-        streams.extend(_lead_rows(grants, labels, scope, until) for grants in _lead_grants(scope, only, pk))
-    return streams
+def _statement(scope: Scope, *, export: bool = False, **filters: Any) -> tuple[str, list[Any]]:
+    statement = _Statement(scope)
+    council = statement.p(scope.council.name)
+    if export:  # text ready for a spreadsheet: ISO 8601 times, formula-like cells made inert
+        inert = statement.d.inert
+        columns = ", ".join(
+            [statement.d.utc_second("changes.recorded_at"), inert("changes.username"), inert(council),
+             *(inert(f"changes.{name}") for name in ("plan", "object_type", "object_ref", "field", "old_value",
+                                                      "new_value", "comment"))]
+        )  # fmt: skip
+    else:
+        columns = ROW_COLUMNS.format(council=f"{council} AS council")
+    return statement.build(columns=columns, **filters)
+
+
+def _rows(sql: str, params: list[Any]) -> Iterator[ChangeRow]:
+    """The statement's rows, read in chunks (a server-side cursor on PostgreSQL, so memory stays flat)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(CHUNK):
+            for row in batch:
+                at = row[0]
+                if isinstance(at, str):  # SQLite gives the stored UTC text, or a naive UTC datetime
+                    at = datetime.datetime.fromisoformat(at)
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=datetime.UTC)
+                yield ChangeRow(at.astimezone(datetime.UTC), *row[1:])
 
 
 def plan_changes(
@@ -458,24 +587,49 @@ def changes(
     item: Item | None = None,
 ) -> Iterator[ChangeRow]:
     username = user if isinstance(user, str) or user is None else user.get_username()
-    merged = heapq.merge(*_streams(scope, item, until), key=lambda row: row.recorded_at)
-    for row in merged:
-        if since is not None and row.recorded_at < since:
-            continue
-        if username is not None and row.user != username:
-            continue
-        yield row
+    sql, params = _statement(scope, item=item, since=since, until=until, username=username)
+    return _rows(sql, params)
+
+
+def export_rows(scope: Scope, **filters: Any) -> Iterator[tuple[str, ...]]:
+    """The changes as the exports give them: text only, times in ISO 8601 UTC, formula-like cells made inert.
+
+    Everything is done by the database, so Python only passes each row on (a server-side cursor on PostgreSQL).
+    """
+    username = filters.pop("user", None)
+    username = username if isinstance(username, str) or username is None else username.get_username()
+    filters = {"item": None, "since": None, "until": None, **filters, "username": username}
+    sql, params = _statement(scope, export=True, **filters)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(CHUNK):
+            yield from batch
 
 
 def plan_change_people(plan: DeliveryPlan) -> list[str]:
     """Everyone who changed the plan ("system" for changes made outside a signed-in session), in one query."""
-    scope = Scope.of_plan(plan)
-    by_history = [source.model.history.filter(**source.filters) for source in _sources(scope, Labels())]
-    names = [queryset.order_by().values_list("history_user__username") for queryset in by_history]
-    names += [
-        *(grants.order_by().values_list("history_user__username") for grants in _lead_grants(scope, None, None)),
-        StatusUpdate.objects.filter(action__plan=plan).order_by().values_list("created_by__username"),
-        ProjectStatusUpdate.objects.filter(project__plan=plan).order_by().values_list("created_by__username"),
+    statement = _Statement(Scope.of_plan(plan))
+    p = statement.p
+    user = _table(get_user_model())
+    parts = [
+        f"SELECT u.username FROM {_history_table(source.model)} h LEFT JOIN {user} u ON u.id = h.history_user_id "
+        f"WHERE {source.where}"
+        for source in statement.sources(None, None)
     ]
-    found = {name or SYSTEM for (name,) in names[0].union(*names[1:]).order_by()}
+    for model, parent, item in ((StatusUpdate, Action, "action"), (ProjectStatusUpdate, CommissionedProject, "project")):
+        parts.append(
+            f"SELECT u.username FROM {_table(model)} s JOIN {_table(parent)} i ON i.id = s.{item}_id "
+            f"JOIN {user} u ON u.id = s.created_by_id WHERE {statement.in_plans('i.plan_id')}"
+        )
+    for model in (Action, CommissionedProject):
+        kept = f"SELECT CAST(h.id AS text) FROM {_history_table(model)} h WHERE {statement.in_plans('h.plan_id')}"
+        parts.append(
+            f"SELECT u.username FROM {_table(HistoricalUserObjectPermission)} g "
+            f"LEFT JOIN {user} u ON u.id = g.history_user_id "
+            f"WHERE g.content_type_id = {p(ContentType.objects.get_for_model(model).pk)} AND g.object_pk IN ({kept})"
+        )
+    sql, params = p.positional(" UNION ".join(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {name or SYSTEM for (name,) in cursor.fetchall()}
     return sorted(found, key=lambda name: (name == SYSTEM, name.lower()))

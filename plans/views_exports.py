@@ -13,14 +13,13 @@ from .exports import (
     council_filename,
     export_response,
     filename,
-    history_rows,
     one_snapshot,
     plan_rows,
     record_export,
 )
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
 from .history import COLUMNS as HISTORY_COLUMNS
-from .history import council_changes, plan_change_people, plan_changes
+from .history import Scope, export_rows, plan_change_people
 from .snapshot import plan_snapshot
 from .views_history import first_recorded
 
@@ -74,8 +73,8 @@ def export_history(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     description = f"{description} ({narrowed})" if narrowed else description
     record_export(user=request.user, council=plan.council, description=description)
     name = filename(plan, "history", now, extension)
-    rows = one_snapshot(history_rows(plan_changes(plan, **filters)))
-    return export_response(extension, name, "History", HISTORY_COLUMNS, rows)
+    rows = one_snapshot(export_rows(Scope.of_plan(plan), **filters))
+    return export_response(extension, name, "History", HISTORY_COLUMNS, rows, inert=True)
 
 
 @require_GET
@@ -90,5 +89,5 @@ def export_council_history(request: HttpRequest, slug: str, fmt: str) -> HttpRes
         description=f"Change history {extension.upper()} of {council.name}, all plans",
     )
     name = council_filename(council, "history", now, extension)
-    rows = one_snapshot(history_rows(council_changes(council)))
-    return export_response(extension, name, "History", HISTORY_COLUMNS, rows)
+    rows = one_snapshot(export_rows(Scope.of_council(council)))
+    return export_response(extension, name, "History", HISTORY_COLUMNS, rows, inert=True)
