@@ -116,6 +116,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     test_database = Path(tempfile.gettempdir()) / f"prevent-tracker-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(test_database)}
 
+else:
+    # Just-in-time compilation pays off for long analytical queries, not for a web application's: the planner
+    # judged the history statement of a large council worth compiling and spent 20 s doing it before the first row.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -261,7 +261,9 @@ def _fields(model: type[models.Model], d: "_Dialect", p: _Params) -> list[_Field
         elif column == "carried_from_id":
             shown.append(_Field(column, name, _carried_label))
         elif isinstance(live, models.BooleanField):
-            shown.append(_Field(column, name, lambda c: f"CASE WHEN {c} THEN 'Yes' ELSE 'No' END", lambda c: f"NOT {c}"))
+            shown.append(
+                _Field(column, name, lambda c: f"CASE WHEN {c} THEN 'Yes' ELSE 'No' END", lambda c: f"NOT {c}")
+            )
         elif isinstance(live, models.DateTimeField):
             shown.append(_Field(column, name, d.utc_minute))
         elif isinstance(live, models.DateField):
@@ -375,13 +377,18 @@ class _Statement:
         m2m = _m2m(source.model, source.m2m) if source.m2m else None
         if m2m is not None:
             records_in_scope = f"(SELECT history_id FROM {_history_table(source.model)} h WHERE {where})"
-            targets = f"(SELECT history_id, {m2m.target} AS target FROM {m2m.table} WHERE history_id IN {records_in_scope}) targets"
+            targets = (
+                f"(SELECT history_id, {m2m.target} AS target FROM {m2m.table} "
+                f"WHERE history_id IN {records_in_scope}) targets"
+            )
             sets = d.joined("CAST(target AS text)", targets, ",", group="history_id")
             m2m_join = f" LEFT JOIN ({sets}) sets ON sets.history_id = h.history_id"
             m2m_columns = ", COALESCE(sets.joined, '') AS m2m"
             m2m_lags = ", LAG(COALESCE(sets.joined, '')) OVER w AS m2m__old"
             fields.append(_Field("m2m", m2m.name, _text, _blank))
-        lags = "".join(f", LAG(h.{_q(f.column)}) OVER w AS {_q(f.column + '__old')}" for f in fields if f.column != "m2m")
+        lags = "".join(
+            f", LAG(h.{_q(f.column)}) OVER w AS {_q(f.column + '__old')}" for f in fields if f.column != "m2m"
+        )
         records = (
             f"SELECT h.*{m2m_columns}, LAG(h.history_type) OVER w AS previous_type, "
             f"LAG(h.history_id) OVER w AS previous_id{lags}{m2m_lags} "
@@ -406,7 +413,9 @@ class _Statement:
         which = " ".join(f"WHEN {n} THEN c.history_type <> '-' AND {changed(f)}" for n, f in enumerate(fields, 1))
 
         def names(history_id: str) -> str:
-            labels = f"(SELECT {m2m.label('t.' + m2m.target)} AS label FROM {m2m.table} t WHERE t.history_id = {history_id})"
+            labels = (
+                f"(SELECT {m2m.label('t.' + m2m.target)} AS label FROM {m2m.table} t WHERE t.history_id = {history_id})"
+            )
             return f"COALESCE(({d.joined('label', labels + ' labels', '; ')}), '')"
 
         def value(old: bool) -> str:
@@ -466,11 +475,12 @@ class _Statement:
         where = f"g.content_type_id = {p(ContentType.objects.get_for_model(model).pk)} AND g.object_pk IN ({kept})"
         where += f" AND g.history_date <= {p(until)}" if until is not None else ""
         made = "g.history_type = '+'"
-        lead = f"COALESCE(lead.username, '#' || CAST(g.user_id AS text))"
+        lead = "COALESCE(lead.username, '#' || CAST(g.user_id AS text))"
         return (
             f"SELECT g.history_date AS recorded_at, COALESCE(u.username, '{SYSTEM}') AS username, "
-            f"{self.year(_latest(model, 'plan_id', object_id))} AS plan, 'Lead' AS object_type, "
-            f"COALESCE({_latest(model, ref, object_id)}, g.object_pk) AS object_ref, 'Lead' AS field, "
+            f"{self.year(f'COALESCE(item.plan_id, {_latest(model, "plan_id", object_id)})')} AS plan, "
+            f"'Lead' AS object_type, "
+            f"COALESCE(item.{ref}, {_latest(model, ref, object_id)}, g.object_pk) AS object_ref, 'Lead' AS field, "
             f"CASE WHEN {made} THEN '' ELSE {lead} END AS old_value, "
             f"CASE WHEN {made} THEN {lead} ELSE '' END AS new_value, "
             f"COALESCE(NULLIF(g.history_change_reason, ''), "
@@ -481,6 +491,8 @@ class _Statement:
             f"ON permission.id = g.permission_id AND permission.codename = 'update_status' "
             f"LEFT JOIN {_table(get_user_model())} u ON u.id = g.history_user_id "
             f"LEFT JOIN {_table(get_user_model())} lead ON lead.id = g.user_id "
+            # The live row names the item; the history only when it has been deleted.
+            f"LEFT JOIN {_table(model)} item ON item.id = {object_id} "
             f"WHERE {where} AND g.history_type IN ('+', '-')"
         )
 
@@ -522,23 +534,53 @@ def _item_key(item: Item | None) -> tuple[type[models.Model] | None, int | None]
     return type(item), item.pk
 
 
-ROW_COLUMNS = "changes.recorded_at, changes.username, {council}, changes.plan, changes.object_type, " \
+ROW_COLUMNS = (
+    "changes.recorded_at, changes.username, {council}, changes.plan, changes.object_type, "
     "changes.object_ref, changes.field, changes.old_value, changes.new_value, changes.comment"
+)
 
 
-def _statement(scope: Scope, *, export: bool = False, **filters: Any) -> tuple[str, list[Any]]:
+def _statement(scope: Scope, *, export: bool | str = False, **filters: Any) -> tuple[str, list[Any]]:
     statement = _Statement(scope)
     council = statement.p(scope.council.name)
-    if export:  # text ready for a spreadsheet: ISO 8601 times, formula-like cells made inert
-        inert = statement.d.inert
-        columns = ", ".join(
-            [statement.d.utc_second("changes.recorded_at"), inert("changes.username"), inert(council),
-             *(inert(f"changes.{name}") for name in ("plan", "object_type", "object_ref", "field", "old_value",
-                                                      "new_value", "comment"))]
-        )  # fmt: skip
-    else:
-        columns = ROW_COLUMNS.format(council=f"{council} AS council")
-    return statement.build(columns=columns, **filters)
+    if not export:
+        return statement.build(columns=ROW_COLUMNS.format(council=f"{council} AS council"), **filters)
+    # Text ready for a spreadsheet: ISO 8601 times, formula-like cells made inert.
+    inert = statement.d.inert
+    names = ("plan", "object_type", "object_ref", "field", "old_value", "new_value", "comment")
+    columns = [
+        statement.d.utc_second("changes.recorded_at"),
+        inert("changes.username"),
+        inert(council),
+        *(inert(f"changes.{name}") for name in names),
+    ]
+    if export == "copy":  # COPY writes an empty string as "" and only NULL as nothing at all
+        columns = [f"NULLIF({column}, '')" for column in columns]
+    return statement.build(columns=", ".join(columns), **filters)
+
+
+def _export_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    user = filters.pop("user", None)
+    username = user if isinstance(user, str) or user is None else user.get_username()
+    return {"item": None, "since": None, "until": None, **filters, "username": username}
+
+
+def export_rows(scope: Scope, **filters: Any) -> Iterator[tuple[str, ...]]:
+    """The changes as the exports give them: text only, times in ISO 8601 UTC, formula-like cells made inert.
+
+    The database does all of it, so Python only passes each row on (through a server-side cursor on PostgreSQL).
+    Filters as for `changes`.
+    """
+    sql, params = _statement(scope, export=True, **_export_filters(filters))
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(CHUNK):
+            yield from batch
+
+
+def export_copy_sql(scope: Scope, **filters: Any) -> tuple[str, list[Any]]:
+    """The statement of `export_rows` for PostgreSQL's `COPY (...) TO STDOUT WITH (FORMAT csv)`."""
+    return _statement(scope, export="copy", **_export_filters(filters))
 
 
 def _rows(sql: str, params: list[Any]) -> Iterator[ChangeRow]:
@@ -591,21 +633,6 @@ def changes(
     return _rows(sql, params)
 
 
-def export_rows(scope: Scope, **filters: Any) -> Iterator[tuple[str, ...]]:
-    """The changes as the exports give them: text only, times in ISO 8601 UTC, formula-like cells made inert.
-
-    Everything is done by the database, so Python only passes each row on (a server-side cursor on PostgreSQL).
-    """
-    username = filters.pop("user", None)
-    username = username if isinstance(username, str) or username is None else username.get_username()
-    filters = {"item": None, "since": None, "until": None, **filters, "username": username}
-    sql, params = _statement(scope, export=True, **filters)
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(CHUNK):
-            yield from batch
-
-
 def plan_change_people(plan: DeliveryPlan) -> list[str]:
     """Everyone who changed the plan ("system" for changes made outside a signed-in session), in one query."""
     statement = _Statement(Scope.of_plan(plan))
@@ -616,7 +643,10 @@ def plan_change_people(plan: DeliveryPlan) -> list[str]:
         f"WHERE {source.where}"
         for source in statement.sources(None, None)
     ]
-    for model, parent, item in ((StatusUpdate, Action, "action"), (ProjectStatusUpdate, CommissionedProject, "project")):
+    for model, parent, item in (
+        (StatusUpdate, Action, "action"),
+        (ProjectStatusUpdate, CommissionedProject, "project"),
+    ):
         parts.append(
             f"SELECT u.username FROM {_table(model)} s JOIN {_table(parent)} i ON i.id = s.{item}_id "
             f"JOIN {user} u ON u.id = s.created_by_id WHERE {statement.in_plans('i.plan_id')}"
