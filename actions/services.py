@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.access import set_leads
+from core.audit import linked_together
 from core.rag import RAG
 from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
@@ -32,7 +33,7 @@ EDITABLE_FIELDS = [
 ]
 
 
-@transaction.atomic
+@linked_together()
 def action_update_status(
     *,
     action: Action,

@@ -5,6 +5,7 @@ chain when it is written. `verify` recomputes the chain from the rows themselves
 equals its latest history entry, so an edit made behind the application's back shows.
 """
 
+import contextlib
 import datetime
 import decimal
 import hashlib
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from .append_only import APPEND_ONLY_MODELS, is_history_model, is_m2m_history_model
 from .models import AuditChainHead, AuditEntry
@@ -100,22 +101,56 @@ def contents(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]:
     return {pk: canonical(row) for pk, row in rows.items()}
 
 
-def append(model: type[models.Model], pk: int) -> AuditEntry:
-    """Link one newly written row into the chain. Serialised by locking the chain head."""
-    content_hash = sha256(contents(model, [pk])[pk])
+def append(model: type[models.Model], pk: int) -> None:
+    """Link one newly written row into the chain: now, or at the end of the enclosing `linked_together` block.
+
+    The row's content is hashed as it is written either way; only its place in the chain waits.
+    """
+    source, content_hash = label(model), sha256(contents(model, [pk])[pk])
+    waiting = getattr(connection, "audit_waiting", None)
+    if waiting is not None:
+        waiting.append((source, pk, content_hash))
+    else:
+        _link([(source, pk, content_hash)])
+
+
+def _link(rows: list[tuple[str, int, str]]) -> None:
+    """Chain rows in the order given. Serialised by locking the chain head, held until the transaction commits."""
+    if not rows:
+        return
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
-        source = label(model)
-        entry = AuditEntry.objects.create(
-            source=source,
-            source_pk=pk,
-            content_hash=content_hash,
-            previous_hash=head.last_hash,
-            entry_hash=link_hash(head.last_hash, source, pk, content_hash),
-        )
-        head.last_seq, head.last_hash = entry.seq, entry.entry_hash
+        for source, pk, content_hash in rows:
+            entry = AuditEntry.objects.create(
+                source=source,
+                source_pk=pk,
+                content_hash=content_hash,
+                previous_hash=head.last_hash,
+                entry_hash=link_hash(head.last_hash, source, pk, content_hash),
+            )
+            head.last_seq, head.last_hash = entry.seq, entry.entry_hash
         head.save(update_fields=["last_seq", "last_hash"])
-    return entry
+
+
+@contextlib.contextmanager
+def linked_together() -> Iterator[None]:
+    """A transaction whose new rows are linked into the chain together, at its end.
+
+    Every writer waits for the chain head, so the less time between taking it and committing, the less they wait:
+    a status update takes it for its last few statements instead of from its first write.
+    """
+    with transaction.atomic():
+        outermost = getattr(connection, "audit_waiting", None) is None
+        if outermost:
+            connection.audit_waiting = []
+        try:
+            yield
+            if outermost:
+                waiting, connection.audit_waiting = connection.audit_waiting, None
+                _link(waiting)
+        finally:
+            if outermost:
+                connection.audit_waiting = None
 
 
 @dataclass

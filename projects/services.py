@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.access import set_leads
+from core.audit import linked_together
 from core.rag import RAG
 from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
@@ -48,7 +49,7 @@ def _check_count(value: object, what: str) -> int:
     return value
 
 
-@transaction.atomic
+@linked_together()
 def project_update_status(
     *,
     project: CommissionedProject,

@@ -183,3 +183,50 @@ def test_verify_audit_command_fails_naming_the_first_bad_entry(reported, without
     with pytest.raises(CommandError, match=rf"entry \d+ \(actions.historicalaction {entry.history_id}\)") as failed:
         call_command("verify_audit")
     assert failed.value.returncode == 1
+
+
+def test_a_status_update_is_linked_in_the_order_written_and_only_once_it_is_complete(world, lead, monkeypatch):
+    """The chain head is taken at the end of the update, for all its rows together, in the order they were written."""
+    linked: list[list[str]] = []
+    entries_when_linking: list[int] = []
+    real_link = audit._link
+
+    def watching(rows):
+        entries_when_linking.append(AuditEntry.objects.count())
+        linked.append([source for source, _, _ in rows])
+        real_link(rows)
+
+    monkeypatch.setattr(audit, "_link", watching)
+    before = AuditEntry.objects.count()
+    services.action_update_status(
+        action=world.action,
+        rag="green",
+        commentary="Delivered",
+        as_of=datetime.date(2018, 9, 1),
+        evidence=None,
+        by=lead,
+        expected_version=1,
+    )
+    assert len(linked) == 1, "one visit to the chain head for the whole update"
+    assert entries_when_linking == [before], "nothing was linked while the update was being written"
+    assert linked[0][0] == audit.label(StatusUpdate)
+    assert audit.label(Action.history.model) in linked[0]
+    entries = list(AuditEntry.objects.order_by("seq")[before:])
+    assert [entry.source for entry in entries] == linked[0]
+    assert audit.verify().ok
+
+
+def test_a_failed_status_update_links_nothing(world, lead):
+    before = AuditEntry.objects.count()
+    with pytest.raises(Exception, match="version"):
+        services.action_update_status(
+            action=world.action,
+            rag="green",
+            commentary="Delivered",
+            as_of=datetime.date(2018, 9, 1),
+            evidence=None,
+            by=lead,
+            expected_version=99,
+        )
+    assert AuditEntry.objects.count() == before
+    assert getattr(connection, "audit_waiting", None) is None
