@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from core.models import AuditEvent
 from core.rag import RAG
 
-from .history import FORMULA_START
+from .history import neutralise
 from .models import Council, DeliveryPlan
 from .snapshot import PlanSnapshot
 
@@ -53,11 +53,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def record_export(*, user: AbstractBaseUser, council: Council, description: str) -> AuditEvent:
     """Reading the record is itself recorded (and chained): who exported what, and when."""
     return AuditEvent.objects.create(kind=AuditEvent.Kind.EXPORT, user=user, council=council, description=description)
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading single quote; anything else is left as it is."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def utc_stamp(moment: datetime.datetime) -> str:

@@ -48,6 +48,11 @@ MONTHS = [datetime.date(2000, month, 1).strftime("%B") for month in range(1, 13)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as the start of a formula
 
 
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading single quote; anything else is left as it is."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 class ChangeRow(NamedTuple):
     recorded_at: datetime.datetime  # UTC
     user: str
@@ -389,8 +394,12 @@ class _Statement:
         lags = "".join(
             f", LAG(h.{_q(f.column)}) OVER w AS {_q(f.column + '__old')}" for f in fields if f.column != "m2m"
         )
+        history_columns = {f.attname for f in source.model.history.model._meta.concrete_fields}
+        needed = ["id", *sorted(HISTORY_META), *(f.column for f in fields if f.column != "m2m")]
+        needed += [name for name in ("plan_id", "project_id") if name in history_columns]
+        selected = ", ".join(f"h.{_q(name)}" for name in dict.fromkeys(needed))
         records = (
-            f"SELECT h.*{m2m_columns}, LAG(h.history_type) OVER w AS previous_type, "
+            f"SELECT {selected}{m2m_columns}, LAG(h.history_type) OVER w AS previous_type, "
             f"LAG(h.history_id) OVER w AS previous_id{lags}{m2m_lags} "
             f"FROM {_history_table(source.model)} h{m2m_join} WHERE {where} "
             f"WINDOW w AS (PARTITION BY h.id ORDER BY h.history_date, h.history_id)"
@@ -542,18 +551,16 @@ ROW_COLUMNS = (
 
 def _statement(scope: Scope, *, export: bool | str = False, **filters: Any) -> tuple[str, list[Any]]:
     statement = _Statement(scope)
-    council = statement.p(scope.council.name)
     if not export:
+        council = statement.p(scope.council.name)
         return statement.build(columns=ROW_COLUMNS.format(council=f"{council} AS council"), **filters)
-    # Text ready for a spreadsheet: ISO 8601 times, formula-like cells made inert.
-    inert = statement.d.inert
-    names = ("plan", "object_type", "object_ref", "field", "old_value", "new_value", "comment")
-    columns = [
-        statement.d.utc_second("changes.recorded_at"),
-        inert("changes.username"),
-        inert(council),
-        *(inert(f"changes.{name}") for name in names),
-    ]
+    # Text ready for a spreadsheet: ISO 8601 times, and any cell people can write made inert when it looks like a
+    # formula (object types, field names and financial years are the application's own words).
+    d = statement.d
+    council = statement.p(neutralise(scope.council.name))
+    columns = [d.utc_second("changes.recorded_at"), d.inert("changes.username"), council]
+    columns += ["changes.plan", "changes.object_type", d.inert("changes.object_ref"), "changes.field"]
+    columns += [d.inert(f"changes.{name}") for name in ("old_value", "new_value", "comment")]
     if export == "copy":  # COPY writes an empty string as "" and only NULL as nothing at all
         columns = [f"NULLIF({column}, '')" for column in columns]
     return statement.build(columns=", ".join(columns), **filters)

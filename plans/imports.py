@@ -25,7 +25,8 @@ from core.timescale import due_date_from_timescale
 from core.versioning import create_recorded
 from objectives.models import Objective
 
-from .exports import FORMULA_START, PLAN_COLUMNS
+from .exports import PLAN_COLUMNS
+from .history import FORMULA_START
 from .models import DeliveryPlan
 
 MAX_BYTES = 5 * 1024 * 1024
