@@ -45,8 +45,9 @@ $PY manage.py collectstatic --no-input --ignore build -v0
 $PY -c "import redis; redis.Redis.from_url('$CACHE_URL').flushdb()"   # no dashboards from an earlier run
 $PY bench/prepare.py --out "$OUT" --heavy "$HEAVY" > /dev/null
 
-serve() {
-  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 600 --access-logfile /dev/null \
+serve() {  # optional argument: where gunicorn logs each request with its own duration (microseconds)
+  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 600 \
+    --access-logfile "${1:-/dev/null}" --access-logformat '%(m)s %(U)s %(q)s %(s)s %(D)s' \
     --error-logfile "$OUT/gunicorn.log" --pid "$OUT/gunicorn.pid" --daemon
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && return; sleep 0.2; done
   echo "gunicorn did not start" >&2; exit 1
@@ -54,10 +55,12 @@ serve() {
 stop() { [ -f "$OUT/gunicorn.pid" ] && kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null; sleep 1; rm -f "$OUT/gunicorn.pid"; }
 trap stop EXIT
 
-serve
+rm -f "$OUT/access-people.log"
+serve "$OUT/access-people.log"
 load() { $PY bench/load.py --base "http://127.0.0.1:$PORT" --targets "$OUT/targets.json" --password "$SCALE_PASSWORD" \
   --clients "$CLIENTS" --seconds "$SECONDS_EACH" "$@"; }
 load --think "$THINK" --warmup 15 --out "$OUT/load-people.json"
+stop; serve
 load --think 0 --out "$OUT/load-saturated.json"
 stop
 
