@@ -160,7 +160,6 @@ def _copy_lines(header: list[str], sql: str, params: list) -> Iterator[bytes]:
     chunks whatever the number of rows, and a closed download stops the copy.
     """
     writer = csv.writer(_Echo(), lineterminator="\n")
-    yield ("\ufeff" + writer.writerow(header)).encode()
     cursor = connection.cursor()
     statement = cursor.mogrify(sql, params).decode()
     chunks, failures = _Chunks(), []
@@ -176,13 +175,18 @@ def _copy_lines(header: list[str], sql: str, params: list) -> Iterator[bytes]:
 
     thread = threading.Thread(target=copy, name="history-copy", daemon=True)
     thread.start()
+    finished = False
     try:
+        yield ("\ufeff" + writer.writerow(header)).encode()  # while the database starts on the rows
         while (chunk := chunks.queue.get()) is not None:
             yield chunk
+        finished = True
         if failures:
             raise failures[0]
     finally:
-        chunks.abandoned = True
+        if not finished:  # the download was closed: stop the query rather than let it run to its end
+            chunks.abandoned = True
+            cursor.connection.cancel()
         while thread.is_alive():  # empty the queue so a blocked writer can finish
             with contextlib.suppress(queue.Empty):
                 chunks.queue.get(timeout=0.05)

@@ -53,3 +53,15 @@ def test_sqlite_by_default_postgresql_through_database_url(database_url, engine)
     result = import_settings(**env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == engine
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_compile_queries_just_in_time():
+    """JIT spent 20 s compiling a large council's history statement before its first row (README, Performance)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -3,15 +3,18 @@
 import csv
 import datetime
 import io
+import time
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions import services as action_services
 from core.models import AuditEvent
+from plans.exports import _copy_lines
 from plans.models import Role
 from tests import factories as f
 
@@ -362,3 +365,22 @@ def test_the_council_export_reads_a_fixed_number_of_queries(known, signed_in, dj
         f.make_objective(plan, title="Target support")
     with django_assert_max_num_queries(len(few.captured_queries)):
         b"".join(client.get(url).streaming_content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_download_stops_the_database_copying():
+    """On PostgreSQL the history CSV is the database's COPY: closing the download cancels it, not just stops reading."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    started = time.monotonic()
+    lines = _copy_lines(["slept"], "SELECT pg_sleep(30)", [])
+    assert next(lines).decode().strip() == "\ufeffslept"  # the header, while the database works
+    lines.close()
+    assert time.monotonic() - started < 10
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT pg_sleep%%' AND state = 'active'"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
