@@ -140,17 +140,15 @@ def linked_together() -> Iterator[None]:
     a status update takes it for its last few statements instead of from its first write.
     """
     with transaction.atomic():
-        outermost = getattr(connection, "audit_waiting", None) is None
-        if outermost:
-            connection.audit_waiting = []
+        if getattr(connection, "audit_waiting", None) is not None:  # inside another: that one links
+            yield
+            return
+        connection.audit_waiting = []
         try:
             yield
-            if outermost:
-                waiting, connection.audit_waiting = connection.audit_waiting, None
-                _link(waiting)
         finally:
-            if outermost:
-                connection.audit_waiting = None
+            waiting, connection.audit_waiting = connection.audit_waiting, None
+        _link(waiting)
 
 
 @dataclass

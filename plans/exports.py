@@ -14,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import batched
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
@@ -115,10 +116,23 @@ class _Echo:
         return value
 
 
-def _csv_lines(header: list[str], rows: Iterable[Sequence[str]], *, inert: bool) -> Iterator[str]:
-    writer = csv.writer(_Echo(), lineterminator="\n")  # as PostgreSQL's COPY writes them
+def _csv_writer() -> Any:
+    return csv.writer(_Echo(), lineterminator="\n")  # lines end as PostgreSQL's COPY ends them
+
+
+def _csv_header(header: list[str]) -> str:
     # A byte order mark tells Excel the file is UTF-8 (names like Zoë, and the plans' typographic quotes).
-    yield "\ufeff" + writer.writerow(header)
+    return "\ufeff" + _csv_writer().writerow(header)
+
+
+def _attachment(response: StreamingHttpResponse, name: str) -> StreamingHttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _csv_lines(header: list[str], rows: Iterable[Sequence[str]], *, inert: bool) -> Iterator[str]:
+    writer = _csv_writer()
+    yield _csv_header(header)
     for batch in batched(rows, CSV_BATCH):
         if not inert:
             batch = [[neutralise(value) for value in row] for row in batch]
@@ -159,7 +173,6 @@ def _copy_lines(header: list[str], sql: str, params: list) -> Iterator[bytes]:
     used by anything else meanwhile) and the response takes its output from a bounded queue: memory stays at a few
     chunks whatever the number of rows, and a closed download stops the copy.
     """
-    writer = csv.writer(_Echo(), lineterminator="\n")
     cursor = connection.cursor()
     statement = cursor.mogrify(sql, params).decode()
     chunks, failures = _Chunks(), []
@@ -177,7 +190,7 @@ def _copy_lines(header: list[str], sql: str, params: list) -> Iterator[bytes]:
     thread.start()
     finished = False
     try:
-        yield ("\ufeff" + writer.writerow(header)).encode()  # while the database starts on the rows
+        yield _csv_header(header).encode()  # while the database starts on the rows
         while (chunk := chunks.queue.get()) is not None:
             yield chunk
         finished = True
@@ -196,20 +209,16 @@ def _copy_lines(header: list[str], sql: str, params: list) -> Iterator[bytes]:
 
 def csv_copy_response(name: str, header: list[str], sql: str, params: list) -> StreamingHttpResponse:
     """A CSV of a PostgreSQL query's text rows, written by the database itself (see `_copy_lines`)."""
-    response = StreamingHttpResponse(
-        one_snapshot(_copy_lines(header, sql, params)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    rows = one_snapshot(_copy_lines(header, sql, params))
+    return _attachment(StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8"), name)
 
 
 def csv_response(
     name: str, header: list[str], rows: Iterable[Sequence[str]], *, inert: bool = False
 ) -> StreamingHttpResponse:
     """`inert`: the rows come with formula-like cells already neutralised (the history's SQL does it)."""
-    response = StreamingHttpResponse(_csv_lines(header, rows, inert=inert), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    lines = _csv_lines(header, rows, inert=inert)
+    return _attachment(StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8"), name)
 
 
 def xlsx_response(name: str, sheet: str, header: list[str], rows: Iterable[Sequence[str]]) -> FileResponse:

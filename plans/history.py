@@ -18,7 +18,7 @@ action or project (reason "Status update: ...") repeats only its RAG and so is l
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -223,6 +223,12 @@ def _carried_label(pk: str) -> str:
     )
 
 
+def _choice_text(column: str, choices: Iterable[tuple[Any, Any]], p: "_Params") -> str:
+    """A choice field's value as its label (the value itself when it is not one of the choices)."""
+    whens = " ".join(f"WHEN {p(str(key))} THEN {p(str(label))}" for key, label in choices)
+    return f"CASE CAST({column} AS text) {whens} ELSE CAST({column} AS text) END"
+
+
 def _text(column: str) -> str:
     return column
 
@@ -255,10 +261,9 @@ def _fields(model: type[models.Model], d: "_Dialect", p: _Params) -> list[_Field
         live = model._meta.get_field(history_field.name)
         name = capfirst(str(live.verbose_name))
         if live.choices:
-            whens = " ".join(f"WHEN {p(str(key))} THEN {p(str(label))}" for key, label in live.flatchoices)
 
-            def choice(c: str, whens: str = whens) -> str:
-                return f"CASE CAST({c} AS text) {whens} ELSE CAST({c} AS text) END"
+            def choice(c: str, choices: list = live.flatchoices) -> str:
+                return _choice_text(c, choices, p)
 
             shown.append(_Field(column, name, choice, _blank, rag=column == "rag"))
         elif column == "objective_id":
@@ -455,7 +460,6 @@ class _Statement:
         p = self.p
         parent = Action if item == "action" else CommissionedProject
         ref = "reference" if item == "action" else "name"
-        rag = " ".join(f"WHEN {p(str(key))} THEN {p(str(label))}" for key, label in RAG.choices)
         where = self.in_plans("i.plan_id")
         where += f" AND s.{item}_id = {p(pk)}" if pk is not None else ""
         where += f" AND s.created_at <= {p(until)}" if until is not None else ""
@@ -465,8 +469,8 @@ class _Statement:
             f"SELECT s.created_at AS recorded_at, u.username AS username, {self.year('i.plan_id')} AS plan, "
             f"'Status update' AS object_type, i.{ref} AS object_ref, "
             f"CASE fields.n WHEN 1 THEN 'RAG status' ELSE 'Evidence' END AS field, "
-            f"CASE fields.n WHEN 1 THEN CASE s.previous_rag {rag} ELSE s.previous_rag END ELSE '' END AS old_value, "
-            f"CASE fields.n WHEN 1 THEN CASE s.rag {rag} ELSE s.rag END ELSE {evidence} END AS new_value, "
+            f"CASE fields.n WHEN 1 THEN {_choice_text('s.previous_rag', RAG.choices, p)} ELSE '' END AS old_value, "
+            f"CASE fields.n WHEN 1 THEN {_choice_text('s.rag', RAG.choices, p)} ELSE {evidence} END AS new_value, "
             f"s.commentary AS comment, {rank} AS source_rank, s.id AS seq, fields.n AS n "
             f"FROM {_table(model)} s JOIN {_table(parent)} i ON i.id = s.{item}_id "
             f"JOIN {_table(get_user_model())} u ON u.id = s.created_by_id "
@@ -474,14 +478,23 @@ class _Statement:
             f"WHERE {where} AND (fields.n = 1 OR s.evidence <> '')"
         )
 
+    def lead_grants(self, model: type[models.Model], pk: int | None = None) -> str:
+        """Which rows of the lead-permission history (alias `g`) concern the scope's actions or projects, or one."""
+        p = self.p
+        kept = f"SELECT DISTINCT CAST(h.id AS text) FROM {_history_table(model)} h WHERE {self.in_plans('h.plan_id')}"
+        kept += f" AND h.id = {p(pk)}" if pk is not None else ""
+        permissions = _table(HistoricalUserObjectPermission._meta.get_field("permission").related_model)
+        return (
+            f"g.content_type_id = {p(ContentType.objects.get_for_model(model).pk)} AND g.object_pk IN ({kept}) "
+            f"AND g.permission_id IN (SELECT id FROM {permissions} WHERE codename = 'update_status')"
+        )
+
     def leads(self, model: type[models.Model], rank: int, pk: int | None, until) -> str:
         """Lead grants and revocations on the scope's actions or projects, named by reference or name."""
         p = self.p
         ref = "reference" if model is Action else "name"
-        kept = f"SELECT DISTINCT CAST(h.id AS text) FROM {_history_table(model)} h WHERE {self.in_plans('h.plan_id')}"
-        kept += f" AND h.id = {p(pk)}" if pk is not None else ""
         object_id = "CAST(g.object_pk AS bigint)" if self.d.postgres else "CAST(g.object_pk AS integer)"
-        where = f"g.content_type_id = {p(ContentType.objects.get_for_model(model).pk)} AND g.object_pk IN ({kept})"
+        where = self.lead_grants(model, pk)
         where += f" AND g.history_date <= {p(until)}" if until is not None else ""
         made = "g.history_type = '+'"
         lead = "COALESCE(lead.username, '#' || CAST(g.user_id AS text))"
@@ -496,8 +509,6 @@ class _Statement:
             f"CASE WHEN {made} THEN 'Made lead' ELSE 'No longer lead' END) AS comment, "
             f"{rank} AS source_rank, g.history_id AS seq, 0 AS n "
             f"FROM {_table(HistoricalUserObjectPermission)} g "
-            f"JOIN {_table(HistoricalUserObjectPermission._meta.get_field('permission').related_model)} permission "
-            f"ON permission.id = g.permission_id AND permission.codename = 'update_status' "
             f"LEFT JOIN {_table(get_user_model())} u ON u.id = g.history_user_id "
             f"LEFT JOIN {_table(get_user_model())} lead ON lead.id = g.user_id "
             # The live row names the item; the history only when it has been deleted.
@@ -566,9 +577,12 @@ def _statement(scope: Scope, *, export: bool | str = False, **filters: Any) -> t
     return statement.build(columns=", ".join(columns), **filters)
 
 
+def _username(user: AbstractBaseUser | str | None) -> str | None:
+    return user if isinstance(user, str) or user is None else user.get_username()
+
+
 def _export_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    user = filters.pop("user", None)
-    username = user if isinstance(user, str) or user is None else user.get_username()
+    username = _username(filters.pop("user", None))
     return {"item": None, "since": None, "until": None, **filters, "username": username}
 
 
@@ -578,11 +592,7 @@ def export_rows(scope: Scope, **filters: Any) -> Iterator[tuple[str, ...]]:
     The database does all of it, so Python only passes each row on (through a server-side cursor on PostgreSQL).
     Filters as for `changes`.
     """
-    sql, params = _statement(scope, export=True, **_export_filters(filters))
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(CHUNK):
-            yield from batch
+    return _fetch(*_statement(scope, export=True, **_export_filters(filters)))
 
 
 def export_copy_sql(scope: Scope, **filters: Any) -> tuple[str, list[Any]]:
@@ -590,18 +600,21 @@ def export_copy_sql(scope: Scope, **filters: Any) -> tuple[str, list[Any]]:
     return _statement(scope, export="copy", **_export_filters(filters))
 
 
-def _rows(sql: str, params: list[Any]) -> Iterator[ChangeRow]:
+def _fetch(sql: str, params: list[Any]) -> Iterator[tuple]:
     """The statement's rows, read in chunks (a server-side cursor on PostgreSQL, so memory stays flat)."""
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(CHUNK):
-            for row in batch:
-                at = row[0]
-                if isinstance(at, str):  # SQLite gives the stored UTC text, or a naive UTC datetime
-                    at = datetime.datetime.fromisoformat(at)
-                if at.tzinfo is None:
-                    at = at.replace(tzinfo=datetime.UTC)
-                yield ChangeRow(at.astimezone(datetime.UTC), *row[1:])
+            yield from batch
+
+
+def _rows(sql: str, params: list[Any]) -> Iterator[ChangeRow]:
+    for at, *rest in _fetch(sql, params):
+        if isinstance(at, str):  # SQLite gives the stored UTC text, or a naive UTC datetime
+            at = datetime.datetime.fromisoformat(at)
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=datetime.UTC)
+        yield ChangeRow(at.astimezone(datetime.UTC), *rest)
 
 
 def plan_changes(
@@ -635,9 +648,7 @@ def changes(
     user: AbstractBaseUser | str | None = None,
     item: Item | None = None,
 ) -> Iterator[ChangeRow]:
-    username = user if isinstance(user, str) or user is None else user.get_username()
-    sql, params = _statement(scope, item=item, since=since, until=until, username=username)
-    return _rows(sql, params)
+    return _rows(*_statement(scope, item=item, since=since, until=until, username=_username(user)))
 
 
 def plan_change_people(plan: DeliveryPlan) -> list[str]:
@@ -659,11 +670,9 @@ def plan_change_people(plan: DeliveryPlan) -> list[str]:
             f"JOIN {user} u ON u.id = s.created_by_id WHERE {statement.in_plans('i.plan_id')}"
         )
     for model in (Action, CommissionedProject):
-        kept = f"SELECT CAST(h.id AS text) FROM {_history_table(model)} h WHERE {statement.in_plans('h.plan_id')}"
         parts.append(
             f"SELECT u.username FROM {_table(HistoricalUserObjectPermission)} g "
-            f"LEFT JOIN {user} u ON u.id = g.history_user_id "
-            f"WHERE g.content_type_id = {p(ContentType.objects.get_for_model(model).pk)} AND g.object_pk IN ({kept})"
+            f"LEFT JOIN {user} u ON u.id = g.history_user_id WHERE {statement.lead_grants(model)}"
         )
     sql, params = p.positional(" UNION ".join(parts))
     with connection.cursor() as cursor:

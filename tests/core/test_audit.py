@@ -13,18 +13,22 @@ from core import append_only, audit
 from core.models import AuditEntry, AuditEvent
 
 
-@pytest.fixture
-def reported(world, coordinator, lead):
-    """A small real history: a status update from the lead and an edit by the coordinator."""
-    action = services.action_update_status(
+def report_status(world, lead, *, rag: str = "green", commentary: str = "Delivered", expected_version: int):
+    return services.action_update_status(
         action=world.action,
-        rag="amber",
-        commentary="Venue lost",
+        rag=rag,
+        commentary=commentary,
         as_of=datetime.date(2018, 9, 1),
         evidence=None,
         by=lead,
-        expected_version=1,
-    ).action
+        expected_version=expected_version,
+    )
+
+
+@pytest.fixture
+def reported(world, coordinator, lead):
+    """A small real history: a status update from the lead and an edit by the coordinator."""
+    action = report_status(world, lead, rag="amber", commentary="Venue lost", expected_version=1).action
     services.action_change(
         action=action, fields={"title": "Reworded"}, answers=[], leads=[lead], by=coordinator, expected_version=2
     )
@@ -198,15 +202,7 @@ def test_a_status_update_is_linked_in_the_order_written_and_only_once_it_is_comp
 
     monkeypatch.setattr(audit, "_link", watching)
     before = AuditEntry.objects.count()
-    services.action_update_status(
-        action=world.action,
-        rag="green",
-        commentary="Delivered",
-        as_of=datetime.date(2018, 9, 1),
-        evidence=None,
-        by=lead,
-        expected_version=1,
-    )
+    report_status(world, lead, expected_version=1)
     assert len(linked) == 1, "one visit to the chain head for the whole update"
     assert entries_when_linking == [before], "nothing was linked while the update was being written"
     assert linked[0][0] == audit.label(StatusUpdate)
@@ -219,14 +215,6 @@ def test_a_status_update_is_linked_in_the_order_written_and_only_once_it_is_comp
 def test_a_failed_status_update_links_nothing(world, lead):
     before = AuditEntry.objects.count()
     with pytest.raises(Exception, match="version"):
-        services.action_update_status(
-            action=world.action,
-            rag="green",
-            commentary="Delivered",
-            as_of=datetime.date(2018, 9, 1),
-            evidence=None,
-            by=lead,
-            expected_version=99,
-        )
+        report_status(world, lead, expected_version=99)
     assert AuditEntry.objects.count() == before
     assert getattr(connection, "audit_waiting", None) is None
