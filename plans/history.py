@@ -4,16 +4,18 @@ The history pages and the exports read it. A scope is one plan, or every plan th
 export of the council's whole record).
 
 The changes are worked out by the database, in one statement, so that a long history costs the database's time and
-not Python's per row: each tracked model's history records are compared with the record before them by window
-functions (LAG over each object's records in time order); records that change nothing shown are dropped; each one
-left is unfolded into a row per changed field by a join with a numbered list of the model's fields. Status updates
-and lead grants are added as they are, and the whole is put in time order. Values are made readable in SQL as well
+not Python's per row: each tracked model's history records are paired with the record before them by a window
+function (LAG over each object's records in time order, on narrow rows), and each pair is compared by joining both
+records by their key; records that change nothing shown are dropped; each one left is unfolded into a row per
+changed field by a join with a numbered list of the model's fields. Status updates and lead grants are added as
+they are, and the whole is put in time order. Values are made readable in SQL as well
 (choice labels, dates, "Yes"/"No", the names of related rows), the same way on PostgreSQL and SQLite: `_Dialect`
 holds the few expressions that differ. Python reads the statement through a server-side cursor on PostgreSQL; the
-CSV export runs the same statement as `COPY ... TO STDOUT` (`changes_copy`).
+CSV export runs the same statement as `COPY ... TO STDOUT` (`export_copy_sql`).
 
 A status update shows once, as a "Status update" row carrying its commentary: the matching history record of the
-action or project (reason "Status update: ...") repeats only its RAG and so is left out.
+action or project (reason "Status update: ...", set only by the status update services, which change nothing else)
+repeats only its RAG, so it is left out before any comparison; most records of a long history are of this kind.
 """
 
 import datetime
@@ -249,7 +251,6 @@ class _Field:
     name: str
     text: Callable[[str], str]
     empty: Callable[[str], str] = _null
-    rag: bool = False
 
 
 def _fields(model: type[models.Model], d: "_Dialect", p: _Params) -> list[_Field]:
@@ -265,7 +266,7 @@ def _fields(model: type[models.Model], d: "_Dialect", p: _Params) -> list[_Field
             def choice(c: str, choices: list = live.flatchoices) -> str:
                 return _choice_text(c, choices, p)
 
-            shown.append(_Field(column, name, choice, _blank, rag=column == "rag"))
+            shown.append(_Field(column, name, choice, _blank))
         elif column == "objective_id":
             shown.append(_Field(column, name, _objective_label))
         elif column == "carried_from_id":
@@ -383,41 +384,46 @@ class _Statement:
         d, p = self.d, self.p
         fields = _fields(source.model, d, p)
         where = source.where + (f" AND h.history_date <= {p(until)}" if until is not None else "")
-        m2m_join = m2m_columns = m2m_lags = ""
         m2m = _m2m(source.model, source.m2m) if source.m2m else None
-        if m2m is not None:
-            records_in_scope = f"(SELECT history_id FROM {_history_table(source.model)} h WHERE {where})"
-            targets = (
-                f"(SELECT history_id, {m2m.target} AS target FROM {m2m.table} "
-                f"WHERE history_id IN {records_in_scope}) targets"
-            )
-            sets = d.joined("CAST(target AS text)", targets, ",", group="history_id")
-            m2m_join = f" LEFT JOIN ({sets}) sets ON sets.history_id = h.history_id"
-            m2m_columns = ", COALESCE(sets.joined, '') AS m2m"
-            m2m_lags = ", LAG(COALESCE(sets.joined, '')) OVER w AS m2m__old"
-            fields.append(_Field("m2m", m2m.name, _text, _blank))
-        lags = "".join(
-            f", LAG(h.{_q(f.column)}) OVER w AS {_q(f.column + '__old')}" for f in fields if f.column != "m2m"
+        table = _history_table(source.model)
+        # Each record's place among its object's records, over narrow rows: a status update's record changes only
+        # the RAG, which the status update's own row shows, so its record is compared with nothing and left out;
+        # any other record is compared with the one just before it, whatever that one was.
+        order = (
+            f"SELECT h.history_id, h.history_type, LAG(h.history_id) OVER w AS previous_id, "
+            f"LAG(h.history_type) OVER w AS previous_type, "
+            f"CASE WHEN COALESCE(h.history_change_reason, '') LIKE 'Status update%%' THEN 1 ELSE 0 END "
+            f"AS by_status_update "
+            f"FROM {table} h WHERE {where} "
+            f"WINDOW w AS (PARTITION BY h.id ORDER BY h.history_date, h.history_id)"
         )
+        m2m_columns = ""
+        if m2m is not None:
+
+            def targets(history_id: str) -> str:
+                listed = d.joined(
+                    f"CAST(t.{m2m.target} AS text)", f"{m2m.table} t WHERE t.history_id = {history_id}", ","
+                )
+                return f"COALESCE(({listed}), '')"
+
+            m2m_columns = f", {targets('h.history_id')} AS m2m, {targets('o.previous_id')} AS m2m__old"
+            fields.append(_Field("m2m", m2m.name, _text, _blank))
         history_columns = {f.attname for f in source.model.history.model._meta.concrete_fields}
         needed = ["id", *sorted(HISTORY_META), *(f.column for f in fields if f.column != "m2m")]
         needed += [name for name in ("plan_id", "project_id") if name in history_columns]
         selected = ", ".join(f"h.{_q(name)}" for name in dict.fromkeys(needed))
+        olds = "".join(f", previous.{_q(f.column)} AS {_q(f.column + '__old')}" for f in fields if f.column != "m2m")
         records = (
-            f"SELECT {selected}{m2m_columns}, LAG(h.history_type) OVER w AS previous_type, "
-            f"LAG(h.history_id) OVER w AS previous_id{lags}{m2m_lags} "
-            f"FROM {_history_table(source.model)} h{m2m_join} WHERE {where} "
-            f"WINDOW w AS (PARTITION BY h.id ORDER BY h.history_date, h.history_id)"
+            f"SELECT {selected}{m2m_columns}, o.previous_type, o.previous_id{olds} "
+            f"FROM ({order}) o JOIN {table} h ON h.history_id = o.history_id "
+            f"LEFT JOIN {table} previous ON previous.history_id = o.previous_id "
+            f"WHERE o.by_status_update = 0"
         )
         fresh = "(c.previous_type IS NULL OR c.previous_type = '-')"
-        by_status_update = "COALESCE(c.history_change_reason, '') LIKE 'Status update%%'"
 
         def changed(f: _Field) -> str:
             new, old = f"c.{_q(f.column)}", f"c.{_q(f.column + '__old')}"
-            differs = d.differs(new, old)
-            if f.rag:  # a status update's RAG shows as the status update's own row
-                differs = f"({differs} AND NOT {by_status_update})"
-            return f"CASE WHEN {fresh} THEN NOT {f.empty(new)} ELSE {differs} END"
+            return f"CASE WHEN {fresh} THEN NOT {f.empty(new)} ELSE {d.differs(new, old)} END"
 
         any_change = " OR ".join(changed(f) for f in fields)
         changed_records = f"SELECT * FROM ({records}) c WHERE c.history_type = '-' OR {any_change}"
