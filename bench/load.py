@@ -10,6 +10,7 @@ as a browser behind a load balancer would not: the figures include that cost.
 
 import argparse
 import http.client
+import itertools
 import json
 import random
 import re
@@ -23,6 +24,9 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 
 
+NUMBERS = itertools.count(1)  # each request's number, sent as X-Bench-Id so the server's log can be matched to it
+
+
 class Session:
     """One browser: cookies, CSRF token, and a connection to the server behind a TLS-terminating proxy."""
 
@@ -30,6 +34,7 @@ class Session:
         parts = urllib.parse.urlsplit(base)
         self.host, self.port = parts.hostname, parts.port or 80
         self.cookies: dict[str, str] = {}
+        self.last_number = 0
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, bytes, float]:
         headers = {
@@ -37,7 +42,9 @@ class Session:
             "X-Forwarded-Proto": "https",  # the proxy ends TLS; the settings trust this header
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
             "Referer": f"https://127.0.0.1{path}",
+            "X-Bench-Id": str(number := next(NUMBERS)),
         }
+        self.last_number = number
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
@@ -69,6 +76,7 @@ class Session:
 class Result:
     name: str
     latencies: list[float] = field(default_factory=list)
+    numbered: list[tuple[int, float]] = field(default_factory=list)  # (X-Bench-Id, seconds) of each timed request
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -148,6 +156,7 @@ def run(
                         raise RuntimeError(f"{scenario}: {status}")
                 with lock:
                     result.latencies.append(elapsed)
+                    result.numbered.append((session.last_number, elapsed))
             except Exception as error:  # counted and reported; the run goes on
                 with lock:
                     result.errors.append(str(error))
@@ -177,6 +186,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
     parser.add_argument("--scenario", action="append", choices=list(SCENARIOS))
     parser.add_argument("--out", required=True)
+    parser.add_argument("--trace", help="also write each timed request's X-Bench-Id and seconds here (JSON lines)")
     arguments = parser.parse_args()
     with open(arguments.targets) as handle:
         targets = json.load(handle)["councils"]
@@ -186,6 +196,9 @@ def main() -> None:
         run(*common, arguments.warmup, arguments.think)
         result = run(*common, arguments.seconds, arguments.think)
         summaries.append({**result.summary(), "clients": arguments.clients, "think_s": arguments.think})
+        if arguments.trace:
+            with open(arguments.trace, "a") as trace:
+                trace.writelines(json.dumps([scenario, number, seconds]) + "\n" for number, seconds in result.numbered)
         print(json.dumps(summaries[-1]), flush=True)
     with open(arguments.out, "w") as handle:
         json.dump(summaries, handle, indent=2)

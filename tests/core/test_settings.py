@@ -56,12 +56,17 @@ def test_sqlite_by_default_postgresql_through_database_url(database_url, engine)
 
 
 @pytest.mark.django_db
-def test_postgresql_connections_do_not_compile_queries_just_in_time():
-    """JIT spent 20 s compiling a large council's history statement before its first row (README, Performance)."""
+def test_postgresql_connections_do_not_compile_queries_just_in_time_and_write_times_in_iso_order():
+    """JIT spent 20 s compiling a large council's history statement before its first row (README, Performance).
+
+    The history export writes its times as PostgreSQL's own text for them, which follows DateStyle.
+    """
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting")
+        pytest.skip("PostgreSQL settings")
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SELECT CAST(TIMESTAMP '2026-03-04 05:06:07' AS text)")
+        assert cursor.fetchone()[0] == "2026-03-04 05:06:07"
