@@ -129,8 +129,19 @@ SCENARIOS = {
 
 
 def run(
-    base: str, targets: list[dict], password: str, scenario: str, clients: int, seconds: float, think: float = 0.0
+    base: str,
+    targets: list[dict],
+    password: str,
+    scenario: str,
+    clients: int,
+    seconds: float,
+    think: float = 0.0,
+    seed: int = 0,
 ) -> Result:
+    """One bounded run. People (think > 0) each begin after a pause of their own, as people arriving at random do:
+    started together, the first requests of all the clients would queue behind each other before any worker took
+    them, outside the server's own timing. The warm-up gives another seed than the measured run, so the measured
+    requests are not the warm-up's again (the past-meeting dashboards it asks for are not all cached)."""
     result = Result(scenario)
     lock = threading.Lock()
     sessions = []
@@ -143,8 +154,10 @@ def run(
 
     def client(index: int) -> None:
         session, target = sessions[index], targets[index % len(targets)]
-        rng = random.Random(index)  # noqa: S311 - which page to ask for, not a secret
+        rng = random.Random(seed * 1000 + index)  # noqa: S311 - which page to ask for, not a secret
         start.wait()
+        if think:
+            time.sleep(rng.expovariate(1 / think))
         while time.perf_counter() < deadline[0]:
             try:
                 step = SCENARIOS[scenario]
@@ -193,8 +206,8 @@ def main() -> None:
     summaries = []
     for scenario in arguments.scenario or list(SCENARIOS):
         common = (arguments.base, targets, arguments.password, scenario, arguments.clients)
-        run(*common, arguments.warmup, arguments.think)
-        result = run(*common, arguments.seconds, arguments.think)
+        run(*common, arguments.warmup, arguments.think, seed=1)
+        result = run(*common, arguments.seconds, arguments.think, seed=2)
         summaries.append({**result.summary(), "clients": arguments.clients, "think_s": arguments.think})
         if arguments.trace:
             with open(arguments.trace, "a") as trace:
