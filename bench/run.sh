@@ -47,7 +47,7 @@ $PY bench/prepare.py --out "$OUT" --heavy "$HEAVY" > /dev/null
 
 serve() {  # optional argument: where gunicorn logs each request with its own duration (microseconds)
   .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 600 \
-    --access-logfile "${1:-/dev/null}" --access-logformat '%(m)s %(U)s %(q)s %(s)s %(D)s' \
+    --access-logfile "${1:-/dev/null}" --access-logformat '%(m)s %(U)s %(q)s %(s)s %(D)s %({x-bench-id}i)s' \
     --error-logfile "$OUT/gunicorn.log" --pid "$OUT/gunicorn.pid" --daemon
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && return; sleep 0.2; done
   echo "gunicorn did not start" >&2; exit 1
@@ -55,11 +55,11 @@ serve() {  # optional argument: where gunicorn logs each request with its own du
 stop() { [ -f "$OUT/gunicorn.pid" ] && kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null; sleep 1; rm -f "$OUT/gunicorn.pid"; }
 trap stop EXIT
 
-rm -f "$OUT/access-people.log"
+rm -f "$OUT/access-people.log" "$OUT/trace-people.jsonl"
 serve "$OUT/access-people.log"
 load() { $PY bench/load.py --base "http://127.0.0.1:$PORT" --targets "$OUT/targets.json" --password "$SCALE_PASSWORD" \
   --clients "$CLIENTS" --seconds "$SECONDS_EACH" "$@"; }
-load --think "$THINK" --warmup 15 --out "$OUT/load-people.json"
+load --think "$THINK" --warmup 15 --out "$OUT/load-people.json" --trace "$OUT/trace-people.jsonl"
 stop; serve
 load --think 0 --out "$OUT/load-saturated.json"
 stop
