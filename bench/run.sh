@@ -3,7 +3,7 @@
 #
 # Builds the national dataset on PostgreSQL (database prevent_bench, dropped and made again; BENCH_REUSE=1 keeps
 # it), serves the app with gunicorn in production settings on 127.0.0.1:8100, drives it from loopback, measures the
-# same data fetched with psql, and writes bench/out/results.md. Takes about 25 minutes on 2 cores.
+# same data fetched with psql, and writes bench/out/results.md. Takes about 40 minutes on 2 cores (15 with BENCH_REUSE=1).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
