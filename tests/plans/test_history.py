@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from actions import services as action_services
 from plans.history import plan_change_people, plan_changes
+from plans.snapshot import _m2m_at
 from projects import services as project_services
 from tests import factories as f
 
@@ -292,3 +293,31 @@ def test_action_and_project_pages_show_their_own_history(edited, board, signed_i
     assert f"?item=action-{edited.action.pk}" in history
     page = client.get(reverse("projects:detail", args=[edited.project.pk])).text
     assert "300 Workshops" in page[page.index('id="history"') :]
+
+
+def test_a_status_updates_history_record_changes_only_the_rag_and_bookkeeping(edited, lead):
+    """The history leaves out the records of status updates before comparing anything (plans/history.py), which is
+    right only while a status update's record differs from the one before it in the RAG and bookkeeping alone."""
+    project = edited.project
+    project_services.project_update_status(
+        project=project,
+        rag="amber",
+        commentary="Fewer workshops",
+        as_of=timezone.now().date(),
+        evidence=None,
+        deliveries={},
+        by=lead,
+        expected_version=project.version,
+    )
+    bookkeeping = {"history_id", "history_date", "history_user_id", "history_change_reason", "version"}
+    bookkeeping |= {"status_updated_at", "rag"}
+    for item, target in ((edited.action, "recommendation_id"), (project, "objective_id")):
+        records = list(item.history.order_by("history_date", "history_id"))
+        updates = [i for i, r in enumerate(records) if (r.history_change_reason or "").startswith("Status update")]
+        assert updates, item
+        for index in updates:
+            before, after = records[index - 1], records[index]
+            fields = [f.attname for f in after._meta.concrete_fields if f.attname not in bookkeeping]
+            assert {name: getattr(after, name) for name in fields} == {name: getattr(before, name) for name in fields}
+            linked = _m2m_at(type(after), target, [before.history_id, after.history_id])
+            assert linked.get(after.history_id) == linked.get(before.history_id)
