@@ -5,6 +5,8 @@ status update tables and the audit ledger. Nothing in the application updates or
 with raw database access is stopped by the trigger, and `verify_audit` shows it if they drop the trigger first.
 """
 
+import functools
+
 from django.apps import apps
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -41,6 +43,23 @@ def is_m2m_history_model(model: type[models.Model]) -> bool:
     return any(
         field.name == "history" and field.is_relation and is_history_model(field.related_model)
         for field in model._meta.fields
+    )
+
+
+@functools.cache
+def history_model(model: type[models.Model]) -> type[models.Model]:
+    """The model simple-history keeps `model`'s history in. Asking `model.history` instead builds a new manager
+    class on every access (about 1 ms), which a page reading several histories pays many times over."""
+    return model.history.model
+
+
+@functools.cache
+def m2m_history_models(history: type[models.Model]) -> tuple[type[models.Model], ...]:
+    """The tables holding the many-to-many rows of a history model's entries."""
+    return tuple(
+        model
+        for model in apps.get_models()
+        if is_m2m_history_model(model) and model._meta.get_field("history").related_model is history
     )
 
 

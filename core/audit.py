@@ -18,7 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.db import connection, models, transaction
 
-from .append_only import APPEND_ONLY_MODELS, is_history_model, is_m2m_history_model
+from .append_only import APPEND_ONLY_MODELS, is_history_model, m2m_history_models
 from .models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
@@ -71,14 +71,6 @@ def chained_models() -> list[type[models.Model]]:
     return history + [apps.get_model(name) for name in APPEND_ONLY_MODELS if name != "core.AuditEntry"]
 
 
-def _m2m_history_models(history_model: type[models.Model]) -> list[type[models.Model]]:
-    return [
-        model
-        for model in apps.get_models()
-        if is_m2m_history_model(model) and model._meta.get_field("history").related_model is history_model
-    ]
-
-
 def contents(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]:
     """The canonical content of each row, read from the database, with its m2m history rows for history entries."""
     pks = list(pks)
@@ -86,7 +78,7 @@ def contents(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]:
     pk_name = model._meta.pk.attname
     rows = {row[pk_name]: dict(row) for row in model._default_manager.filter(pk__in=pks).values(*attnames)}
     if is_history_model(model):
-        for m2m_model in _m2m_history_models(model):
+        for m2m_model in m2m_history_models(model):
             names = [
                 f.attname
                 for f in m2m_model._meta.concrete_fields

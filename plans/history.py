@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
@@ -32,7 +31,7 @@ from django.db import connection, models
 from django.utils.text import capfirst
 
 from actions.models import Action, StatusUpdate
-from core.append_only import is_m2m_history_model
+from core.append_only import history_model, m2m_history_models
 from core.models import HistoricalUserObjectPermission
 from core.rag import RAG
 from objectives.models import Objective
@@ -209,7 +208,7 @@ def _table(model: type[models.Model]) -> str:
 
 
 def _history_table(model: type[models.Model]) -> str:
-    return _table(model.history.model)
+    return _table(history_model(model))
 
 
 def _latest(model: type[models.Model], column: str, pk: str) -> str:
@@ -267,7 +266,7 @@ class _Field:
 
 def _fields(model: type[models.Model], d: "_Dialect", p: _Params) -> list[_Field]:
     shown = []
-    for history_field in model.history.model._meta.concrete_fields:
+    for history_field in history_model(model)._meta.concrete_fields:
         column = history_field.attname
         if column in HISTORY_META or column in NOT_SHOWN:
             continue
@@ -326,12 +325,7 @@ class _M2M:
 
 
 def _m2m(model: type[models.Model], name: str) -> _M2M:
-    history_model = model.history.model
-    m2m_model = next(
-        m
-        for m in apps.get_models()
-        if is_m2m_history_model(m) and m._meta.get_field("history").related_model is history_model
-    )
+    (m2m_model,) = m2m_history_models(history_model(model))
     live = model._meta.get_field(name)
     target = next(
         f.attname for f in m2m_model._meta.concrete_fields if f.is_relation and f.related_model is live.related_model
@@ -420,7 +414,7 @@ class _Statement:
 
             m2m_columns = f", {targets('h.history_id')} AS m2m, {targets('o.previous_id')} AS m2m__old"
             fields.append(_Field("m2m", m2m.name, _text, _blank))
-        history_columns = {f.attname for f in source.model.history.model._meta.concrete_fields}
+        history_columns = {f.attname for f in history_model(source.model)._meta.concrete_fields}
         needed = ["id", *sorted(HISTORY_META), *(f.column for f in fields if f.column != "m2m")]
         needed += [name for name in ("plan_id", "project_id") if name in history_columns]
         selected = ", ".join(f"h.{_q(name)}" for name in dict.fromkeys(needed))

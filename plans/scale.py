@@ -37,6 +37,7 @@ from guardian.models import UserObjectPermission
 
 from actions.models import Action, StatusUpdate
 from core import audit
+from core.append_only import history_model, m2m_history_models
 from core.models import AuditChainHead, AuditEntry, HistoricalUserObjectPermission
 from core.rag import RAG
 from objectives.models import Objective
@@ -240,21 +241,15 @@ class Writer:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-@functools.cache
-def _history(model: type[models.Model]) -> type[models.Model]:
-    return model.history.model
-
-
-@functools.cache
 def _m2m_history(history: type[models.Model]) -> type[models.Model]:
-    (m2m_model,) = audit._m2m_history_models(history)
+    (m2m_model,) = m2m_history_models(history)
     return m2m_model
 
 
 @functools.cache
 def _tracked(model: type[models.Model]) -> list[str]:
     meta = audit.HISTORY_META
-    return [f.attname for f in _history(model)._meta.concrete_fields if f.attname not in meta]
+    return [f.attname for f in history_model(model)._meta.concrete_fields if f.attname not in meta]
 
 
 @dataclass
@@ -303,7 +298,7 @@ class Generator:
         self, batch: Batch, model: type[models.Model], live: dict, at: datetime.datetime, kind: str,
         user: int | None, reason: str | None = None, m2m: list[dict] | None = None,
     ) -> None:  # fmt: skip
-        history = _history(model)
+        history = history_model(model)
         row = {name: live[name] for name in _tracked(model)}
         row.update(
             history_id=self.ids(history),
@@ -638,11 +633,11 @@ class Generator:
 
 def written_models() -> list[type[models.Model]]:
     """Every table the generator writes to (its keys are allocated here, not by the database)."""
-    history = [_history(model) for model in (Council, Membership, DeliveryPlan, BoardMeeting, Objective, Action,
+    history = [history_model(model) for model in (Council, Membership, DeliveryPlan, BoardMeeting, Objective, Action,
                                              CommissionedProject, OutputTarget, Review, Recommendation)]  # fmt: skip
     live = [Council, Membership, DeliveryPlan, BoardMeeting, Objective, Action, CommissionedProject, OutputTarget,
             Review, Recommendation, StatusUpdate, ProjectStatusUpdate, OutputDelivery, UserObjectPermission,
             HistoricalUserObjectPermission, Action.answers.through, CommissionedProject.objectives.through,
             get_user_model()]  # fmt: skip
-    m2m = [_m2m_history(_history(Action)), _m2m_history(_history(CommissionedProject))]
+    m2m = [_m2m_history(history_model(Action)), _m2m_history(history_model(CommissionedProject))]
     return history + live + m2m

@@ -6,7 +6,6 @@ A snapshot costs a fixed number of queries whatever the size of the plan.
 """
 
 import datetime
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from django.db import connection, models
 
 from actions.models import Action, StatusUpdate
+from core.append_only import history_model, m2m_history_models
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
@@ -111,49 +111,51 @@ class PlanSnapshot:
         return [action for action in self.actions if action.objective_id is None]
 
 
-@functools.cache
-def _history(model: type[models.Model]) -> type[models.Model]:
-    """The model's historical model. Asking `model.history` makes a new manager class each time (about 1 ms)."""
-    return model.history.model
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _newest(model: type[models.Model], source: str, partition: str, order: str, where: list[str], params: list):
+    """The newest row (alias `s` in `source`) of each `partition` value among those `where` keeps, as `model`s.
+
+    Written SQL rather than built by the ORM: a past Board dashboard reads a dozen of these (the moment and the
+    meeting before), and compiling each window query took longer than the database took to answer it. Names come
+    from the models' own metadata; every value is a parameter.
+    """
+    ranked = (
+        f"SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.{partition} ORDER BY {order}) AS newest "  # noqa: S608
+        f"FROM {source} WHERE {' AND '.join(where)}"
+    )
+    return model.objects.raw(f"SELECT * FROM ({ranked}) ranked WHERE ranked.newest = 1", params)  # noqa: S608
 
 
 def _latest_rows(model: type[models.Model], at: datetime.datetime, **filters: Any) -> list[Any]:
     """The latest history record of each object as at `at`, deletions dropped (ties broken by history id).
 
-    Written as SQL rather than built by the ORM: a past Board dashboard reads a dozen of these (the moment and the
-    meeting before), and compiling each window query took longer than the database took to answer it. `filters`
-    are equalities, or `column__in` lists, on columns of the history table.
+    `filters` are equalities, or `column__in` lists, on columns of the history table.
     """
-    model = _history(model)
-    conditions, params = ["h.history_date <= %s"], [at]
+    model = history_model(model)
+    where, params = ["s.history_date <= %s"], [at]
     for key, value in filters.items():
-        column, _, lookup = key.partition("__")
-        column = connection.ops.quote_name(model._meta.get_field(column).column)
+        name, _, lookup = key.partition("__")
+        column = _q(model._meta.get_field(name).column)
         if lookup == "in":
             values = list(value)
             if not values:
                 return []
-            conditions.append(f"h.{column} IN ({', '.join(['%s'] * len(values))})")
+            where.append(f"s.{column} IN ({', '.join(['%s'] * len(values))})")
             params += values
         else:
-            conditions.append(f"h.{column} = %s")
+            where.append(f"s.{column} = %s")
             params.append(value)
-    # Names come from the model's own metadata; every value is a parameter.
-    ranked = (
-        "SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.id ORDER BY h.history_date DESC, h.history_id DESC) AS newest "  # noqa: S608
-        f"FROM {connection.ops.quote_name(model._meta.db_table)} h WHERE {' AND '.join(conditions)}"
-    )
-    sql = f"SELECT * FROM ({ranked}) ranked WHERE ranked.newest = 1 AND ranked.history_type <> '-' ORDER BY ranked.id"  # noqa: S608
-    return list(model.objects.raw(sql, params))
+    order = "s.history_date DESC, s.history_id DESC"
+    rows = _newest(model, f"{_q(model._meta.db_table)} s", "id", order, where, params)
+    return sorted((row for row in rows if row.history_type != "-"), key=lambda row: row.id)
 
 
-def _m2m_at(history_model: type[models.Model], attname: str, history_ids: Iterable[int]) -> dict[int, set[int]]:
+def _m2m_at(history: type[models.Model], attname: str, history_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each history record, the ids its m2m field held at that record."""
-    m2m_model = next(
-        related.related_model
-        for related in history_model._meta.related_objects
-        if related.field.name == "history" and related.related_model is not history_model
-    )
+    (m2m_model,) = m2m_history_models(history)
     linked: dict[int, set[int]] = {}
     for history_id, target in m2m_model._default_manager.filter(history_id__in=list(history_ids)).values_list(
         "history_id", attname
@@ -163,26 +165,16 @@ def _m2m_at(history_model: type[models.Model], attname: str, history_ids: Iterab
 
 
 def _latest_by(model: type[models.Model], plan: DeliveryPlan, at: datetime.datetime | None = None) -> dict[int, Any]:
-    """The newest status update of each action or project of the plan (as at `at`), keyed by the item's id.
-
-    Written SQL for the reason `_latest_rows` is: the window query's compiling cost more than its answer.
-    """
-    item = StatusUpdate.action if model is StatusUpdate else ProjectStatusUpdate.project
-    key = item.field.attname  # action_id or project_id
-    table, parent = (connection.ops.quote_name(m._meta.db_table) for m in (model, item.field.related_model))
-    key = connection.ops.quote_name(key)
-    params: list[Any] = [plan.pk]
-    moment = ""
+    """The newest status update of each action or project of the plan (as at `at`), keyed by the item's id."""
+    item = (StatusUpdate.action if model is StatusUpdate else ProjectStatusUpdate.project).field
+    key = _q(item.column)  # action_id or project_id
+    source = f"{_q(model._meta.db_table)} s JOIN {_q(item.related_model._meta.db_table)} i ON i.id = s.{key}"
+    where, params = ["i.plan_id = %s"], [plan.pk]
     if at is not None:
-        moment = " AND s.created_at <= %s"
+        where.append("s.created_at <= %s")
         params.append(at)
-    # Names come from the models' own metadata; every value is a parameter.
-    ranked = (
-        f"SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.{key} ORDER BY s.created_at DESC, s.id DESC) AS newest "  # noqa: S608
-        f"FROM {table} s JOIN {parent} i ON i.id = s.{key} WHERE i.plan_id = %s{moment}"
-    )
-    updates = model.objects.raw(f"SELECT * FROM ({ranked}) ranked WHERE ranked.newest = 1", params)  # noqa: S608
-    return {getattr(update, item.field.attname): update for update in updates}
+    updates = _newest(model, source, key, "s.created_at DESC, s.id DESC", where, params)
+    return {getattr(update, item.attname): update for update in updates}
 
 
 def plan_snapshot(plan: DeliveryPlan, at: datetime.datetime | None = None) -> PlanSnapshot:
@@ -195,7 +187,7 @@ def plan_snapshot(plan: DeliveryPlan, at: datetime.datetime | None = None) -> Pl
         for row in sorted(_latest_rows(Objective, at, plan_id=plan.pk), key=lambda row: row.number)
     ]
     action_rows = _latest_rows(Action, at, plan_id=plan.pk)
-    answers = _m2m_at(_history(Action), "recommendation_id", [row.history_id for row in action_rows])
+    answers = _m2m_at(history_model(Action), "recommendation_id", [row.history_id for row in action_rows])
     updates = _latest_by(StatusUpdate, plan, at)
     positions = dict(Action.objects.filter(plan=plan).values_list("pk", "position"))
     actions = [
@@ -204,7 +196,7 @@ def plan_snapshot(plan: DeliveryPlan, at: datetime.datetime | None = None) -> Pl
     ]
     project_rows = _latest_rows(CommissionedProject, at, plan_id=plan.pk)
     project_objectives = _m2m_at(
-        _history(CommissionedProject), "objective_id", [row.history_id for row in project_rows]
+        history_model(CommissionedProject), "objective_id", [row.history_id for row in project_rows]
     )
     outputs = _latest_rows(OutputTarget, at, project_id__in=[row.id for row in project_rows])
     project_updates = _latest_by(ProjectStatusUpdate, plan, at)
