@@ -9,7 +9,7 @@ import datetime
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connections
@@ -31,10 +31,38 @@ from .snapshot import (
     PlanSnapshot,
     ProjectState,
     RecommendationState,
+    plan_items,
     plan_snapshot,
 )
 
 ACTION, PROJECT = "action", "project"
+
+
+class _Update(NamedTuple):
+    """What the list of status changes reads of a status update, and no more."""
+
+    kind: str
+    item_pk: int
+    pk: int
+    rag: str
+    previous_rag: str
+    created_at: datetime.datetime
+    commentary: str
+    first_name: str
+    last_name: str
+    username: str
+
+
+UPDATE_COLUMNS = [
+    "pk",
+    "rag",
+    "previous_rag",
+    "created_at",
+    "commentary",
+    "created_by__first_name",
+    "created_by__last_name",
+    "created_by__username",
+]
 
 
 def end_of_day(date: datetime.date) -> datetime.datetime:
@@ -421,35 +449,39 @@ def _changes(
     filters: Filters,
     meeting: BoardMeeting | None,
 ) -> Changes:
-    then_items = {(item.kind, item.pk): item for item in _items(plan_snapshot(plan, since))}
+    then_actions, then_projects = plan_items(plan, since)
+    then_items = {
+        (item.kind, item.pk): item for item in [*map(_action_item, then_actions), *map(_project_item, then_projects)]
+    }
     now = {(item.kind, item.pk): item for item in now_items}
-
-    def known(kind: str, pk: int, fallback: Any) -> Item:
-        found = now.get((kind, pk)) or then_items.get((kind, pk))
-        return found if found is not None else _live_item(kind, fallback)
-
     window = {"created_at__gt": since, "created_at__lte": until}
     updates = [
-        (known(ACTION, update.action_id, update.action), update)
-        for update in StatusUpdate.objects.filter(action__plan=plan, **window).select_related("action", "created_by")
+        _Update(ACTION, *row)
+        for row in StatusUpdate.objects.filter(action__plan=plan, **window)
+        .exclude(rag=F("previous_rag"))
+        .values_list("action_id", *UPDATE_COLUMNS)
     ] + [
-        (known(PROJECT, update.project_id, update.project), update)
-        for update in ProjectStatusUpdate.objects.filter(project__plan=plan, **window).select_related(
-            "project", "created_by"
-        )
+        _Update(PROJECT, *row)
+        for row in ProjectStatusUpdate.objects.filter(project__plan=plan, **window)
+        .exclude(rag=F("previous_rag"))
+        .values_list("project_id", *UPDATE_COLUMNS)
     ]
-    status_changes = [
-        StatusChange(
-            item=item,
-            from_rag=update.previous_rag,
-            to_rag=update.rag,
-            by=update.created_by.get_full_name() or update.created_by.get_username(),
-            at=update.created_at,
-            commentary=update.commentary,
-        )
-        for item, update in sorted(updates, key=lambda pair: (pair[1].created_at, pair[1].pk))
-        if update.rag != update.previous_rag and filters.matches(item)
-    ]
+    # An item added and withdrawn between the two moments is in neither: its live row names it.
+    elsewhere = {}
+    for kind, model in ((ACTION, Action), (PROJECT, CommissionedProject)):
+        keys = {(update.kind, update.item_pk) for update in updates if update.kind == kind}
+        missing = {pk for _, pk in keys - now.keys() - then_items.keys()}
+        if missing:
+            elsewhere |= {(kind, pk): _live_item(kind, row) for pk, row in model.objects.in_bulk(missing).items()}
+    status_changes = []
+    for update in sorted(updates, key=lambda update: (update.created_at, update.pk)):
+        key = (update.kind, update.item_pk)
+        item = now.get(key) or then_items.get(key) or elsewhere[key]
+        if filters.matches(item):
+            by = f"{update.first_name} {update.last_name}".strip() or update.username  # as User.get_full_name()
+            status_changes.append(
+                StatusChange(item, update.previous_rag, update.rag, by, update.created_at, update.commentary)
+            )
     return Changes(
         since=since,
         meeting=meeting,
