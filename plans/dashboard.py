@@ -92,8 +92,8 @@ class Item:
     def label(self) -> str:
         return f"{self.reference} {self.title}" if self.reference else self.title
 
-    @property
-    def url(self) -> str:
+    @functools.cached_property
+    def url(self) -> str:  # an item shows in several lists of one page
         return reverse("actions:detail" if self.kind == ACTION else "projects:detail", args=[self.pk])
 
     @property
