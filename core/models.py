@@ -32,7 +32,10 @@ class AuditEntry(models.Model):
     source_pk = models.BigIntegerField()
     content_hash = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # Not indexed: nothing looks an entry up by its hash, and a B-tree over random keys would make every write read
+    # and dirty a random page of an index as large as the chain (two, with PostgreSQL's pattern index). The chain is
+    # ordered by seq and checked by verify_audit; (source, source_pk) below keeps each row linked once.
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["seq"]
