@@ -4,7 +4,9 @@ Each scenario's statements run in one psql session, repeated; `\\timing` gives e
 (server work plus the round trip), and a repetition's time is the sum of its statements. The status update floor
 writes what the application writes (the update, the action, its history entry, two links of the audit chain) and
 rolls back, so the record is left as it was. The export's floor is `COPY (...) TO STDOUT` of every source row the
-council's history export reads, in time order, as CSV.
+council's history export reads, in time order, as CSV: run twice, the first reading what the page cache does not
+hold, the second compared with the export's second download (bench/export.py). The commit floor is what one
+committed one-row INSERT costs on this machine's disk, sampled for 20 s: every status update pays it once.
 
     python bench/floor.py --database postgres://postgres@127.0.0.1:5432/prevent_bench --targets bench/out/targets.json
 """
@@ -16,6 +18,8 @@ import statistics
 import subprocess
 import time
 from pathlib import Path
+
+import psycopg2
 
 TIME = re.compile(r"^Time: ([0-9.]+) ms", re.MULTILINE)
 
@@ -152,8 +156,34 @@ def psql(database: str, statements: list[str], repeat: int) -> list[float]:
     return [sum(times[i : i + per]) for i in range(0, len(times), per)]
 
 
-def summary(name: str, totals: list[float]) -> dict:
-    ordered = sorted(totals[1:] or totals)  # the first repetition warms the cache
+def commit_floor(database: str, seconds: float = 20, pause: float = 0.02) -> dict:
+    """Latency of a committed one-row INSERT (the WAL flush a status update waits for), one every `pause` seconds."""
+    connection = psycopg2.connect(database)
+    connection.autocommit = True
+    latencies = []
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_commit_probe (id serial PRIMARY KEY)")
+        try:
+            deadline = time.perf_counter() + seconds
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                cursor.execute("INSERT INTO bench_commit_probe DEFAULT VALUES")
+                latencies.append((time.perf_counter() - started) * 1000)
+                time.sleep(pause)
+        finally:
+            cursor.execute("DROP TABLE bench_commit_probe")
+    connection.close()
+    ordered = sorted(latencies)
+    return {
+        **summary("one-row commit", ordered, warm=False),
+        "max_ms": round(ordered[-1], 1),
+        "over_100_ms": sum(latency > 100 for latency in ordered),
+        "commits": len(ordered),
+    }
+
+
+def summary(name: str, totals: list[float], *, warm: bool = True) -> dict:
+    ordered = sorted((totals[1:] if warm else totals) or totals)  # the first repetition warms the cache
     return {
         "name": name,
         "p50_ms": round(statistics.median(ordered), 2),
@@ -191,19 +221,23 @@ def main() -> None:
             psql(arguments.database, as_at(plan_id, moment) + dashboard(plan_id, council, moment)[3:5], 20),
         ),
     ]
+    results.append(commit_floor(arguments.database))
     for slug in [target["slug"], arguments.heavy] if arguments.heavy else [target["slug"]]:
         council = int(scalar(f"SELECT id FROM plans_council WHERE slug = '{slug}'"))
-        started = time.perf_counter()
-        copied = subprocess.run(
-            ["psql", "-X", "-q", "-c", export_copy(council), arguments.database],
-            capture_output=True,
-            check=True,
-        ).stdout
-        elapsed = time.perf_counter() - started
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            copied = subprocess.run(
+                ["psql", "-X", "-q", "-c", export_copy(council), arguments.database],
+                capture_output=True,
+                check=True,
+            ).stdout
+            times.append(time.perf_counter() - started)
         results.append(
             {
                 "name": f"history COPY of {slug}",
-                "seconds": round(elapsed, 3),
+                "first_seconds": round(times[0], 3),
+                "seconds": round(times[1], 3),
                 "bytes": len(copied),
             }
         )

@@ -79,7 +79,8 @@ def main() -> None:
             f"{floor.get('p95_ms', '')} | {ratio} | {busy['per_second']}, {busy['p95_ms']} | {counts} |"
         )
     print(
-        "\n| History CSV export | rows | seconds | rows/s | worker peak MiB (idle → after) | COPY s | export / COPY |"
+        "\n| History CSV export | rows | seconds (first download) | rows/s | worker peak MiB (idle → after) | "
+        "COPY s (first) | export / COPY |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for path in sorted(out.glob("export-*.json")):
@@ -88,8 +89,16 @@ def main() -> None:
         copy = floors.get(f"history COPY of {slug}", {})
         ratio = f"{row['seconds'] / copy['seconds']:.1f}x" if copy else ""
         print(
-            f"| {slug} | {row['rows']:,} | {row['seconds']} | {row['rows_per_second']:,} | "
-            f"{row['worker_peak_mib_before']} → {row['worker_peak_mib_after']} | {copy.get('seconds', '')} | {ratio} |"
+            f"| {slug} | {row['rows']:,} | {row['seconds']} ({row.get('first_seconds', '')}) | "
+            f"{row['rows_per_second']:,} | {row['worker_peak_mib_before']} → {row['worker_peak_mib_after']} | "
+            f"{copy.get('seconds', '')} ({copy.get('first_seconds', '')}) | {ratio} |"
+        )
+    commit = floors.get("one-row commit")
+    if commit:
+        print(
+            f"\nOne committed one-row INSERT on this machine (every status update waits for one): p50 "
+            f"{commit['p50_ms']} ms, p95 {commit['p95_ms']} ms, max {commit['max_ms']} ms; "
+            f"{commit['over_100_ms']} of {commit['commits']} over 100 ms."
         )
 
 
