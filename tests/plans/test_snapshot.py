@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from actions import services as action_services
-from plans.snapshot import plan_snapshot
+from plans.snapshot import plan_items, plan_snapshot
 from projects import services as project_services
 from tests import factories as f
 
@@ -82,6 +82,43 @@ def test_a_plan_edited_over_time_is_rebuilt_exactly_at_each_moment(world, coordi
     assert "2.1" in edited["actions"] and "2.1" not in later["actions"]  # withdrawn
     assert [o[1] for o in start["objectives"]] == ["Target support", "Mainstream Prevent"]
     assert later["objectives"][-1][1] == added.title
+
+
+def items(actions, projects) -> list[tuple]:
+    return [(a.pk, a.reference, a.title, a.rag, a.objective_id, a.lead_agency) for a in actions] + [
+        (p.pk, p.name, p.rag, sorted(p.objective_ids), p.lead) for p in projects
+    ]
+
+
+def test_the_items_alone_match_the_snapshot_at_every_moment(world, coordinator, lead, django_assert_num_queries):
+    """What the dashboard compares a meeting with: the same actions and projects, in the same order, as the full
+    snapshot of that moment, in 5 queries."""
+    moments = [timezone.now()]
+    report(world.action, "amber", lead, "Venue lost")
+    world.other_action.refresh_from_db()
+    action_services.action_withdraw(action=world.other_action, by=coordinator, expected_version=1)
+    moments.append(timezone.now())
+    f.make_project(world.plan, name="Mentoring").objectives.set([world.plan.objectives.last()])
+    world.action.refresh_from_db()
+    action_services.action_change(
+        action=world.action,
+        fields={"title": "Curriculum work, reworded"},
+        answers=[world.recommendation],
+        leads=[lead],
+        by=coordinator,
+        expected_version=world.action.version,
+    )
+    moments.append(timezone.now())
+    seen = []
+    for moment in moments:
+        snapshot = plan_snapshot(world.plan, moment)
+        with django_assert_num_queries(5):
+            actions, projects = plan_items(world.plan, moment)
+        assert items(actions, projects) == items(snapshot.actions, snapshot.projects)
+        assert all(a.answers == set() and a.latest_update is None for a in actions)
+        assert all(p.outputs == [] and p.latest_update is None for p in projects)
+        seen.append(items(actions, projects))
+    assert seen[0] != seen[1] != seen[2]  # a withdrawal, then a new project and a new title
 
 
 def test_before_the_plan_existed_there_is_nothing(world):
