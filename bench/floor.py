@@ -162,6 +162,7 @@ def commit_floor(database: str, seconds: float = 20, pause: float = 0.02) -> dic
     connection.autocommit = True
     latencies = []
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_commit_probe")  # left by a run that was stopped
         cursor.execute("CREATE TABLE bench_commit_probe (id serial PRIMARY KEY)")
         try:
             deadline = time.perf_counter() + seconds

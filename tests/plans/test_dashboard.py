@@ -5,12 +5,15 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from actions import services as action_services
 from plans.dashboard import build_dashboard, end_of_day
 from plans.models import BoardMeeting
+from projects import services as project_services
 from tests import factories as f
 
 from . import board_world
@@ -135,10 +138,11 @@ def test_since_can_be_any_moment(history):
     assert dashboard.changes.meeting is None
 
 
-def test_an_item_added_and_withdrawn_between_meetings_still_shows_its_status_change(history):
-    """Neither moment holds the action, so the change names it from the action's own row; it is neither added nor
-    withdrawn as far as the Board is concerned."""
-    clock, coordinator = history.clock, history.coordinator
+def test_items_added_and_withdrawn_between_meetings_still_show_their_status_changes(history, django_assert_num_queries):
+    """Neither moment holds them, so each change names its item from the item's own row (an action: one query; a
+    project: two, with its objectives); they are neither added nor withdrawn as far as the Board is concerned, and
+    the filters still apply to them."""
+    clock, coordinator, lead = history.clock, history.coordinator, history.comms_lead
     clock.set(2019, 1, 21, 9, 0)
     BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 1, 21))
     clock.set(2019, 1, 22, 9, 0)
@@ -146,24 +150,43 @@ def test_an_item_added_and_withdrawn_between_meetings_still_shows_its_status_cha
         plan=history.plan,
         fields={"objective": history.objectives[2], "reference": "2.4", "title": "Pilot mentoring scheme"},
         answers=[],
-        leads=[history.comms_lead],
+        leads=[lead],
+        by=coordinator,
+    )
+    mentoring = project_services.project_create(
+        plan=history.plan,
+        fields={"name": "Mentoring project", "provider": "Mentors Ltd", "lead": "Council"},
+        objectives=[history.objectives[1]],
+        outputs=[project_services.OutputSpec(description="20 mentors", target=20)],
+        leads=[lead],
         by=coordinator,
     )
     clock.set(2019, 1, 23, 9, 0)
-    board_world.report(pilot, "red", history.comms_lead, "No mentors found")
+    board_world.report(pilot, "red", lead, "No mentors found")
+    clock.set(2019, 1, 23, 9, 10)
+    board_world.report_project(mentoring, "amber", lead, "Few mentors", 2)
     clock.set(2019, 1, 24, 9, 0)
     pilot.refresh_from_db()
     action_services.action_withdraw(action=pilot, by=coordinator, expected_version=pilot.version)
+    mentoring.refresh_from_db()
+    project_services.project_withdraw(project=mentoring, by=coordinator, expected_version=mentoring.version)
     clock.set(2019, 1, 25, 12, 0)
 
-    changes = build_dashboard(history.plan).changes
+    with CaptureQueriesContext(connection) as without:  # the same comparison over a time neither was in
+        build_dashboard(history.plan, since=clock.now - datetime.timedelta(hours=1))
+    with django_assert_num_queries(len(without.captured_queries) + 3):
+        changes = build_dashboard(history.plan).changes
     assert changes.meeting.date == datetime.date(2019, 1, 21)
-    assert [(c.item.label, c.from_rag, c.to_rag, c.by) for c in changes.status_changes] == [
-        ("2.4 Pilot mentoring scheme", "not_started", "red", "Cam Press")
+    assert [(c.item.kind, c.item.label, c.from_rag, c.to_rag, c.by) for c in changes.status_changes] == [
+        ("action", "2.4 Pilot mentoring scheme", "not_started", "red", "Cam Press"),
+        ("project", "Mentoring project", "not_started", "amber", "Cam Press"),
     ]
     assert changes.added == changes.withdrawn == []
-    filtered = build_dashboard(history.plan, objective=history.objectives[1]).changes
-    assert filtered.status_changes == []  # the action's objective is the second
+    by_objective = {
+        number: [c.item.label for c in build_dashboard(history.plan, objective=objective).changes.status_changes]
+        for number, objective in history.objectives.items()
+    }
+    assert by_objective == {1: ["Mentoring project"], 2: ["2.4 Pilot mentoring scheme"]}
 
 
 def test_filters_narrow_the_lists_and_the_totals(history):
