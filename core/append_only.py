@@ -63,6 +63,12 @@ def m2m_history_models(history: type[models.Model]) -> tuple[type[models.Model],
     )
 
 
+def m2m_history_model(history: type[models.Model]) -> type[models.Model]:
+    """The one table holding the many-to-many rows of a history model's entries (actions and projects have one)."""
+    (m2m_model,) = m2m_history_models(history)
+    return m2m_model
+
+
 def append_only_models() -> list[type[models.Model]]:
     found = [m for m in apps.get_models() if is_history_model(m) or is_m2m_history_model(m)]
     found += [apps.get_model(label) for label in APPEND_ONLY_MODELS]

@@ -32,6 +32,7 @@ from .snapshot import (
     PlanSnapshot,
     ProjectState,
     RecommendationState,
+    live_states,
     plan_items,
     plan_snapshot,
 )
@@ -146,25 +147,8 @@ def _project_item(project: ProjectState) -> Item:
     )
 
 
-def _live_item(kind: str, row: Any) -> Item:
-    """An item neither snapshot holds (added and withdrawn between the two moments), from its live row."""
-    project = kind == PROJECT
-    if project:  # the projects' objectives come prefetched
-        objective_ids = frozenset(objective.pk for objective in row.objectives.all())
-    else:
-        objective_ids = frozenset([row.objective_id] if row.objective_id else [])
-    return Item(
-        kind=kind,
-        pk=row.pk,
-        reference="" if project else row.reference,
-        title=row.name if project else row.title,
-        lead=(row.provider or row.lead) if project else row.lead,
-        lead_agency=row.lead if project else row.lead_agency,
-        rag=row.rag,
-        timescale=row.timescale,
-        due_date=row.due_date,
-        objective_ids=objective_ids,
-    )
+def _keyed(actions: Iterable[ActionState], projects: Iterable[ProjectState]) -> dict[tuple[str, int], Item]:
+    return {(item.kind, item.pk): item for item in _items_of(actions, projects)}
 
 
 @dataclass
@@ -314,8 +298,12 @@ def _rag_values(rag: str | Iterable[str] | None) -> frozenset[str]:
     return values
 
 
+def _items_of(actions: Iterable[ActionState], projects: Iterable[ProjectState]) -> list[Item]:
+    return [*map(_action_item, actions), *map(_project_item, projects)]
+
+
 def _items(snapshot: PlanSnapshot) -> list[Item]:
-    return [_action_item(a) for a in snapshot.actions] + [_project_item(p) for p in snapshot.projects]
+    return _items_of(snapshot.actions, snapshot.projects)
 
 
 def build_dashboard(
@@ -454,10 +442,7 @@ def _changes(
     filters: Filters,
     meeting: BoardMeeting | None,
 ) -> Changes:
-    then_actions, then_projects = plan_items(plan, since)
-    then_items = {
-        (item.kind, item.pk): item for item in [*map(_action_item, then_actions), *map(_project_item, then_projects)]
-    }
+    then_items = _keyed(*plan_items(plan, since))
     now = {(item.kind, item.pk): item for item in now_items}
     window = {"created_at__gt": since, "created_at__lte": until}
     updates = [
@@ -472,13 +457,15 @@ def _changes(
         .values_list("project_id", *UPDATE_COLUMNS)
     ]
     # An item added and withdrawn between the two moments is in neither: its live row names it.
-    elsewhere = {}
-    rows = {ACTION: Action.objects.all(), PROJECT: CommissionedProject.objects.prefetch_related("objectives")}
-    for kind, queryset in rows.items():
-        keys = {(update.kind, update.item_pk) for update in updates if update.kind == kind}
-        missing = {pk for _, pk in keys - now.keys() - then_items.keys()}
-        if missing:
-            elsewhere |= {(kind, pk): _live_item(kind, row) for pk, row in queryset.in_bulk(missing).items()}
+    missing = {(update.kind, update.item_pk) for update in updates} - now.keys() - then_items.keys()
+    elsewhere = _keyed(
+        *live_states(
+            Action.objects.in_bulk([pk for kind, pk in missing if kind == ACTION]).values(),
+            CommissionedProject.objects.prefetch_related("objectives")
+            .in_bulk([pk for kind, pk in missing if kind == PROJECT])
+            .values(),
+        )
+    )
     status_changes = []
     for update in sorted(updates, key=lambda update: (update.created_at, update.pk)):
         key = (update.kind, update.item_pk)

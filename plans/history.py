@@ -31,7 +31,7 @@ from django.db import connection, models
 from django.utils.text import capfirst
 
 from actions.models import Action, StatusUpdate
-from core.append_only import history_model, m2m_history_models
+from core.append_only import history_model, m2m_history_model
 from core.models import HistoricalUserObjectPermission
 from core.rag import RAG
 from objectives.models import Objective
@@ -325,7 +325,7 @@ class _M2M:
 
 
 def _m2m(model: type[models.Model], name: str) -> _M2M:
-    (m2m_model,) = m2m_history_models(history_model(model))
+    m2m_model = m2m_history_model(history_model(model))
     live = model._meta.get_field(name)
     target = next(
         f.attname for f in m2m_model._meta.concrete_fields if f.is_relation and f.related_model is live.related_model

@@ -37,7 +37,7 @@ from guardian.models import UserObjectPermission
 
 from actions.models import Action, StatusUpdate
 from core import audit
-from core.append_only import history_model, m2m_history_models
+from core.append_only import history_model, m2m_history_model
 from core.models import AuditChainHead, AuditEntry, HistoricalUserObjectPermission
 from core.rag import RAG
 from objectives.models import Objective
@@ -241,11 +241,6 @@ class Writer:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _m2m_history(history: type[models.Model]) -> type[models.Model]:
-    (m2m_model,) = m2m_history_models(history)
-    return m2m_model
-
-
 @functools.cache
 def _tracked(model: type[models.Model]) -> list[str]:
     meta = audit.HISTORY_META
@@ -310,7 +305,7 @@ class Generator:
         batch.add(history, row)
         content = dict(row)
         if m2m is not None:
-            m2m_model = _m2m_history(history)
+            m2m_model = m2m_history_model(history)
             for through in m2m:
                 batch.add(
                     m2m_model, {"m2m_history_id": self.ids(m2m_model), "history_id": row["history_id"], **through}
@@ -639,5 +634,5 @@ def written_models() -> list[type[models.Model]]:
             Review, Recommendation, StatusUpdate, ProjectStatusUpdate, OutputDelivery, UserObjectPermission,
             HistoricalUserObjectPermission, Action.answers.through, CommissionedProject.objectives.through,
             get_user_model()]  # fmt: skip
-    m2m = [_m2m_history(history_model(Action)), _m2m_history(history_model(CommissionedProject))]
+    m2m = [m2m_history_model(history_model(Action)), m2m_history_model(history_model(CommissionedProject))]
     return history + live + m2m

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, models
 
 from actions.models import Action, StatusUpdate
-from core.append_only import history_model, m2m_history_models
+from core.append_only import history_model, m2m_history_model
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
@@ -155,7 +155,7 @@ def _latest_rows(model: type[models.Model], at: datetime.datetime, **filters: An
 
 def _m2m_at(history: type[models.Model], attname: str, history_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each history record, the ids its m2m field held at that record."""
-    (m2m_model,) = m2m_history_models(history)
+    m2m_model = m2m_history_model(history)
     linked: dict[int, set[int]] = {}
     for history_id, target in m2m_model._default_manager.filter(history_id__in=list(history_ids)).values_list(
         "history_id", attname
@@ -214,6 +214,16 @@ def plan_items(plan: DeliveryPlan, at: datetime.datetime) -> tuple[list[ActionSt
         for row in rows.projects
     ]
     return _live_in_order(actions), _live_in_order(projects)
+
+
+def live_states(
+    actions: Iterable[Action], projects: Iterable[CommissionedProject]
+) -> tuple[list[ActionState], list[ProjectState]]:
+    """Live rows as plan_items gives them (the projects' objectives prefetched): for an item no moment holds."""
+    return (
+        [_action_state(action, set(), None, action.position) for action in actions],
+        [_project_state(p, {o.pk for o in p.objectives.all()}, [], None, p.position) for p in projects],
+    )
 
 
 def plan_snapshot(plan: DeliveryPlan, at: datetime.datetime | None = None) -> PlanSnapshot:
