@@ -11,7 +11,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,9 @@ from .models import AuditChainHead, AuditEntry
 GENESIS = "0" * 64
 CHUNK = 2000
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
+# Further checks of what the record holds, added by the apps (AppConfig.ready) under what they count; each returns
+# that count and the problems it found. `verify` runs them once the chain and the live rows are found intact.
+CHECKS: dict[str, Callable[[], tuple[int, list[str]]]] = {}
 
 
 PLAIN = frozenset({str, int, bool, type(None), list})
@@ -149,6 +152,7 @@ class Verification:
     rows_compared: int = 0
     head_hash: str = GENESIS
     problems: list[str] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)  # by each of CHECKS
 
     @property
     def ok(self) -> bool:
@@ -209,6 +213,11 @@ def verify() -> Verification:
                 result.problems.append(f"{name} {pk}: a row was added without passing through the application")
                 return result
     result.problems.extend(_compare_live_rows(result))
+    for name, check in CHECKS.items():
+        if result.problems:
+            break
+        result.checked[name], problems = check()
+        result.problems.extend(problems)
     return result
 
 

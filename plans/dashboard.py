@@ -3,11 +3,14 @@ or has gone quiet, how the reviews' recommendations are being answered and what 
 
 Built from plan_snapshot, so the dashboard as it stood at a past meeting is the same code with `at=`, and it costs
 a fixed number of queries whatever the size of the plan: up to three more only when an item was added and withdrawn
-between the two moments compared, to name it.
+between the two moments compared, to name it. A past meeting's contents, once sealed (plans.sealing), are read back
+as one row instead: a years-old meeting is then a few blocks to read, not its plan's whole history.
 """
 
+import dataclasses
 import datetime
 import functools
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -24,20 +27,22 @@ from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
-from .models import BoardMeeting, DeliveryPlan
+from .models import BoardMeeting, DeliveryPlan, SealedDashboard
 from .snapshot import (
     ActionState,
     ObjectiveState,
     OutputState,
-    PlanSnapshot,
     ProjectState,
     RecommendationState,
-    live_states,
+    items_as_at,
     plan_items,
     plan_snapshot,
 )
 
 ACTION, PROJECT = "action", "project"
+# The shape of Contents.to_json and what goes into it. Change it with either: a dashboard reads only sealed contents
+# of the current version, and builds the rest afresh until `seal_meetings` seals them again.
+CONTENTS_VERSION = 1
 
 
 class _Update(NamedTuple):
@@ -86,7 +91,8 @@ class Item:
     timescale: str
     due_date: datetime.date | None
     objective_ids: frozenset[int]
-    latest_update: Any = None  # StatusUpdate or ProjectStatusUpdate
+    updated_at: datetime.datetime | None = None  # of its latest status update
+    commentary: str = ""  # of its latest status update
     answers: frozenset[int] = frozenset()
     outputs: list[OutputState] = field(default_factory=list)
 
@@ -97,14 +103,6 @@ class Item:
     @functools.cached_property
     def url(self) -> str:  # an item shows in several lists of one page
         return reverse("actions:detail" if self.kind == ACTION else "projects:detail", args=[self.pk])
-
-    @property
-    def updated_at(self) -> datetime.datetime | None:
-        return self.latest_update.created_at if self.latest_update else None
-
-    @property
-    def commentary(self) -> str:
-        return self.latest_update.commentary if self.latest_update else ""
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
@@ -125,7 +123,8 @@ def _action_item(action: ActionState) -> Item:
         timescale=action.timescale,
         due_date=action.due_date,
         objective_ids=frozenset([action.objective_id] if action.objective_id else []),
-        latest_update=action.latest_update,
+        updated_at=getattr(action.latest_update, "created_at", None),
+        commentary=getattr(action.latest_update, "commentary", ""),
         answers=frozenset(action.answers),
     )
 
@@ -142,7 +141,8 @@ def _project_item(project: ProjectState) -> Item:
         timescale=project.timescale,
         due_date=project.due_date,
         objective_ids=frozenset(project.objective_ids),
-        latest_update=project.latest_update,
+        updated_at=getattr(project.latest_update, "created_at", None),
+        commentary=getattr(project.latest_update, "commentary", ""),
         outputs=project.outputs,
     )
 
@@ -302,8 +302,148 @@ def _items_of(actions: Iterable[ActionState], projects: Iterable[ProjectState]) 
     return [*map(_action_item, actions), *map(_project_item, projects)]
 
 
-def _items(snapshot: PlanSnapshot) -> list[Item]:
-    return _items_of(snapshot.actions, snapshot.projects)
+@dataclass
+class RagChange:
+    """A status update that changed an item's RAG, as the list of changes shows it."""
+
+    kind: str
+    item_pk: int
+    pk: int
+    from_rag: str
+    to_rag: str
+    by: str
+    at: datetime.datetime
+    commentary: str
+
+
+@dataclass
+class Contents:
+    """Everything a dashboard shows before any filter. Built from the plan and its history, or read back as one row
+    from what was sealed of a past Board meeting (plans.sealing): both give the same value."""
+
+    objectives: list[ObjectiveState]  # without their actions: the dashboard reads those from `items`
+    items: list[Item]  # actions, then projects, each in plan order
+    recommendations: list[RecommendationState]
+    then: list[Item] | None = None  # the items at the moment compared with; None: nothing to compare with
+    rag_changes: list[RagChange] = field(default_factory=list)  # between the two moments, oldest first
+    named: list[Item] = field(default_factory=list)  # items of rag_changes added and withdrawn between the two
+
+    def to_json(self, *, any_order: bool = False) -> str:
+        """The contents as JSON. `any_order` sorts the items by kind and key: the plan's order of its items is kept
+        on the live rows only, so a later move changes the order but not what the Board was shown."""
+        data = dataclasses.asdict(self)
+        if any_order:
+            for name in ("items", "then", "named"):
+                if data[name] is not None:
+                    data[name].sort(key=lambda item: (item["kind"], item["pk"]))
+        return json.dumps(data, default=_json_value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Contents":
+        data = json.loads(text)
+        return cls(
+            objectives=[ObjectiveState(**objective) for objective in data["objectives"]],
+            items=[_item_from(item) for item in data["items"]],
+            recommendations=[RecommendationState(**recommendation) for recommendation in data["recommendations"]],
+            then=None if data["then"] is None else [_item_from(item) for item in data["then"]],
+            rag_changes=[
+                RagChange(**{**change, "at": datetime.datetime.fromisoformat(change["at"])})
+                for change in data["rag_changes"]
+            ],
+            named=[_item_from(item) for item in data["named"]],
+        )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} has no JSON form in a dashboard's contents")
+
+
+def _item_from(data: dict[str, Any]) -> Item:
+    return Item(
+        **{
+            **data,
+            "due_date": data["due_date"] and datetime.date.fromisoformat(data["due_date"]),
+            "updated_at": data["updated_at"] and datetime.datetime.fromisoformat(data["updated_at"]),
+            "objective_ids": frozenset(data["objective_ids"]),
+            "answers": frozenset(data["answers"]),
+            "outputs": [OutputState(**output) for output in data["outputs"]],
+        }
+    )
+
+
+def dashboard_contents(plan: DeliveryPlan, at: datetime.datetime | None, since: datetime.datetime | None) -> Contents:
+    """The contents of the dashboard as at `at` (None: now) compared with `since` (None: with nothing), built from
+    the plan and its history: a fixed number of queries, and up to three more to name items added and withdrawn
+    between the two moments."""
+    snapshot = plan_snapshot(plan, at)
+    contents = Contents(
+        objectives=[ObjectiveState(pk=o.pk, number=o.number, title=o.title) for o in snapshot.objectives],
+        items=_items_of(snapshot.actions, snapshot.projects),
+        recommendations=snapshot.recommendations,
+    )
+    moment = at or timezone.now()
+    if since is None or since >= moment:
+        return contents
+    contents.then = _items_of(*plan_items(plan, since))
+    contents.rag_changes = _rag_changes(plan, since, moment)
+    # An item added and withdrawn between the two moments is in neither: it is named as it stood at the moment.
+    held = {(item.kind, item.pk) for item in [*contents.items, *contents.then]}
+    missing = {(change.kind, change.item_pk) for change in contents.rag_changes} - held
+    contents.named = _items_of(
+        *items_as_at(
+            moment,
+            action_ids=[pk for kind, pk in missing if kind == ACTION],
+            project_ids=[pk for kind, pk in missing if kind == PROJECT],
+        )
+    )
+    return contents
+
+
+def _rag_changes(plan: DeliveryPlan, since: datetime.datetime, until: datetime.datetime) -> list[RagChange]:
+    window = {"created_at__gt": since, "created_at__lte": until}
+    updates = [
+        _Update(ACTION, *row)
+        for row in StatusUpdate.objects.filter(action__plan=plan, **window)
+        .exclude(rag=F("previous_rag"))
+        .values_list("action_id", *UPDATE_COLUMNS)
+    ] + [
+        _Update(PROJECT, *row)
+        for row in ProjectStatusUpdate.objects.filter(project__plan=plan, **window)
+        .exclude(rag=F("previous_rag"))
+        .values_list("project_id", *UPDATE_COLUMNS)
+    ]
+    return [
+        RagChange(
+            kind=update.kind,
+            item_pk=update.item_pk,
+            pk=update.pk,
+            from_rag=update.previous_rag,
+            to_rag=update.rag,
+            by=f"{update.first_name} {update.last_name}".strip() or update.username,  # as User.get_full_name()
+            at=update.created_at,
+            commentary=update.commentary,
+        )
+        for update in sorted(updates, key=lambda update: (update.created_at, update.pk))
+    ]
+
+
+def _contents(plan: DeliveryPlan, at: datetime.datetime | None, since: datetime.datetime | None) -> Contents:
+    """A past moment's contents as sealed, when they were (one query); otherwise built."""
+    if at is not None:
+        sealed = (
+            SealedDashboard.objects.filter(plan=plan, at=at, since=since, version=CONTENTS_VERSION)
+            .values_list("content", flat=True)
+            .first()
+        )
+        if sealed is not None:
+            return Contents.from_json(sealed)
+    return dashboard_contents(plan, at, since)
 
 
 def build_dashboard(
@@ -324,7 +464,6 @@ def build_dashboard(
     moment = at or timezone.now()
     today = timezone.localdate(moment)
     filters = Filters(getattr(objective, "pk", objective), lead_agency or "", _rag_values(rag))
-    snapshot = plan_snapshot(plan, at)
     if meetings is None:
         meetings = BoardMeeting.objects.filter(plan=plan).order_by("-date")
     meetings = sorted(meetings, key=lambda meeting: meeting.date, reverse=True)
@@ -332,8 +471,9 @@ def build_dashboard(
     if since is None:
         previous = next((meeting for meeting in meetings if meeting.date < today), None)
         since = end_of_day(previous.date) if previous else None
+    contents = _contents(plan, at, since if since is not None and since < moment else None)
 
-    everything = _items(snapshot)
+    everything = contents.items
     items = [item for item in everything if filters.matches(item)]
     actions = [item for item in items if item.kind == ACTION]
     projects = [item for item in items if item.kind == PROJECT]
@@ -343,20 +483,20 @@ def build_dashboard(
         at=at,
         moment=moment,
         filters=filters,
-        objectives=snapshot.objectives,
+        objectives=contents.objectives,
         lead_agencies=sorted({item.lead_agency for item in everything if item.lead_agency}),
         meetings=meetings,
         actions=Tally.of(actions),
         projects=Tally.of(projects),
-        by_objective=_by_objective(snapshot, actions, projects, filters),
+        by_objective=_by_objective(contents.objectives, actions, projects, filters),
         red_amber=sorted(attention, key=lambda item: item.rag != RAG.RED),
         overdue=sorted((i for i in items if i.is_overdue(today)), key=lambda item: item.due_date),
         stale=sorted(
             (item for item in items if item.is_stale(moment)),
             key=lambda item: item.updated_at or datetime.datetime.min.replace(tzinfo=datetime.UTC),
         ),
-        changes=_changes(plan, everything, since, moment, filters, previous) if since and since < moment else None,
-        reviews=_reviews(snapshot, [item for item in everything if item.kind == ACTION], filters),
+        changes=None if contents.then is None else _changes(contents, since, filters, previous),
+        reviews=_reviews(contents.recommendations, [item for item in everything if item.kind == ACTION], filters),
         project_items=projects,
         fresh_until=None if at is not None else _fresh_until(everything, moment),
     )
@@ -416,7 +556,7 @@ def _revision_sql(alias: str) -> str:
 
 
 def _by_objective(
-    snapshot: PlanSnapshot, actions: list[Item], projects: list[Item], filters: Filters
+    objectives: list[ObjectiveState], actions: list[Item], projects: list[Item], filters: Filters
 ) -> list[ObjectiveSummary]:
     summaries = [
         ObjectiveSummary(
@@ -425,7 +565,7 @@ def _by_objective(
             actions=[item for item in actions if objective.pk in item.objective_ids],
             projects=[item for item in projects if objective.pk in item.objective_ids],
         )
-        for objective in snapshot.objectives
+        for objective in objectives
         if filters.objective in (None, objective.pk)
     ]
     outside = [item for item in actions if not item.objective_ids]
@@ -434,68 +574,39 @@ def _by_objective(
     return summaries
 
 
-def _changes(
-    plan: DeliveryPlan,
-    now_items: list[Item],
-    since: datetime.datetime,
-    until: datetime.datetime,
-    filters: Filters,
-    meeting: BoardMeeting | None,
-) -> Changes:
-    then_items = _keyed(*plan_items(plan, since))
-    now = {(item.kind, item.pk): item for item in now_items}
-    window = {"created_at__gt": since, "created_at__lte": until}
-    updates = [
-        _Update(ACTION, *row)
-        for row in StatusUpdate.objects.filter(action__plan=plan, **window)
-        .exclude(rag=F("previous_rag"))
-        .values_list("action_id", *UPDATE_COLUMNS)
-    ] + [
-        _Update(PROJECT, *row)
-        for row in ProjectStatusUpdate.objects.filter(project__plan=plan, **window)
-        .exclude(rag=F("previous_rag"))
-        .values_list("project_id", *UPDATE_COLUMNS)
-    ]
-    # An item added and withdrawn between the two moments is in neither: its live row names it.
-    missing = {(update.kind, update.item_pk) for update in updates} - now.keys() - then_items.keys()
-    elsewhere = _keyed(
-        *live_states(
-            Action.objects.in_bulk([pk for kind, pk in missing if kind == ACTION]).values(),
-            CommissionedProject.objects.prefetch_related("objectives")
-            .in_bulk([pk for kind, pk in missing if kind == PROJECT])
-            .values(),
-        )
-    )
+def _changes(contents: Contents, since: datetime.datetime, filters: Filters, meeting: BoardMeeting | None) -> Changes:
+    now = {(item.kind, item.pk): item for item in contents.items}
+    then = {(item.kind, item.pk): item for item in contents.then or []}
+    named = {(item.kind, item.pk): item for item in contents.named}
     status_changes = []
-    for update in sorted(updates, key=lambda update: (update.created_at, update.pk)):
-        key = (update.kind, update.item_pk)
-        item = now.get(key) or then_items.get(key) or elsewhere[key]
+    for change in contents.rag_changes:
+        key = (change.kind, change.item_pk)
+        item = now.get(key) or then.get(key) or named[key]
         if filters.matches(item):
-            by = f"{update.first_name} {update.last_name}".strip() or update.username  # as User.get_full_name()
             status_changes.append(
-                StatusChange(item, update.previous_rag, update.rag, by, update.created_at, update.commentary)
+                StatusChange(item, change.from_rag, change.to_rag, change.by, change.at, change.commentary)
             )
     return Changes(
         since=since,
         meeting=meeting,
         status_changes=status_changes,
-        added=[item for key, item in now.items() if key not in then_items and filters.matches(item)],
-        withdrawn=[item for key, item in then_items.items() if key not in now and filters.matches(item)],
+        added=[item for key, item in now.items() if key not in then and filters.matches(item)],
+        withdrawn=[item for key, item in then.items() if key not in now and filters.matches(item)],
         completed=[
             item
             for key, item in now.items()
             if item.rag == RAG.COMPLETE
-            and getattr(then_items.get(key), "rag", None) != RAG.COMPLETE
+            and getattr(then.get(key), "rag", None) != RAG.COMPLETE
             and filters.matches(item)
         ],
     )
 
 
-def _reviews(snapshot: PlanSnapshot, actions: list[Item], filters: Filters) -> list[ReviewProgress]:
+def _reviews(recommendations: list[RecommendationState], actions: list[Item], filters: Filters) -> list[ReviewProgress]:
     """Each review's recommendations with the live actions answering them. With filters on, a recommendation shows
     when a matching action answers it; one that no action answers at all is a gap and always shows."""
     reviews: dict[int, ReviewProgress] = {}
-    for recommendation in snapshot.recommendations:
+    for recommendation in recommendations:
         answering = [item for item in actions if recommendation.pk in item.answers]
         matching = [item for item in answering if filters.matches(item)]
         if answering and not matching and filters.active:

@@ -124,6 +124,40 @@ class BoardMeeting(Versioned):
         return f"Prevent Programme Board, {self.date:%-d %B %Y}"
 
 
+class SealedDashboard(models.Model):
+    """What the Board's dashboard showed at a past moment, before any filter, kept as one row once the moment is
+    safely past (plans.sealing): the plan's objectives, actions, projects and recommendations then, and what changed
+    since the meeting before.
+
+    Append-only and linked into the audit chain; `verify_audit` also rebuilds each one from the history and checks
+    that it still says the same. `version` names the shape of `content`: a dashboard reads only the current one.
+    """
+
+    plan = models.ForeignKey(DeliveryPlan, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()  # the moment shown
+    since = models.DateTimeField(null=True, blank=True)  # the moment compared with; none before the first meeting
+    version = models.PositiveSmallIntegerField()
+    content = models.TextField()  # JSON, as plans.dashboard.Contents.to_json writes it
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "at", "since", "version"],
+                condition=models.Q(since__isnull=False),
+                name="sealed_dashboard_unique_comparison",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "at", "version"],
+                condition=models.Q(since__isnull=True),
+                name="sealed_dashboard_unique_first",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dashboard of plan {self.plan_id} as at {self.at:%Y-%m-%d %H:%M}"
+
+
 class UpdateRequest(models.Model):
     """The coordinator asking the leads of overdue or stale items for a status update, usually before the Board."""
 

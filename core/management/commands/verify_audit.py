@@ -12,7 +12,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         result = audit.verify()
-        summary = f"{result.entries} chained entries, {result.rows_compared} live rows compared"
+        summary = ", ".join(
+            [
+                f"{result.entries} chained entries",
+                f"{result.rows_compared} live rows compared",
+                *(f"{count} {name}" for name, count in result.checked.items()),
+            ]
+        )
         AuditEvent.objects.create(
             kind=AuditEvent.Kind.VERIFICATION,
             description="verify_audit command",

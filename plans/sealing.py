@@ -1,0 +1,84 @@
+"""Sealing what the Board's dashboard showed at each past meeting, so it is read back as one row.
+
+Built from history, a past meeting's dashboard is exact but reads most of its plan's history, which for a
+years-old meeting lies scattered over the disk: a first view on a cold cache took up to two seconds. Once a
+meeting's day has ended, and SEAL_AFTER more so that nothing still being written can carry an earlier time,
+`seal_meetings` keeps the dashboard's contents (plans.dashboard.Contents) for that meeting, compared with the
+meeting before it, as one SealedDashboard row; the dashboard and the Board pack read that row instead.
+
+Run `python manage.py seal_meetings` nightly. A meeting not yet sealed is built from history as before, so a
+missed night costs speed, never correctness. The rows are append-only and chained into the audit record, and
+`verify_audit` rebuilds each from the history and checks that it still says the same.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .dashboard import CONTENTS_VERSION, Contents, dashboard_contents, end_of_day
+from .models import BoardMeeting, DeliveryPlan, SealedDashboard
+
+# How long after a meeting's day ends before it is sealed: longer than any transaction that writes history.
+SEAL_AFTER = datetime.timedelta(hours=1)
+
+
+@dataclass
+class Sealing:
+    past: int = 0  # past meetings found
+    sealed: int = 0  # sealed by this run; the rest were already
+
+
+Moment = tuple[DeliveryPlan, datetime.datetime, datetime.datetime | None]  # plan, at, since
+
+
+def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime) -> list[Moment]:
+    """Each past meeting's moment and the moment it is compared with: the end of the plan's meeting before."""
+    moments, previous = [], {}
+    for meeting in sorted(meetings, key=lambda meeting: (meeting.plan_id, meeting.date)):
+        at = end_of_day(meeting.date)
+        before = previous.get(meeting.plan_id)
+        previous[meeting.plan_id] = meeting
+        if at + SEAL_AFTER <= now:
+            moments.append((meeting.plan, at, end_of_day(before.date) if before else None))
+    return moments
+
+
+def seal_meetings(*, now: datetime.datetime | None = None) -> Sealing:
+    """Seal every past meeting not sealed yet, each in its own transaction; safe to run while people work."""
+    now = now or timezone.now()
+    moments = _moments(BoardMeeting.objects.select_related("plan"), now)
+    done = set(SealedDashboard.objects.filter(version=CONTENTS_VERSION).values_list("plan_id", "at", "since"))
+    result = Sealing(past=len(moments))
+    for plan, at, since in moments:
+        if (plan.pk, at, since) in done:
+            continue
+        contents = dashboard_contents(plan, at, since)
+        try:
+            with transaction.atomic():  # the row is linked into the audit chain as it is saved
+                SealedDashboard.objects.create(
+                    plan=plan, at=at, since=since, version=CONTENTS_VERSION, content=contents.to_json(), sealed_at=now
+                )
+        except IntegrityError:  # another run sealed it meanwhile
+            continue
+        result.sealed += 1
+    return result
+
+
+def verify_sealed() -> tuple[int, list[str]]:
+    """Rebuild every sealed dashboard of the current version from the history; each must say the same (the
+    order of the items aside: the plan's order is kept on the live rows only). Returns how many were rebuilt and
+    the first difference."""
+    rebuilt = 0
+    records = SealedDashboard.objects.filter(version=CONTENTS_VERSION).select_related("plan").order_by("pk")
+    for record in records.iterator(chunk_size=200):
+        sealed = Contents.from_json(record.content).to_json(any_order=True)
+        rebuilt += 1
+        if dashboard_contents(record.plan, record.at, record.since).to_json(any_order=True) != sealed:
+            return rebuilt, [
+                f"plans.sealeddashboard {record.pk}: the dashboard sealed for plan {record.plan_id} as at "
+                f"{record.at.isoformat()} is not what the history gives"
+            ]
+    return rebuilt, []

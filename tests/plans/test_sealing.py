@@ -1,0 +1,186 @@
+"""Sealing each past Board meeting's dashboard: read back as one row, the same as built from history, chained into
+the audit record and checked against the history by verify_audit."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from actions import services as action_services
+from actions.models import Action
+from core import append_only, audit
+from plans.dashboard import CONTENTS_VERSION, Contents, build_dashboard, dashboard_contents, end_of_day
+from plans.models import BoardMeeting, SealedDashboard
+from plans.sealing import SEAL_AFTER, seal_meetings
+
+from . import board_world
+
+FIRST, SECOND = datetime.date(2018, 9, 10), datetime.date(2018, 11, 12)
+
+
+@pytest.fixture
+def history(db, monkeypatch) -> board_world.BoardWorld:
+    return board_world.build(monkeypatch)
+
+
+def body(page: str) -> str:
+    """The dashboard below its heading, without the form's CSRF token, which differs on every page."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.split('id="main-content"', 1)[1])
+
+
+def test_a_sealed_meeting_shows_exactly_what_was_built_from_history(history, signed_in):
+    client = signed_in(history.board)
+    url = reverse("plans:dashboard", args=[history.plan.pk])
+    queries = [{"meeting": meeting.pk} for meeting in history.meetings]
+    queries += [{"meeting": history.meetings[1].pk, "objective": history.objectives[2].pk}]
+    queries += [{"meeting": history.meetings[1].pk, "rag": ["red", "complete"], "lead_agency": "NHS"}]
+    built = [body(client.get(url, query).text) for query in queries]
+    pack = client.get(reverse("plans:board_pack", args=[history.meetings[1].pk])).text
+
+    assert seal_meetings().sealed == 2
+    cache.clear()
+    assert [body(client.get(url, query).text) for query in queries] == built
+    assert client.get(reverse("plans:board_pack", args=[history.meetings[1].pk])).text == pack
+    assert "Changes since the Board meeting of 10 September 2018" in built[1]
+    assert "Training cancelled: no trainer" in built[1]
+
+
+def test_a_sealed_meeting_is_read_as_one_row(history, django_assert_num_queries):
+    at, since = end_of_day(SECOND), end_of_day(FIRST)
+    meetings = list(BoardMeeting.objects.filter(plan=history.plan))
+    with django_assert_num_queries(21):  # the snapshot, the earlier moment, the changes and a look for a seal
+        built = build_dashboard(history.plan, at=at, meetings=meetings)
+    seal_meetings()
+    with django_assert_num_queries(1):
+        sealed = build_dashboard(history.plan, at=at, meetings=meetings)
+    assert sealed == built
+    record = SealedDashboard.objects.get(at=at)
+    assert (record.plan, record.since, record.version) == (history.plan, since, CONTENTS_VERSION)
+    assert SealedDashboard.objects.get(at=end_of_day(FIRST)).since is None  # no meeting before the first
+
+
+def test_contents_come_back_from_json_as_they_went_in(history):
+    contents = dashboard_contents(history.plan, end_of_day(SECOND), end_of_day(FIRST))
+    assert contents.then and contents.rag_changes and contents.recommendations  # something of each kind
+    assert Contents.from_json(contents.to_json()) == contents
+
+
+def test_a_meeting_is_sealed_an_hour_after_its_day_ends_and_once(history):
+    clock = history.clock
+    clock.set(2019, 1, 21, 9, 0)
+    BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 1, 21))
+    assert (seal_meetings().past, SealedDashboard.objects.count()) == (2, 2)
+    ends = end_of_day(datetime.date(2019, 1, 21))
+    assert seal_meetings(now=ends + SEAL_AFTER - datetime.timedelta(seconds=1)).sealed == 0
+    result = seal_meetings(now=ends + SEAL_AFTER)
+    assert (result.past, result.sealed) == (3, 1)
+    assert SealedDashboard.objects.get(at=ends).since == end_of_day(SECOND)
+    assert seal_meetings(now=ends + SEAL_AFTER).sealed == 0
+
+
+def test_the_command_says_what_it_sealed(history, capsys):
+    call_command("seal_meetings")
+    assert "Sealed 2 of 2 past meetings (0 were sealed already)" in capsys.readouterr().out
+    call_command("seal_meetings")
+    assert "Sealed 0 of 2 past meetings (2 were sealed already)" in capsys.readouterr().out
+
+
+def test_a_meeting_added_between_two_is_compared_with_from_then_on(history, django_assert_max_num_queries):
+    seal_meetings()
+    BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2018, 10, 15))
+    dashboard = build_dashboard(history.plan, at=end_of_day(SECOND))
+    assert dashboard.changes.meeting.date == datetime.date(2018, 10, 15)
+    assert dashboard.changes.status_changes == []  # the October reports came before the new meeting
+    assert seal_meetings().sealed == 2  # the new meeting, and the second compared with it
+    with django_assert_max_num_queries(2):
+        assert build_dashboard(history.plan, at=end_of_day(SECOND)) == dashboard
+
+
+def test_an_item_renamed_after_the_meeting_keeps_the_name_the_board_saw(history):
+    """An item added, reported on and withdrawn between two meetings is named as it stood at the meeting, not as it
+    is now: the past dashboard (and what is sealed of it) depends on the history up to the meeting alone."""
+    clock, coordinator, lead = history.clock, history.coordinator, history.comms_lead
+    clock.set(2019, 1, 21, 9, 0)
+    BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 1, 21))
+    clock.set(2019, 1, 22, 9, 0)
+    pilot = action_services.action_create(
+        plan=history.plan,
+        fields={"objective": history.objectives[2], "reference": "2.4", "title": "Pilot mentoring scheme"},
+        answers=[],
+        leads=[lead],
+        by=coordinator,
+    )
+    clock.set(2019, 1, 23, 9, 0)
+    board_world.report(pilot, "red", lead, "No mentors found")
+    clock.set(2019, 1, 24, 9, 0)
+    pilot.refresh_from_db()
+    action_services.action_withdraw(action=pilot, by=coordinator, expected_version=pilot.version)
+    BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 1, 28))
+    clock.set(2019, 2, 5, 9, 0)
+    pilot.refresh_from_db()
+    pilot = action_services.action_reinstate(action=pilot, by=coordinator, expected_version=pilot.version)
+    action_services.action_change(
+        action=pilot,
+        fields={"title": "Mentoring for young people"},
+        answers=[],
+        leads=[lead],
+        by=coordinator,
+        expected_version=pilot.version,
+    )
+
+    def named() -> list[str]:
+        changes = build_dashboard(history.plan, at=end_of_day(datetime.date(2019, 1, 28))).changes
+        return [change.item.label for change in changes.status_changes]
+
+    assert named() == ["2.4 Pilot mentoring scheme"]
+    seal_meetings()
+    assert named() == ["2.4 Pilot mentoring scheme"]
+
+
+def test_sealed_dashboards_are_chained_append_only_and_rebuilt_by_verify_audit(history, capsys):
+    seal_meetings()
+    result = audit.verify()
+    assert result.ok, result.problems
+    assert result.checked == {"sealed dashboards rebuilt from history": 2}
+    call_command("verify_audit")
+    assert "2 sealed dashboards rebuilt from history" in capsys.readouterr().out
+
+    record = SealedDashboard.objects.get(at=end_of_day(SECOND))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SealedDashboard.objects.filter(pk=record.pk).update(content="{}")
+    # Someone with the database to themselves, triggers dropped, changes what the Board was shown.
+    append_only.remove(connection)
+    altered = record.content.replace("Training cancelled: no trainer", "Training on track")
+    SealedDashboard.objects.filter(pk=record.pk).update(content=altered)
+    append_only.install(connection)
+    assert "has been altered since it was written" in audit.verify().problems[0]
+
+
+def test_verify_audit_finds_a_sealed_dashboard_that_the_history_does_not_give(history):
+    """The chain proves a row was not changed after it was written; rebuilding proves it was right when written."""
+    contents = dashboard_contents(history.plan, end_of_day(SECOND), end_of_day(FIRST))
+    contents.items[0].rag = "green"
+    with transaction.atomic():
+        wrong = SealedDashboard.objects.create(
+            plan=history.plan,
+            at=end_of_day(SECOND),
+            since=end_of_day(FIRST),
+            version=CONTENTS_VERSION,
+            content=contents.to_json(),
+            sealed_at=history.clock.now,
+        )
+    wrong.refresh_from_db()
+    assert audit.verify().problems == [
+        f"plans.sealeddashboard {wrong.pk}: the dashboard sealed for plan {history.plan.pk} as at "
+        f"{wrong.at.isoformat()} is not what the history gives"
+    ]
+
+
+def test_moving_an_item_after_sealing_is_not_a_difference(history):
+    seal_meetings()
+    Action.objects.filter(pk=history.actions["1.1"].pk).update(position=99)
+    assert audit.verify().ok
