@@ -39,6 +39,10 @@ def read(path: Path):
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     people, saturated = read(out / "load-people.json"), read(out / "load-saturated.json")
@@ -54,6 +58,9 @@ def main() -> None:
     )
     generated = (out / "generate.txt").read_text().strip().splitlines()[-1] if (out / "generate.txt").exists() else ""
     print(f"Data: `generate_scale --councils 350 --years 8`: {generated}\n")
+    sealed = [line for line in _lines(out / "seal.txt") if line.startswith("Sealed")]
+    if sealed:
+        print(f"`seal_meetings` on that data: {sealed[-1]}\n")
     first = people[0]
     print(
         f"{first['clients']} clients, each pausing {first['think_s']} s on average between requests (people), "
