@@ -27,9 +27,10 @@ def auditor_councils(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Council
 
 def describe(result: Verification) -> str:
     if result.ok:
+        checked = "".join(f", {count:,} {name}" for name, count in result.checked.items())
         return (
-            f"Intact: {result.entries:,} entries in the chain recomputed and {result.rows_compared:,} live rows "
-            f"compared with their history. Chain head {result.head_hash}"
+            f"Intact: {result.entries:,} entries in the chain recomputed, {result.rows_compared:,} live rows "
+            f"compared with their history{checked}. Chain head {result.head_hash}"
         )
     return f"FAILED: {result.problems[0]}"
 

@@ -208,13 +208,24 @@ class ObjectiveSummary:
 
 
 @dataclass
-class StatusChange:
-    item: Item
+class RagChange:
+    """A status update that changed an item's RAG: what the list of changes reads of it."""
+
+    kind: str
+    item_pk: int
+    pk: int
     from_rag: str
     to_rag: str
     by: str
     at: datetime.datetime
     commentary: str
+
+
+@dataclass
+class StatusChange(RagChange):
+    """A RAG change with the item it changed, as the list of changes shows it."""
+
+    item: Item | None = None
 
 
 @dataclass
@@ -300,20 +311,6 @@ def _rag_values(rag: str | Iterable[str] | None) -> frozenset[str]:
 
 def _items_of(actions: Iterable[ActionState], projects: Iterable[ProjectState]) -> list[Item]:
     return [*map(_action_item, actions), *map(_project_item, projects)]
-
-
-@dataclass
-class RagChange:
-    """A status update that changed an item's RAG, as the list of changes shows it."""
-
-    kind: str
-    item_pk: int
-    pk: int
-    from_rag: str
-    to_rag: str
-    by: str
-    at: datetime.datetime
-    commentary: str
 
 
 @dataclass
@@ -583,9 +580,7 @@ def _changes(contents: Contents, since: datetime.datetime, filters: Filters, mee
         key = (change.kind, change.item_pk)
         item = now.get(key) or then.get(key) or named[key]
         if filters.matches(item):
-            status_changes.append(
-                StatusChange(item, change.from_rag, change.to_rag, change.by, change.at, change.commentary)
-            )
+            status_changes.append(StatusChange(**dataclasses.asdict(change), item=item))
     return Changes(
         since=since,
         meeting=meeting,

@@ -31,7 +31,7 @@ def test_an_auditor_verifies_the_intact_record_and_the_verification_is_recorded(
     assert response.url == f"{AUDIT}?verification={event.pk}"
     assert (event.user, event.council) == (auditor, world.council)
     assert event.outcome.startswith(f"Intact: {entries:,} entries in the chain recomputed")
-    assert event.outcome.endswith(f"Chain head {head}")
+    assert event.outcome.endswith(f"0 sealed dashboards rebuilt from history. Chain head {head}")
     # The verification is itself chained.
     assert AuditEntry.objects.filter(source="core.auditevent", source_pk=event.pk).exists()
 

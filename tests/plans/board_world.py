@@ -222,3 +222,18 @@ def build(monkeypatch: Any) -> BoardWorld:
         comms_lead=comms,
         police_lead=police,
     )
+
+
+def meet_then_add_pilot(world: BoardWorld) -> Action:
+    """A third Board meeting on 21 January 2019, then action 2.4 "Pilot mentoring scheme" added the next day, led by
+    the communications lead: an item the meeting before cannot hold."""
+    world.clock.set(2019, 1, 21, 9, 0)
+    BoardMeeting.objects.create(plan=world.plan, date=datetime.date(2019, 1, 21))
+    world.clock.set(2019, 1, 22, 9, 0)
+    return action_services.action_create(
+        plan=world.plan,
+        fields={"objective": world.objectives[2], "reference": "2.4", "title": "Pilot mentoring scheme"},
+        answers=[],
+        leads=[world.comms_lead],
+        by=world.coordinator,
+    )

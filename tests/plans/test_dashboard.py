@@ -143,16 +143,7 @@ def test_items_added_and_withdrawn_between_meetings_still_show_their_status_chan
     (an action: one query; a project: two, with its objectives); they are neither added nor withdrawn as far as the
     Board is concerned, and the filters still apply to them."""
     clock, coordinator, lead = history.clock, history.coordinator, history.comms_lead
-    clock.set(2019, 1, 21, 9, 0)
-    BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 1, 21))
-    clock.set(2019, 1, 22, 9, 0)
-    pilot = action_services.action_create(
-        plan=history.plan,
-        fields={"objective": history.objectives[2], "reference": "2.4", "title": "Pilot mentoring scheme"},
-        answers=[],
-        leads=[lead],
-        by=coordinator,
-    )
+    pilot = board_world.meet_then_add_pilot(history)
     mentoring = project_services.project_create(
         plan=history.plan,
         fields={"name": "Mentoring project", "provider": "Mentors Ltd", "lead": "Council"},

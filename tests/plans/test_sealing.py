@@ -104,16 +104,7 @@ def test_an_item_renamed_after_the_meeting_keeps_the_name_the_board_saw(history)
     """An item added, reported on and withdrawn between two meetings is named as it stood at the meeting, not as it
     is now: the past dashboard (and what is sealed of it) depends on the history up to the meeting alone."""
     clock, coordinator, lead = history.clock, history.coordinator, history.comms_lead
-    clock.set(2019, 1, 21, 9, 0)
-    BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 1, 21))
-    clock.set(2019, 1, 22, 9, 0)
-    pilot = action_services.action_create(
-        plan=history.plan,
-        fields={"objective": history.objectives[2], "reference": "2.4", "title": "Pilot mentoring scheme"},
-        answers=[],
-        leads=[lead],
-        by=coordinator,
-    )
+    pilot = board_world.meet_then_add_pilot(history)
     clock.set(2019, 1, 23, 9, 0)
     board_world.report(pilot, "red", lead, "No mentors found")
     clock.set(2019, 1, 24, 9, 0)
