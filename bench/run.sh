@@ -2,8 +2,9 @@
 # The one command behind the README's "Performance" figures:   bash bench/run.sh
 #
 # Builds the national dataset on PostgreSQL (database prevent_bench, dropped and made again; BENCH_REUSE=1 keeps
-# it), serves the app with gunicorn in production settings on 127.0.0.1:8100, drives it from loopback, measures the
-# same data fetched with psql, and writes bench/out/results.md. Takes about 40 minutes on 2 cores (15 with BENCH_REUSE=1).
+# it) and seals its past meetings, serves the app with gunicorn in production settings on 127.0.0.1:8100, drives it
+# from loopback, measures the same data fetched with psql, and writes bench/out/results.md. Takes about 55 minutes
+# on 2 cores (15 with BENCH_REUSE=1).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
