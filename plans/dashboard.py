@@ -11,11 +11,13 @@ import dataclasses
 import datetime
 import functools
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import F, Func, OuterRef, Subquery
 from django.urls import reverse
@@ -39,37 +41,11 @@ from .snapshot import (
     plan_snapshot,
 )
 
+logger = logging.getLogger(__name__)
 ACTION, PROJECT = "action", "project"
 # The shape of Contents.to_json and what goes into it. Change it with either: a dashboard reads only sealed contents
 # of the current version, and builds the rest afresh until `seal_meetings` seals them again.
-CONTENTS_VERSION = 1
-
-
-class _Update(NamedTuple):
-    """What the list of status changes reads of a status update, and no more."""
-
-    kind: str
-    item_pk: int
-    pk: int
-    rag: str
-    previous_rag: str
-    created_at: datetime.datetime
-    commentary: str
-    first_name: str
-    last_name: str
-    username: str
-
-
-UPDATE_COLUMNS = [
-    "pk",
-    "rag",
-    "previous_rag",
-    "created_at",
-    "commentary",
-    "created_by__first_name",
-    "created_by__last_name",
-    "created_by__username",
-]
+CONTENTS_VERSION = 2  # 2: who made a RAG change is sealed as the user's key, not their name then
 
 
 def end_of_day(date: datetime.date) -> datetime.datetime:
@@ -216,16 +192,17 @@ class RagChange:
     pk: int
     from_rag: str
     to_rag: str
-    by: str
+    by_id: int  # the user: people have no history, so the name shown is the one they have now
     at: datetime.datetime
     commentary: str
 
 
 @dataclass
 class StatusChange(RagChange):
-    """A RAG change with the item it changed, as the list of changes shows it."""
+    """A RAG change with the item it changed and who made it, as the list of changes shows it."""
 
     item: Item | None = None
+    by: str = ""
 
 
 @dataclass
@@ -403,35 +380,22 @@ def dashboard_contents(plan: DeliveryPlan, at: datetime.datetime | None, since: 
 
 
 def _rag_changes(plan: DeliveryPlan, since: datetime.datetime, until: datetime.datetime) -> list[RagChange]:
-    window = {"created_at__gt": since, "created_at__lte": until}
-    updates = [
-        _Update(ACTION, *row)
-        for row in StatusUpdate.objects.filter(action__plan=plan, **window)
-        .exclude(rag=F("previous_rag"))
-        .values_list("action_id", *UPDATE_COLUMNS)
-    ] + [
-        _Update(PROJECT, *row)
-        for row in ProjectStatusUpdate.objects.filter(project__plan=plan, **window)
-        .exclude(rag=F("previous_rag"))
-        .values_list("project_id", *UPDATE_COLUMNS)
-    ]
-    return [
-        RagChange(
-            kind=update.kind,
-            item_pk=update.item_pk,
-            pk=update.pk,
-            from_rag=update.previous_rag,
-            to_rag=update.rag,
-            by=f"{update.first_name} {update.last_name}".strip() or update.username,  # as User.get_full_name()
-            at=update.created_at,
-            commentary=update.commentary,
+    columns = ["pk", "previous_rag", "rag", "created_by_id", "created_at", "commentary"]
+    changes = [
+        RagChange(kind, *row)
+        for kind, updates, item in (
+            (ACTION, StatusUpdate.objects.filter(action__plan=plan), "action_id"),
+            (PROJECT, ProjectStatusUpdate.objects.filter(project__plan=plan), "project_id"),
         )
-        for update in sorted(updates, key=lambda update: (update.created_at, update.pk))
+        for row in updates.filter(created_at__gt=since, created_at__lte=until)
+        .exclude(rag=F("previous_rag"))
+        .values_list(item, *columns)
     ]
+    return sorted(changes, key=lambda change: (change.at, change.pk))
 
 
 def _contents(plan: DeliveryPlan, at: datetime.datetime | None, since: datetime.datetime | None) -> Contents:
-    """A past moment's contents as sealed, when they were (one query); otherwise built."""
+    """A past moment's contents as sealed, when they were (3 queries); otherwise built."""
     if at is not None:
         sealed = (
             SealedDashboard.objects.filter(plan=plan, at=at, since=since, version=CONTENTS_VERSION)
@@ -439,8 +403,27 @@ def _contents(plan: DeliveryPlan, at: datetime.datetime | None, since: datetime.
             .first()
         )
         if sealed is not None:
-            return Contents.from_json(sealed)
+            try:
+                return _in_live_order(plan, Contents.from_json(sealed))
+            except (KeyError, TypeError, ValueError):  # a shape CONTENTS_VERSION should have named: never a 500
+                logger.exception("The sealed dashboard of plan %s as at %s cannot be read", plan.pk, at.isoformat())
     return dashboard_contents(plan, at, since)
+
+
+def _in_live_order(plan: DeliveryPlan, contents: Contents) -> Contents:
+    """Sealed items in the order the plan gives them now, as items built from history are (2 queries): the order is
+    kept on the live rows alone, so what was sealed says nothing of it."""
+    positions = {
+        ACTION: dict(Action.objects.filter(plan=plan).order_by().values_list("pk", "position")),
+        PROJECT: dict(CommissionedProject.objects.filter(plan=plan).order_by().values_list("pk", "position")),
+    }
+
+    def in_order(items: list[Item]) -> list[Item]:
+        return sorted(items, key=lambda item: (item.kind != ACTION, positions[item.kind].get(item.pk, 0), item.pk))
+
+    contents.items = in_order(contents.items)
+    contents.then = None if contents.then is None else in_order(contents.then)
+    return contents
 
 
 def build_dashboard(
@@ -575,16 +558,21 @@ def _changes(contents: Contents, since: datetime.datetime, filters: Filters, mee
     now = {(item.kind, item.pk): item for item in contents.items}
     then = {(item.kind, item.pk): item for item in contents.then or []}
     named = {(item.kind, item.pk): item for item in contents.named}
-    status_changes = []
+    shown = []
     for change in contents.rag_changes:
         key = (change.kind, change.item_pk)
         item = now.get(key) or then.get(key) or named[key]
         if filters.matches(item):
-            status_changes.append(StatusChange(**dataclasses.asdict(change), item=item))
+            shown.append((change, item))
+    users = get_user_model().objects.filter(pk__in={change.by_id for change, _ in shown})  # no query when empty
+    names = {user.pk: user.get_full_name() or user.get_username() for user in users}
     return Changes(
         since=since,
         meeting=meeting,
-        status_changes=status_changes,
+        status_changes=[
+            StatusChange(**dataclasses.asdict(change), item=item, by=names.get(change.by_id, ""))
+            for change, item in shown
+        ],
         added=[item for key, item in now.items() if key not in then and filters.matches(item)],
         withdrawn=[item for key, item in then.items() if key not in now and filters.matches(item)],
         completed=[

@@ -140,6 +140,9 @@ class SealedDashboard(models.Model):
     content = models.TextField()  # JSON, as plans.dashboard.Contents.to_json writes it
     sealed_at = models.DateTimeField()
 
+    # Rows of a few plans' worth of text each (up to megabytes): verify_audit reads this many at a time.
+    AUDIT_BATCH = 20
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -68,17 +68,19 @@ def seal_meetings(*, now: datetime.datetime | None = None) -> Sealing:
 
 
 def verify_sealed() -> tuple[int, list[str]]:
-    """Rebuild every sealed dashboard of the current version from the history; each must say the same (the
-    order of the items aside: the plan's order is kept on the live rows only). Returns how many were rebuilt and
-    the first difference."""
+    """Rebuild every sealed dashboard of the current version from the history; each must say the same. The order
+    of the items aside: it is kept on the live rows alone, and a dashboard puts sealed items in the live order.
+    Returns how many were rebuilt and the first difference."""
     rebuilt = 0
     records = SealedDashboard.objects.filter(version=CONTENTS_VERSION).select_related("plan").order_by("pk")
-    for record in records.iterator(chunk_size=200):
-        sealed = Contents.from_json(record.content).to_json(any_order=True)
+    for record in records.iterator(chunk_size=SealedDashboard.AUDIT_BATCH):
+        where = f"plans.sealeddashboard {record.pk}: the dashboard sealed for plan {record.plan_id} as at "
+        where += record.at.isoformat()
+        try:
+            sealed = Contents.from_json(record.content).to_json(any_order=True)
+        except (KeyError, TypeError, ValueError):
+            return rebuilt, [f"{where} cannot be read as version {CONTENTS_VERSION} contents"]
         rebuilt += 1
         if dashboard_contents(record.plan, record.at, record.since).to_json(any_order=True) != sealed:
-            return rebuilt, [
-                f"plans.sealeddashboard {record.pk}: the dashboard sealed for plan {record.plan_id} as at "
-                f"{record.at.isoformat()} is not what the history gives"
-            ]
+            return rebuilt, [f"{where} is not what the history gives"]
     return rebuilt, []

@@ -140,8 +140,8 @@ def test_since_can_be_any_moment(history):
 
 def test_items_added_and_withdrawn_between_meetings_still_show_their_status_changes(history, django_assert_num_queries):
     """Neither moment holds them, so each change names its item as it stood at the moment shown, from its history
-    (an action: one query; a project: two, with its objectives); they are neither added nor withdrawn as far as the
-    Board is concerned, and the filters still apply to them."""
+    (an action: one query; a project: two, with its objectives), and who made them is one more; they are neither
+    added nor withdrawn as far as the Board is concerned, and the filters still apply to them."""
     clock, coordinator, lead = history.clock, history.coordinator, history.comms_lead
     pilot = board_world.meet_then_add_pilot(history)
     mentoring = project_services.project_create(
@@ -165,7 +165,7 @@ def test_items_added_and_withdrawn_between_meetings_still_show_their_status_chan
 
     with CaptureQueriesContext(connection) as without:  # the same comparison over a time neither was in
         build_dashboard(history.plan, since=clock.now - datetime.timedelta(hours=1))
-    with django_assert_num_queries(len(without.captured_queries) + 3):
+    with django_assert_num_queries(len(without.captured_queries) + 4):
         changes = build_dashboard(history.plan).changes
     assert changes.meeting.date == datetime.date(2019, 1, 21)
     assert [(c.item.kind, c.item.label, c.from_rag, c.to_rag, c.by) for c in changes.status_changes] == [
@@ -327,13 +327,14 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_plan_size(
         BoardMeeting.objects.create(plan=plan, date=timezone.localdate() - datetime.timedelta(days=1))
     at = timezone.now()
 
-    with django_assert_num_queries(17) as small:
+    # The snapshot, the earlier moment's items, the RAG changes between and who made them.
+    with django_assert_num_queries(18) as small:
         build_dashboard(small_plan, since=since[small_plan])
     with django_assert_num_queries(len(small.captured_queries)):
         assert build_dashboard(large_plan, since=since[large_plan]).actions.total == 500
     # A past moment: the same and its plan's objectives and review titles from history, and a look for what was
     # sealed of it (nothing: it is too recent to seal).
-    with django_assert_num_queries(22) as small_past:
+    with django_assert_num_queries(23) as small_past:
         build_dashboard(small_plan, at=at, since=since[small_plan])
     with django_assert_num_queries(len(small_past.captured_queries)):
         assert len(build_dashboard(large_plan, at=at, since=since[large_plan]).changes.added) == 499
@@ -342,7 +343,7 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_plan_size(
     url = reverse("plans:dashboard", args=[small_plan.pk])
     client.get(url)  # warms the process-wide content type cache
     cache.clear()
-    with django_assert_num_queries(22) as small_page:
+    with django_assert_num_queries(23) as small_page:
         assert client.get(url).status_code == 200
     large_url = reverse("plans:dashboard", args=[large_plan.pk])
     with django_assert_num_queries(len(small_page.captured_queries)):
