@@ -37,6 +37,7 @@ from .snapshot import (
     ProjectState,
     RecommendationState,
     items_as_at,
+    live_positions,
     plan_items,
     plan_snapshot,
 )
@@ -121,10 +122,6 @@ def _project_item(project: ProjectState) -> Item:
         commentary=getattr(project.latest_update, "commentary", ""),
         outputs=project.outputs,
     )
-
-
-def _keyed(actions: Iterable[ActionState], projects: Iterable[ProjectState]) -> dict[tuple[str, int], Item]:
-    return {(item.kind, item.pk): item for item in _items_of(actions, projects)}
 
 
 @dataclass
@@ -413,10 +410,7 @@ def _contents(plan: DeliveryPlan, at: datetime.datetime | None, since: datetime.
 def _in_live_order(plan: DeliveryPlan, contents: Contents) -> Contents:
     """Sealed items in the order the plan gives them now, as items built from history are (2 queries): the order is
     kept on the live rows alone, so what was sealed says nothing of it."""
-    positions = {
-        ACTION: dict(Action.objects.filter(plan=plan).order_by().values_list("pk", "position")),
-        PROJECT: dict(CommissionedProject.objects.filter(plan=plan).order_by().values_list("pk", "position")),
-    }
+    positions = dict(zip((ACTION, PROJECT), live_positions(plan), strict=True))
 
     def in_order(items: list[Item]) -> list[Item]:
         return sorted(items, key=lambda item: (item.kind != ACTION, positions[item.kind].get(item.pk, 0), item.pk))

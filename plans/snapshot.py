@@ -188,17 +188,26 @@ class _ItemRows:
     project_positions: dict[int, int]  # by project id
 
 
+def live_positions(plan: DeliveryPlan) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each action and each project of the plan stands in its order, by id (2 queries). Order is kept on the
+    live rows only: moving an item is not a change the history records."""
+    return (
+        dict(Action.objects.filter(plan=plan).order_by().values_list("pk", "position")),
+        dict(CommissionedProject.objects.filter(plan=plan).order_by().values_list("pk", "position")),
+    )
+
+
 def _item_rows(plan: DeliveryPlan, at: datetime.datetime) -> _ItemRows:
     projects = _latest_rows(CommissionedProject, at, plan_id=plan.pk)
+    positions, project_positions = live_positions(plan)
     return _ItemRows(
         actions=_latest_rows(Action, at, plan_id=plan.pk),
         projects=projects,
         project_objectives=_m2m_at(
             history_model(CommissionedProject), "objective_id", [row.history_id for row in projects]
         ),
-        # Order is kept on the live rows only (moving an item is not a change the history records).
-        positions=dict(Action.objects.filter(plan=plan).order_by().values_list("pk", "position")),
-        project_positions=dict(CommissionedProject.objects.filter(plan=plan).order_by().values_list("pk", "position")),
+        positions=positions,
+        project_positions=project_positions,
     )
 
 
