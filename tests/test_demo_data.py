@@ -14,7 +14,9 @@ citation) fails here:
 - The 2018 Peer Review (seed 004) and the 2016 scrutiny review (seed 003): recommendations (and the Peer Review's
   areas and key findings) compared exactly, summaries quoted from the documents.
 
-The seeds live beside the clone (../shared/seeds); without them these tests fail rather than skip.
+The seeds live beside the clone (../shared/seeds). A newcomer's clone on its own has no seeds: there these
+comparisons skip, saying why, so that a first `make test` is green; under CI (CI=true) a missing seed fails, so the
+comparison can never be skipped where it must run.
 """
 
 import bisect
@@ -22,6 +24,7 @@ import calendar
 import functools
 import html
 import itertools
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -68,7 +71,10 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def seed(name: str) -> str:
     path = SEEDS / name
     if not path.is_file():
-        pytest.fail(f"Seed document {path} is missing: the demo data is checked against shared/seeds/")
+        reason = f"Seed document {path} is missing: the demo data is checked against shared/seeds/"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(reason)
+        pytest.skip(f"{reason} (a clone without ../shared; CI=true makes this a failure)")
     return path.read_text(encoding="utf-8")
 
 
