@@ -133,3 +133,14 @@ def test_a_request_pays_no_query_for_the_decision_made_at_sign_in(
     with django_assert_num_queries(2):  # the session and its user
         assert client.get(url).status_code == 200
     assert time.time() - client.session[policy.SESSION_KEY][2] < policy.RECHECK_SECONDS
+
+
+@pytest.mark.django_db
+def test_a_verified_session_reads_its_device_once_a_request(world, coordinator, require_mfa, django_assert_num_queries):
+    """django_otp's OTPMiddleware loads the device that verified the session: the one query a page pays for it."""
+    device, _ = set_up_authenticator(coordinator)
+    client = signed_in_with_password(coordinator)
+    client.post(reverse("mfa:verify"), {"code": code_for(device)})
+    with django_assert_num_queries(3) as queries:  # the session, its user and its device
+        assert client.get(reverse("accessibility")).status_code == 200
+    assert "otp_totp_totpdevice" in queries.captured_queries[-1]["sql"]
