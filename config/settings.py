@@ -55,12 +55,16 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "guardian",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "plans",
     "objectives",
     "actions",
     "projects",
     "peer_review",
+    "mfa",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs sign-in unless it is marked @login_not_required (the allow-list, tested in tests/).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Which second factor, if any, verified this session; then the one place that asks for it (mfa/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "mfa.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -141,6 +148,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+
+# Coordinators, auditors and administrators must confirm a code from an authenticator app after their password.
+# On in production; off under `make run` so the demo accounts stay one click away. REQUIRE_MFA=1/0 overrides.
+REQUIRE_MFA = env_bool("REQUIRE_MFA", not DEBUG)
+OTP_TOTP_ISSUER = "Prevent delivery plan tracker"
+# Administrators reset a lost device; they never need to read anyone's secret key or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "plans:home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -206,6 +220,8 @@ LOGGING = {
     "loggers": {
         "django.security": {"handlers": ["console"], "level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
+        # Wrong and refused second-factor codes, set-ups and resets.
+        "mfa": {"handlers": ["console"], "level": "INFO"},
     },
 }
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from core.forms import SignInForm
+from mfa.middleware import mfa_exempt
 
 # The admin signs in through the service's own sign-in page, so there is one sign-in to secure and test.
 admin.site.login = login_required(admin.site.login)
@@ -16,7 +17,9 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing out works before the second factor: someone who cannot give it can still leave.
+    path("accounts/logout/", mfa_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/two-factor/", include("mfa.urls")),
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),

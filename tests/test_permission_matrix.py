@@ -203,3 +203,27 @@ def test_guessing_ids_across_councils_finds_nothing(world, outsider, coordinator
         ("plans:edit", world.elsewhere_plan.pk),
     ]:
         assert coordinator_client.post(reverse(name, args=[pk]), {"version": 1}).status_code == 404
+
+
+# The second-factor pages act on the signed-in person's own devices only: no page takes an id, so there is nothing of
+# anyone else's to reach. Nobody here has an authenticator app, so the code pages send them on to the page asked for.
+MFA_PAGES = {
+    "mfa:account": 200,
+    "mfa:set_up": 200,
+    "mfa:verify": 302,
+    "mfa:recovery": 302,
+    "mfa:recovery_codes": 302,  # new codes are shown once, straight after they are made; otherwise the account page
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", MFA_PAGES)
+def test_the_two_factor_pages_answer_each_person_for_themselves(world, client_as, persona, name):
+    response = client_as(persona).get(reverse(name))
+    if persona == "anonymous":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        return
+    assert response.status_code == MFA_PAGES[name], f"GET {name} as {persona}"
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("login"))
+    assert client_as(persona).put(reverse(name)).status_code == 405
