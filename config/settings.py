@@ -163,6 +163,12 @@ STORAGES = {
     },
 }
 
+# An upload larger than this is written to a temporary file as it arrives rather than held in memory; each form then
+# refuses a file over its own limit (imports 5MB, evidence 10MB) from its size, before reading it. Form fields other
+# than files (the largest is a plan's introduction) stay far below the request body limit.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
