@@ -204,6 +204,20 @@ if not DEBUG:
     if env_bool("DJANGO_BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How many proxies in front of the app append the address they received a request from to X-Forwarded-For: the
+# load balancer is one. core.client_ip reads the client's address that many entries from the right; with 0 the
+# header is ignored, as it must be when nothing in front of the app overwrites what a client writes in it.
+BEHIND_PROXY = not DEBUG and env_bool("DJANGO_BEHIND_PROXY", True)
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "1" if BEHIND_PROXY else "0"))
+# Requests a minute each client address may make, without signing in, to the published plans, their PDFs and the
+# sign-in page (core.ratelimit; 0 turns a limit off). A PDF is rendered once and then stored, but the first request
+# for each one costs seconds. Signed-in people are not limited.
+ANONYMOUS_RATE_LIMITS = {
+    "published": int(os.environ.get("RATE_LIMIT_PUBLISHED", "60")),
+    "published_pdf": int(os.environ.get("RATE_LIMIT_PUBLISHED_PDF", "20")),
+    "sign_in": int(os.environ.get("RATE_LIMIT_SIGN_IN", "60")),
+}
+
 # Prevent work is sensitive: record failed sign-ins and permission refusals.
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import BaseForm
+from core.ratelimit import anonymous_rate_limit
 from core.versioning import StaleEdit
 
 from . import publication, services
@@ -55,6 +56,7 @@ def plan_publish_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@anonymous_rate_limit("published")
 @require_GET
 def plan_published(request: HttpRequest, council: str, year: str) -> HttpResponse:
     """The published version: the only page an anonymous visitor can read, and only when the plan is public."""
@@ -63,6 +65,7 @@ def plan_published(request: HttpRequest, council: str, year: str) -> HttpRespons
 
 
 @login_not_required
+@anonymous_rate_limit("published_pdf")
 @require_GET
 def plan_published_pdf(request: HttpRequest, council: str, year: str) -> HttpResponse:
     plan = get_published_plan(request.user, council, year)
