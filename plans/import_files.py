@@ -3,7 +3,7 @@
 A spreadsheet is a zip of XML: a few kilobytes can unpack to gigabytes, and one row or one cell can be made as large
 as the whole file. Nothing here trusts what the file says about itself. An XLSX is checked part by part before
 openpyxl sees it: how many parts, the sizes the zip declares, the compression ratio, and then the bytes actually
-unpacked (counted as they stream, so a zip that understates a size is stopped too), and its sheets and shared strings
+unpacked (counted as they stream against the same total, not taken on the zip's word), and its sheets and shared strings
 are parsed as a stream, counting columns and characters and dropping each row once counted. A CSV is read row by row.
 Whatever breaks a bound raises TooLarge, before the rows are kept.
 """
