@@ -177,6 +177,12 @@ STORAGES = {
     },
 }
 
+# An upload larger than this is written to a temporary file as it arrives rather than held in memory; each form then
+# refuses a file over its own limit (imports 5MB, evidence 10MB) from its size, before reading it. Form fields other
+# than files (the largest is a plan's introduction) stay far below the request body limit.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
@@ -211,6 +217,20 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     if env_bool("DJANGO_BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# How many proxies in front of the app append the address they received a request from to X-Forwarded-For: the
+# load balancer is one. core.client_ip reads the client's address that many entries from the right; with 0 the
+# header is ignored, as it must be when nothing in front of the app overwrites what a client writes in it.
+BEHIND_PROXY = not DEBUG and env_bool("DJANGO_BEHIND_PROXY", True)
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "1" if BEHIND_PROXY else "0"))
+# Requests a minute each client address may make, without signing in, to the published plans, their PDFs and the
+# sign-in page (core.ratelimit; 0 turns a limit off). A PDF is rendered once and then stored, but the first request
+# for each one costs seconds. Signed-in people are not limited.
+ANONYMOUS_RATE_LIMITS = {
+    "published": int(os.environ.get("RATE_LIMIT_PUBLISHED", "60")),
+    "published_pdf": int(os.environ.get("RATE_LIMIT_PUBLISHED_PDF", "20")),
+    "sign_in": int(os.environ.get("RATE_LIMIT_SIGN_IN", "60")),
+}
 
 # Prevent work is sensitive: record failed sign-ins and permission refusals.
 LOGGING = {

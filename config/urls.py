@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from core.forms import SignInForm
+from core.ratelimit import anonymous_rate_limit
 from mfa.middleware import mfa_exempt
 
 # The admin signs in through the service's own sign-in page, so there is one sign-in to secure and test.
@@ -14,7 +15,9 @@ admin.site.site_header = "Prevent delivery plan tracker administration"
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),
+        anonymous_rate_limit("sign_in")(
+            auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm)
+        ),
         name="login",
     ),
     # Signing out works before the second factor: someone who cannot give it can still leave.

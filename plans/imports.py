@@ -8,16 +8,15 @@ action's status update.
 
 import csv
 import datetime
-import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from actions.models import Action, StatusUpdate
 from core.rag import RAG
@@ -27,10 +26,10 @@ from objectives.models import Objective
 
 from .exports import PLAN_COLUMNS
 from .history import FORMULA_START
+from .import_files import TooLarge, csv_table, xlsx_table
 from .models import DeliveryPlan
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
 SHOWN_ERRORS = 50
 OBJECTIVE = re.compile(r"^Objective\s+(\d{1,3})\s*:\s*(.+)$", re.DOTALL)
 LIMITS = {"reference": 20, "timescale": 100, "lead": 300, "objective": 2000}
@@ -46,6 +45,8 @@ class ImportProblem:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # about the whole file
+            return self.message
         where = f"Row {self.row}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -75,16 +76,19 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
         return result
     try:
         if name.lower().endswith(".xlsx"):
-            table = _xlsx_table(data)
+            table = xlsx_table(data)
         elif name.lower().endswith(".csv"):
-            table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+            table = csv_table(data.decode("utf-8-sig"))
         else:
             result.problems.append(ImportProblem(0, "", "The selected file must be a CSV or an Excel (.xlsx) file"))
             return result
+    except TooLarge as error:
+        result.problems.append(ImportProblem(0, "", f"The file is too large to import: {error}"))
+        return result
     except UnicodeDecodeError:
         result.problems.append(ImportProblem(0, "", "The selected file must be saved as UTF-8 CSV"))
         return result
-    except (csv.Error, zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError):
         result.problems.append(ImportProblem(0, "", "The selected file could not be read as a CSV or Excel file"))
         return result
     if not table or not any(cell.strip() for cell in table[0]):
@@ -99,9 +103,6 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
             )
         )
         return result
-    if len(table) - 1 > MAX_ROWS:
-        result.problems.append(ImportProblem(0, "", f"The file must have {MAX_ROWS} rows or fewer"))
-        return result
     index = {column: header.index(column) for column in PLAN_COLUMNS}
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -112,26 +113,6 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
     if not result.rows:
         result.problems.append(ImportProblem(0, "", "The file has no actions in it"))
     return result
-
-
-def _xlsx_table(data: bytes) -> list[list[str]]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    table = []
-    for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True):
-        table.append(["" if value is None else _cell_text(value) for value in cells])
-    workbook.close()
-    return table
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def check(plan: DeliveryPlan, result: ImportResult) -> None:

@@ -161,6 +161,27 @@ class SealedDashboard(models.Model):
         return f"Dashboard of plan {self.plan_id} as at {self.at:%Y-%m-%d %H:%M}"
 
 
+class PublishedPdf(models.Model):
+    """The PDF of a published version, rendered once and served as stored: the version is the plan as it stood at
+    `published_at`, which never changes, and rendering it takes seconds. Not part of the record (it is rebuilt from
+    the history at will), so neither append-only nor chained; publishing again makes a new one. `version` names the
+    layout it was rendered with (plans.publication.PDF_VERSION): a new layout renders each PDF again."""
+
+    plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="+")
+    published_at = models.DateTimeField()
+    version = models.PositiveSmallIntegerField()
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "published_at", "version"], name="published_pdf_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF of plan {self.plan_id} as published at {self.published_at:%Y-%m-%d %H:%M}"
+
+
 class UpdateRequest(models.Model):
     """The coordinator asking the leads of overdue or stale items for a status update, usually before the Board."""
 

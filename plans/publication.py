@@ -7,10 +7,18 @@ replaced before the template sees it, so no template can leak it by mistake.
 import datetime
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
 from core.withheld import REDACTED, WHOLE_ITEM, published
 
-from .models import DeliveryPlan
+from .models import DeliveryPlan, PublishedPdf
 from .snapshot import ActionState, PlanSnapshot, ProjectState, plan_snapshot
+
+# The layout of the published PDF (templates/plans/published_pdf.html): change it when the template changes, so the
+# PDFs stored with the old layout are rendered again on their next request.
+PDF_VERSION = 1
 
 
 @dataclass
@@ -117,3 +125,31 @@ def withheld_items(snapshot: PlanSnapshot) -> list[tuple[str, str, str]]:
                 value = getattr(project, field, "")
             rows.append((f"Project {project.name}", field, value))
     return rows
+
+
+def published_pdf(*, plan: DeliveryPlan) -> bytes:
+    """The PDF of the plan's published version: rendered on its first request and stored, read from its row after.
+
+    Two first requests at once may both render; the first stored wins and both answer with it, so every visitor
+    gets the same bytes. Earlier publications' PDFs are deleted as the new one is stored."""
+    stored = PublishedPdf.objects.filter(plan=plan, published_at=plan.published_at, version=PDF_VERSION)
+    pdf = stored.values_list("pdf", flat=True).first()
+    if pdf is not None:
+        return bytes(pdf)
+    pdf = render_published_pdf(published_plan(plan, plan.published_at))
+    try:
+        with transaction.atomic():
+            PublishedPdf.objects.filter(plan=plan).exclude(published_at=plan.published_at, version=PDF_VERSION).delete()
+            PublishedPdf.objects.create(
+                plan=plan, published_at=plan.published_at, version=PDF_VERSION, pdf=pdf, rendered_at=timezone.now()
+            )
+    except IntegrityError:
+        return bytes(stored.values_list("pdf", flat=True).get())
+    return pdf
+
+
+def render_published_pdf(document: PublishedPlan) -> bytes:
+    from weasyprint import HTML, URLFetcher  # imported here: it loads Pango, which only the PDFs need
+
+    html = render_to_string("plans/published_pdf.html", {"document": document})
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +23,13 @@ class ImportForm(BaseForm):
         help_text="A CSV (UTF-8) or Excel (.xlsx) file with the columns of the template, smaller than 5MB",
         error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
     )
+
+    def clean_file(self) -> UploadedFile:
+        # Known from the upload itself, before a byte of the file is read into memory.
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 5MB")
+        return upload
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import BaseForm
+from core.ratelimit import anonymous_rate_limit
 from core.versioning import StaleEdit
 
-from . import services
+from . import publication, services
 from .access import get_plan_for_user, get_published_plan
 from .publication import published_plan, withheld_items
 from .snapshot import plan_snapshot
@@ -56,6 +56,7 @@ def plan_publish_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@anonymous_rate_limit("published")
 @require_GET
 def plan_published(request: HttpRequest, council: str, year: str) -> HttpResponse:
     """The published version: the only page an anonymous visitor can read, and only when the plan is public."""
@@ -64,13 +65,10 @@ def plan_published(request: HttpRequest, council: str, year: str) -> HttpRespons
 
 
 @login_not_required
+@anonymous_rate_limit("published_pdf")
 @require_GET
 def plan_published_pdf(request: HttpRequest, council: str, year: str) -> HttpResponse:
     plan = get_published_plan(request.user, council, year)
-    from weasyprint import HTML, URLFetcher  # imported here: it loads Pango, which only the PDFs need
-
-    html = render_to_string("plans/published_pdf.html", {"document": published_plan(plan, plan.published_at)})
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(publication.published_pdf(plan=plan), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{plan.council.slug}-prevent-plan-{plan.year}.pdf"'
     return response

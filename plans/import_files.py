@@ -1,0 +1,171 @@
+"""An uploaded CSV or XLSX file as a table of text, read within fixed bounds.
+
+A spreadsheet is a zip of XML: a few kilobytes can unpack to gigabytes, and one row or one cell can be made as large
+as the whole file. Nothing here trusts what the file says about itself. An XLSX is checked part by part before
+openpyxl sees it: how many parts, the sizes the zip declares, the compression ratio, and then the bytes actually
+unpacked (counted as they stream against the same total, not taken on the zip's word), and its sheets and shared strings
+are parsed as a stream, counting columns and characters and dropping each row once counted. A CSV is read row by row.
+Whatever breaks a bound raises TooLarge, before the rows are kept.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from xml.etree.ElementTree import Element, XMLPullParser
+
+from openpyxl import load_workbook
+
+# A plan has a few hundred actions; ten times that is still a plan, anything beyond is not one.
+MAX_ROWS = 2000
+# The export has ten columns and further ones may follow (DESIGN.md); a few dozen at most in practice.
+MAX_COLUMNS = 100
+# Excel itself holds at most 32,767 characters in a cell: a longer one was not written by a spreadsheet.
+MAX_CELL_CHARS = 32_767
+# A workbook Excel or LibreOffice saves has 10 to 40 parts (sheets, styles, themes, properties, a few images).
+MAX_ZIP_ENTRIES = 200
+# The demo's largest plan unpacks to about 100 KB; 2,000 rows of long text to a few megabytes. Every part together,
+# as declared and as actually unpacked, must stay within this, so the XML parsed below is bounded too.
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024
+# Spreadsheet XML deflates about 5 to 20 times; a part that unpacks a hundred times its size is a bomb, not a plan.
+# Tiny parts can compress better than that (an empty sheet's template), so the ratio counts only beyond RATIO_FLOOR.
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+CHUNK = 64 * 1024
+# The parts whose XML holds cells: sheets (rows and inline strings) and the shared strings every sheet refers to.
+CELL_PARTS = re.compile(r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$", re.IGNORECASE)
+COLUMN_LETTERS = re.compile(r"^([A-Za-z]{1,3})")
+# worksheet > sheetData > row, sst > si: elements this deep or less are dropped once read; deeper ones (a cell, its
+# value, a string's runs and their formatting) are kept until their row or string ends, and counted.
+BLOCK_DEPTH = 3
+MAX_ELEMENTS_PER_ROW = 50 * MAX_COLUMNS
+
+
+class TooLarge(Exception):
+    """The file breaks one of the bounds above; the message says which, for the person who uploaded it."""
+
+
+def csv_table(text: str) -> list[list[str]]:
+    """The rows of a CSV file, refused as soon as one is too wide or too long, or there are too many."""
+    table = []
+    # The reader's own limit (128 KB by default) stops a runaway quoted field before it is built; ours is lower.
+    for cells in csv.reader(io.StringIO(text, newline="")):
+        _check_row(len(table) + 1, cells)
+        table.append(cells)
+    return table
+
+
+def _check_row(number: int, cells: list[str]) -> None:
+    if number > MAX_ROWS + 1:  # the header row is not an action
+        raise TooLarge(f"it has more than {MAX_ROWS} rows")
+    if len(cells) > MAX_COLUMNS:
+        raise TooLarge(f"row {number} has more than {MAX_COLUMNS} columns")
+    if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+        raise TooLarge(f"row {number} has a cell longer than {MAX_CELL_CHARS:,} characters")
+
+
+def xlsx_table(data: bytes) -> list[list[str]]:
+    """The rows of the workbook's first sheet, once the whole workbook is known to be within bounds."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_archive(archive)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        # Without max_col openpyxl pads every row to the width the sheet declares, which can be 16,384 columns.
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        table = []
+        for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=width, values_only=True):
+            table.append(["" if value is None else _cell_text(value) for value in cells])
+            _check_row(len(table), table[-1])
+    finally:
+        workbook.close()
+    return table
+
+
+def check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip whose parts are too many or unpack too large, whatever sizes it declares."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise TooLarge(f"it has more than {MAX_ZIP_ENTRIES} parts")
+    declared = 0
+    for info in entries:
+        declared += info.file_size
+        if declared > MAX_UNPACKED_BYTES:
+            raise TooLarge(f"it unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)}MB")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise TooLarge(f"a part of it unpacks to more than {MAX_RATIO} times its size")
+    budget = [MAX_UNPACKED_BYTES]
+    for info in entries:
+        chunks = _unpacked(archive, info, budget)
+        if CELL_PARTS.match(info.filename):
+            _check_cells(chunks)
+        else:
+            for _ in chunks:
+                pass
+
+
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> Iterator[bytes]:
+    """The part's bytes a chunk at a time, counted against what is left of the budget shared by every part."""
+    with archive.open(info) as entry:
+        while chunk := entry.read(CHUNK):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise TooLarge(f"it unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)}MB")
+            yield chunk
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _column(reference: str) -> int:
+    match = COLUMN_LETTERS.match(reference)
+    number = 0
+    for letter in match.group(1).upper() if match else "":
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _check_cells(chunks: Iterator[bytes]) -> None:
+    """Stream a sheet's or the shared strings' XML, bounding each row's cells and each text's length. Whatever is
+    nested deeper than a row or a string is counted, and every row, string or other block is dropped once read, so
+    memory holds one row whatever the size or shape of the part."""
+    parser = XMLPullParser(events=("start", "end"))
+    open_elements: list[Element] = []
+    cells, nested = 0, 0
+    for chunk in chunks:
+        parser.feed(chunk)
+        for event, element in parser.read_events():
+            name = _local(element.tag)
+            if event == "start":
+                open_elements.append(element)
+                if len(open_elements) > BLOCK_DEPTH:
+                    nested += 1
+                    if nested > MAX_ELEMENTS_PER_ROW:
+                        raise TooLarge(f"a row has more than {MAX_ELEMENTS_PER_ROW:,} elements")
+                if name == "row":
+                    cells, nested = 0, 0
+                elif name == "c":
+                    cells += 1
+                    if cells > MAX_COLUMNS or _column(element.get("r", "")) > MAX_COLUMNS:
+                        raise TooLarge(f"a row has more than {MAX_COLUMNS} columns")
+                continue
+            if name in {"t", "v"} and len(element.text or "") > MAX_CELL_CHARS:
+                raise TooLarge(f"a cell is longer than {MAX_CELL_CHARS:,} characters")
+            open_elements.pop()
+            if 1 < len(open_elements) + 1 <= BLOCK_DEPTH:
+                open_elements[-1].clear()  # a row, a string or a block of the sheet read: drop it
+                nested = 0
+    parser.close()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
