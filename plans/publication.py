@@ -96,15 +96,17 @@ class _Redactor:
     """The one redaction step every published text goes through; it notes what it withholds, once each."""
 
     def __init__(self) -> None:
-        self.withheld: list[Withheld] = []
+        self.noted: dict[Withheld, None] = {}  # a set that keeps the page's order
+
+    @property
+    def withheld(self) -> list[Withheld]:
+        return list(self.noted)
 
     def _note(self, item: str, field: str, text: str) -> None:
-        entry = Withheld(item, field, text)
-        if entry not in self.withheld:
-            self.withheld.append(entry)
+        self.noted.setdefault(Withheld(item, field, text))
 
     def item(self, item: str, description: str) -> None:
-        self._note(item, "Whole item", description)
+        self._note(item, "Item", description)
 
     def text(
         self, value: str | None, *, item: str, field: str, whole_field: bool = False, whole_item: bool = False
@@ -141,7 +143,7 @@ def _action(action: ActionState, r: _Redactor) -> PublishedRow:
 
     cells = {
         "reference": text("reference", "Reference"),
-        "title": text("title", "Action"),
+        "title": text("title", "Title"),
         "outcomes": Redacted("\n".join(lines("outcomes", "Outcomes"))),
         "timescale": text("timescale", "Timescale"),
         "lead": text("lead", "Lead"),
@@ -165,7 +167,7 @@ def _project(project: ProjectState, objective_numbers: dict[int, int], r: _Redac
     numbers = sorted(objective_numbers[pk] for pk in project.objective_ids if pk in objective_numbers)
     cells = {
         "objectives": redact(", ".join(f"Objective {number}" for number in numbers), whole=whole),
-        "name": text("name", "Project name"),
+        "name": text("name", "Name"),
         "description": text("description", "Description"),
         "outcomes": Redacted("\n".join(lines("outcomes", "Outcomes"))),
         "timescale": text("timescale", "Timescale"),
