@@ -53,10 +53,6 @@ def redact(text: str | None, *, whole: bool = False) -> Redacted:
     return Redacted(WITHHELD_PASSAGE.sub(REDACTED, text or ""))
 
 
-def published(text: str) -> str:
-    return redact(text)
-
-
 def plain(text: str) -> str:
     """The working text with the markers removed, for search."""
     return WITHHELD_PASSAGE.sub(lambda match: match.group(1), text)
