@@ -119,6 +119,7 @@ def lead_usernames_field(noun: str) -> forms.CharField:
 def withheld_fields_field(choices: list[tuple[str, str]]) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label="Withhold from the published plan (optional)",
+        help_text="To withhold only part of a text, write it as [[withheld: the passage]].",
         choices=choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -7,7 +7,9 @@ plan shows ``[REDACTED]`` in its place, as the councils' own published plans do.
 import re
 from dataclasses import dataclass
 
-WITHHELD_PASSAGE = re.compile(r"\[\[withheld:\s*(.*?)\]\]", re.DOTALL)
+# Lenient on purpose: a marker typed as "[[Withheld :" still withholds, and one never closed withholds the rest of
+# the text. A slip of the keyboard must cost too much redaction, never a leak.
+WITHHELD_PASSAGE = re.compile(r"\[\[\s*withheld\s*:\s*(.*?)\s*(?:\]\]|\Z)", re.DOTALL | re.IGNORECASE)
 REDACTED = "[REDACTED]"
 # In an item's withheld fields: the whole action or project is withheld, every cell of its row.
 WHOLE_ITEM = "item"
@@ -33,10 +35,24 @@ def segments(text: str) -> list[Segment]:
     return parts
 
 
-def published(text: str) -> str:
-    return WITHHELD_PASSAGE.sub(REDACTED, text)
+def passages(text: str) -> list[str]:
+    """The withheld passages of a text, in order, as the working plan holds them."""
+    return [match.group(1) for match in WITHHELD_PASSAGE.finditer(text or "")]
+
+
+class Redacted(str):
+    """Text fit to publish. Only `redact` makes one, so the published version can check that it holds nothing else."""
+
+    __slots__ = ()
+
+
+def redact(text: str | None, *, whole: bool = False) -> Redacted:
+    """The text as published: each withheld passage as [REDACTED], or all of it when the whole field is withheld."""
+    if whole:
+        return Redacted(REDACTED)
+    return Redacted(WITHHELD_PASSAGE.sub(REDACTED, text or ""))
 
 
 def plain(text: str) -> str:
-    """The working text with the markers removed, for exports and search."""
+    """The working text with the markers removed, for search."""
     return WITHHELD_PASSAGE.sub(lambda match: match.group(1), text)

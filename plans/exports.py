@@ -24,6 +24,7 @@ from openpyxl import Workbook
 
 from core.models import AuditEvent
 from core.rag import RAG
+from core.withheld import WHOLE_ITEM
 
 from .history import neutralise
 from .models import Council, DeliveryPlan
@@ -42,6 +43,18 @@ PLAN_COLUMNS = [
     "last_update",
     "commentary",
 ]
+# After the contract's columns, never among them: what the published version withholds of each row, so an export
+# imported again withholds it still. Passages need no column: the texts keep their [[withheld: ...]] markers.
+WITHHELD_COLUMN = "withheld"
+WHOLE_ROW = "whole row"
+WITHHELD_AS_COLUMN = {
+    WHOLE_ITEM: WHOLE_ROW,
+    "title": "action",
+    "outcomes": "outcomes",
+    "outputs": "outputs",
+    "lead": "lead",
+}
+EXPORT_COLUMNS = [*PLAN_COLUMNS, WITHHELD_COLUMN]
 # Characters XML 1.0 cannot hold: openpyxl refuses them, so the XLSX drops them (the CSV keeps every character).
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CSV_BATCH = 200
@@ -70,8 +83,15 @@ def council_filename(council: Council, what: str, moment: datetime.datetime, ext
     return f"{council.slug}_all-plans_{what}_{utc_stamp(moment)}.{extension}"
 
 
+def withheld_cell(withheld_fields: list[str]) -> str:
+    """The withheld fields as the export's column names. A field without a column keeps its own name: dropping it
+    would publish it after a round trip, and the import refuses a name it does not know."""
+    return ", ".join(WITHHELD_AS_COLUMN.get(field, field) for field in withheld_fields)
+
+
 def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:
-    """One row per action of the plan as the snapshot holds it, objective by objective, then the others."""
+    """One row per action of the plan as the snapshot holds it, objective by objective, then the others, in
+    EXPORT_COLUMNS. Texts are exported as written, withheld passages marked."""
     numbered = [(f"Objective {o.number}: {o.title}", o.actions) for o in snapshot.objectives]
     others = [(a.section or "", [a]) for a in snapshot.unassigned_actions]
     for objective, actions in [*numbered, *others]:
@@ -88,6 +108,7 @@ def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:
                 RAG(action.rag).label,
                 timezone.localtime(update.created_at).date().isoformat() if update else "",
                 update.commentary if update else "",
+                withheld_cell(action.withheld_fields),
             ]
 
 

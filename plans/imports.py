@@ -24,7 +24,7 @@ from core.timescale import due_date_from_timescale
 from core.versioning import create_recorded
 from objectives.models import Objective
 
-from .exports import PLAN_COLUMNS
+from .exports import PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
 from .history import FORMULA_START
 from .import_files import TooLarge, csv_table, xlsx_table
 from .models import DeliveryPlan
@@ -35,6 +35,7 @@ OBJECTIVE = re.compile(r"^Objective\s+(\d{1,3})\s*:\s*(.+)$", re.DOTALL)
 LIMITS = {"reference": 20, "timescale": 100, "lead": 300, "objective": 2000}
 TEXT_LIMIT = 10_000
 RAG_BY_LABEL = {rag.label.lower(): rag for rag in RAG}
+FIELD_WITHHELD_BY_COLUMN = {column: field for field, column in WITHHELD_AS_COLUMN.items()}
 REQUIRED = {"reference": "Enter a reference", "action": "Enter the action", "timescale": "Enter a timescale"}
 
 
@@ -62,6 +63,14 @@ def restore(value: str) -> str:
     if value.startswith("'") and value[1:].startswith(FORMULA_START):
         return value[1:]
     return value
+
+
+def withheld_fields(cell: str) -> list[str] | None:
+    """The fields a row's withheld cell names (the export writes them), or None when it names anything else."""
+    names = [name.strip().lower() for name in cell.split(",") if name.strip()]
+    if any(name not in FIELD_WITHHELD_BY_COLUMN for name in names):
+        return None
+    return list(dict.fromkeys(FIELD_WITHHELD_BY_COLUMN[name] for name in names))
 
 
 def read_rows(upload: BinaryIO, name: str) -> ImportResult:
@@ -104,10 +113,13 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
         )
         return result
     index = {column: header.index(column) for column in PLAN_COLUMNS}
+    if WITHHELD_COLUMN in header:  # optional: files written by hand seldom have it
+        index[WITHHELD_COLUMN] = header.index(WITHHELD_COLUMN)
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         row = {column: restore(cells[i]) if i < len(cells) else "" for column, i in index.items()}
+        row.setdefault(WITHHELD_COLUMN, "")
         row["_row"] = str(number)
         result.rows.append(row)
     if not result.rows:
@@ -133,6 +145,14 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
                 problems.append(ImportProblem(number, column, f"Must be {limit} characters or fewer"))
             if "\x00" in row[column]:
                 problems.append(ImportProblem(number, column, "Must not contain a null character"))
+        if withheld_fields(row[WITHHELD_COLUMN]) is None:
+            problems.append(
+                ImportProblem(
+                    number,
+                    WITHHELD_COLUMN,
+                    "Withheld must be whole row, or some of action, outcomes, outputs and lead separated by commas",
+                )
+            )
         reference = row["reference"].strip()
         if reference in existing_refs:
             problems.append(ImportProblem(number, "reference", f"The plan already has an action {reference}"))
@@ -199,6 +219,7 @@ def import_rows(*, plan: DeliveryPlan, result: ImportResult, by: AbstractBaseUse
             due_date=due_date_from_timescale(row["timescale"]),
             lead=row["lead"].strip(),
             rag=rag,
+            withheld_fields=withheld_fields(row[WITHHELD_COLUMN]),
             status_updated_at=timezone.now() if reported else None,
         )
         if reported:

@@ -92,6 +92,18 @@ class RecommendationState:
 
 
 @dataclass
+class ReviewState:
+    """A review's own texts. Only the published version shows them, so they sit beside the snapshot, not in it (the
+    sealed dashboards pin the snapshot's shapes)."""
+
+    pk: int
+    title: str
+    summary: str
+    areas: str
+    key_findings: str
+
+
+@dataclass
 class PlanSnapshot:
     plan: DeliveryPlan
     at: datetime.datetime | None
@@ -273,6 +285,19 @@ def plan_snapshot(plan: DeliveryPlan, at: datetime.datetime | None = None) -> Pl
         for row in _latest_rows(Recommendation, at, review_id__in=list(review_titles))
     ]
     return _assemble(plan, at, plan_row or plan, objectives, actions, projects, recommendations)
+
+
+def plan_texts(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[dict[int, str], list[ReviewState]]:
+    """The objectives' descriptions (by id) and the council's reviews as at `at` (None: now), in 2 queries: what the
+    published version shows besides the snapshot."""
+    if at is None:
+        descriptions = dict(plan.objectives.order_by().values_list("pk", "description"))
+        reviews: list[Any] = list(Review.objects.filter(council=plan.council_id))
+    else:
+        descriptions = {row.id: row.description for row in _latest_rows(Objective, at, plan_id=plan.pk)}
+        reviews = _latest_rows(Review, at, council_id=plan.council_id)
+    states = [ReviewState(_row_pk(r), r.title, r.summary, r.areas, r.key_findings) for r in reviews]
+    return descriptions, sorted(states, key=lambda review: review.pk)
 
 
 def _live(plan: DeliveryPlan) -> PlanSnapshot:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from .access import get_council_for_export, get_plan_for_export
 from .exports import (
-    PLAN_COLUMNS,
+    EXPORT_COLUMNS,
     council_filename,
     csv_copy_response,
     export_response,
@@ -56,7 +56,7 @@ def export_as_at(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         description=f"Plan as at {local:%H:%M on %-d %B %Y} {extension.upper()} of {plan.council.name} {plan.year}",
     )
     name = filename(plan, "as-at", moment, extension)
-    return export_response(extension, name, f"Plan {plan.year}", PLAN_COLUMNS, plan_rows(snapshot))
+    return export_response(extension, name, f"Plan {plan.year}", EXPORT_COLUMNS, plan_rows(snapshot))
 
 
 @require_GET

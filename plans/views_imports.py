@@ -11,7 +11,7 @@ from core.forms import BaseForm
 
 from . import imports
 from .access import get_plan_for_user
-from .exports import PLAN_COLUMNS, export_response
+from .exports import EXPORT_COLUMNS, PLAN_COLUMNS, export_response
 from .models import DeliveryPlan
 
 
@@ -64,4 +64,4 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest, extension: str) -> HttpResponse:
     """The columns of the plan export, with no rows: what an import expects."""
-    return export_response(extension, f"prevent-plan-import-template.{extension}", "Plan", PLAN_COLUMNS, [])
+    return export_response(extension, f"prevent-plan-import-template.{extension}", "Plan", EXPORT_COLUMNS, [])

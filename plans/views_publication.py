@@ -14,7 +14,6 @@ from core.versioning import StaleEdit
 from . import publication, services
 from .access import get_plan_for_user, get_published_plan
 from .publication import published_plan, withheld_items
-from .snapshot import plan_snapshot
 
 
 class PublishForm(BaseForm):
@@ -45,7 +44,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("plans:publish", pk=plan.pk)
         messages.success(request, f"{plan.title} published")
         return redirect("plans:publish", pk=plan.pk)
-    context = {"plan": plan, "form": form, "withheld": withheld_items(plan_snapshot(plan))}
+    context = {"plan": plan, "form": form, "withheld": withheld_items(plan)}
     return render(request, "plans/publish.html", context)
 
 

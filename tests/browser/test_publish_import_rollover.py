@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from actions.models import Action
 from plans import services_rollover
-from plans.exports import PLAN_COLUMNS
+from plans.exports import EXPORT_COLUMNS, PLAN_COLUMNS
 from plans.models import DeliveryPlan
 
 from .conftest import TIMEOUT_MS, assert_accessible, sign_in
@@ -124,7 +124,9 @@ def test_coordinator_publishes_the_redacted_plan_and_anyone_reads_it(page: Page,
     expect(page.get_by_text("This plan has not been published yet.")).to_be_visible()
 
     # What will be withheld: the working text beside [REDACTED], field by field.
-    withheld = page.get_by_role("table", name="The working plan against the published version, for each withheld field")
+    withheld = page.get_by_role(
+        "table", name="The working plan against the published version, for each withheld passage, field and item"
+    )
     expect(withheld.get_by_role("columnheader")).to_have_text(
         ["Item", "Field", "In the working plan", "In the published version"]
     )
@@ -323,7 +325,7 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_imports(
     download = download_info.value
     assert download.suggested_filename == "prevent-plan-import-template.csv"
     template = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert template == [",".join(PLAN_COLUMNS)]
+    assert template == [",".join(EXPORT_COLUMNS)]  # the contract's columns, then withheld
 
     # Two bad rows (and a good one between them): every problem, with its row and column; nothing imported.
     bad = write_csv(

@@ -1,11 +1,11 @@
 from core.templatetags.plan_text import published_text, working_text
-from core.withheld import plain, published
+from core.withheld import plain, redact
 
 TEXT = "Public words. [[withheld: Secret words.]] More <b>public</b> words.\n\n- a bullet\n- another\n\n## A heading"
 
 
 def test_published_text_replaces_withheld_passages_with_redacted():
-    assert published(TEXT).startswith("Public words. [REDACTED] More")
+    assert redact(TEXT).startswith("Public words. [REDACTED] More")
     html = published_text(TEXT)
     assert "Secret words" not in html
     assert "[REDACTED]" in html
