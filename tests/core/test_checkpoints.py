@@ -8,6 +8,7 @@ links with the project's own functions and reset the head, so that the database 
 import datetime
 import json
 import logging
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -243,3 +244,42 @@ def test_verify_audit_counts_the_checkpoints_and_warns_when_there_are_none(histo
     settings.AUDIT_CHECKPOINT_PATH = str(tmp_path / "empty.log")
     call_command("verify_audit")
     assert "No checkpoint in" in capsys.readouterr().err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_appending_at_once_each_leave_a_correct_checkpoint(world, coordinator, settings):
+    """Several workers report at once: their lines may land out of sequence order, and each one holds."""
+    actions = list(Action.objects.filter(plan=world.plan).order_by("pk"))
+    before = len(lines(settings))
+    barrier = threading.Barrier(len(actions))
+    failures: list = []
+
+    def report_often(action_pk: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for number in range(5):
+                action = Action.objects.get(pk=action_pk)
+                services.action_update_status(
+                    action=action,
+                    rag=["amber", "green"][number % 2],
+                    commentary=f"Report {number}",
+                    as_of=datetime.date(2018, 9, 1),
+                    evidence=None,
+                    by=coordinator,
+                    expected_version=action.version,
+                )
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=report_often, args=(action.pk,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    assert len(lines(settings)) == before + 5 * len(actions)
+    result = audit.verify()
+    assert result.ok, result.problems
+    assert result.checkpoints == before + 5 * len(actions)
