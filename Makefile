@@ -55,6 +55,8 @@ checks: setup
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=0 ALLOWED_HOSTS=prevent.example.gov.uk \
 		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		AUDIT_SIGNING_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+		AUDIT_CHECKPOINT_PATH="$$(mktemp -u)" \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: setup chromium
@@ -62,5 +64,6 @@ pytest: setup chromium
 
 test: lint checks pytest
 
+# The development checkpoints vouch for db.sqlite3's chain alone: they go with it.
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles var/audit-checkpoints.log

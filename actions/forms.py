@@ -8,6 +8,7 @@ from core.forms import BaseModelForm, DateField, PlanItemFormMixin, lead_usernam
 from core.withheld import WHOLE_ITEM
 from objectives.models import Objective
 from peer_review.models import Recommendation
+from plans.access import people_of
 from plans.models import DeliveryPlan
 
 from .models import Action
@@ -92,7 +93,7 @@ class ActionForm(PlanItemFormMixin, BaseModelForm):
         )
         for name in ("timescale", "lead"):
             self.fields[name].required = True
-        self.set_item_initial(leads)
+        self.set_item_initial(leads, people=people_of(plan.council), council=plan.council.name)
         if self.instance.pk:
             self.fields["answers"].initial = list(self.instance.answers.all())
         self.helper.layout = Layout(

@@ -24,6 +24,11 @@ export DATABASE_URL="$PG/$DB" DJANGO_DEBUG=0 ALLOWED_HOSTS=127.0.0.1,testserver 
 # The workers share rendered dashboards through Redis, as several app servers would in production.
 export CACHE_URL=${CACHE_URL:-redis://127.0.0.1:6379/1}
 export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
+# The audit checkpoints of the dataset, and the key that signs them, live and die with it (kept with BENCH_REUSE=1).
+export AUDIT_CHECKPOINT_PATH="$PWD/$OUT/audit-checkpoints.log"
+[ "${BENCH_REUSE:-0}" = 1 ] && [ -s "$OUT/audit-signing-key" ] || {
+  rm -f "$AUDIT_CHECKPOINT_PATH"; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$OUT/audit-signing-key"; }
+export AUDIT_SIGNING_KEY=$(cat "$OUT/audit-signing-key")
 export SCALE_PASSWORD=${SCALE_PASSWORD:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(16))')}
 # The generated coordinators have no authenticator app to give a second factor with. A verified session costs one
 # indexed query a request more (its device), which tests/mfa/test_enforcement.py counts.

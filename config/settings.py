@@ -43,6 +43,24 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production, e.g. ALLOWED_HOSTS=prevent.example.gov.uk")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The audit chain's head is checkpointed outside the database (core.checkpoints): signed with a key the database never
+# holds, appended to a file a database administrator cannot rewrite. Both are required in production.
+AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", "")
+if not AUDIT_SIGNING_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_SIGNING_KEY must be set (or DJANGO_DEBUG=1 for local development).")
+    AUDIT_SIGNING_KEY = "development-only-audit-key-never-used-in-production"
+elif not DEBUG and (len(AUDIT_SIGNING_KEY) < 32 or AUDIT_SIGNING_KEY == SECRET_KEY):
+    raise ImproperlyConfigured("AUDIT_SIGNING_KEY must be 32 characters or more, and not the SECRET_KEY.")
+AUDIT_CHECKPOINT_PATH = os.environ.get("AUDIT_CHECKPOINT_PATH", "")
+if not AUDIT_CHECKPOINT_PATH:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "AUDIT_CHECKPOINT_PATH must be set in production: an append-only file on a volume the database "
+            "administrators cannot write, e.g. /var/log/prevent/audit-checkpoints.log"
+        )
+    AUDIT_CHECKPOINT_PATH = str(BASE_DIR / "var" / "audit-checkpoints.log")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

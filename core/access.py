@@ -35,21 +35,24 @@ def set_leads(item: models.Model, leads: Iterable[AbstractBaseUser]) -> None:
         assign_perm(_permission(item), user, item)
 
 
+def _grants_on(items: models.QuerySet) -> models.QuerySet:
+    """The lead's object permissions held on any of the items (a subquery: the items are not read)."""
+    keys = items.annotate(key=Cast("pk", CharField())).values("key")
+    return get_user_obj_perms_model().objects.filter(
+        content_type=ContentType.objects.get_for_model(items.model),
+        permission__codename="update_status",
+        object_pk__in=keys,
+    )
+
+
+def lead_user_ids(items: models.QuerySet) -> models.QuerySet:
+    """The ids of the people leading any of the items, as a subquery."""
+    return _grants_on(items).values("user_id")
+
+
 def leads_by_item(items: models.QuerySet) -> dict[int, list[AbstractBaseUser]]:
     """The active users holding the lead's object permission on each of the items, by item pk (one query)."""
-    model = items.model
-    keys = items.annotate(key=Cast("pk", CharField())).values("key")
-    grants = (
-        get_user_obj_perms_model()
-        .objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            permission__codename="update_status",
-            object_pk__in=keys,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user__username")
-    )
+    grants = _grants_on(items).filter(user__is_active=True).select_related("user").order_by("user__username")
     leads: dict[int, list[AbstractBaseUser]] = {}
     for grant in grants:
         leads.setdefault(int(grant.object_pk), []).append(grant.user)

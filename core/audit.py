@@ -18,15 +18,18 @@ from typing import Any
 from django.apps import apps
 from django.db import connection, models, transaction
 
+from . import checkpoints
 from .append_only import APPEND_ONLY_MODELS, is_history_model, m2m_history_models
+from .attribution import council_of
 from .models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
 CHUNK = 2000
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
-# Further checks of what the record holds, added by the apps (AppConfig.ready) under what they count; each returns
-# that count and the problems it found. `verify` runs them once the chain and the live rows are found intact.
-CHECKS: dict[str, Callable[[], tuple[int, list[str]]]] = {}
+# Further checks of what the record holds, added by the apps (AppConfig.ready) under what they count; each takes the
+# councils to check (None: all) and returns that count and the problems it found. `verify` runs them once the chain
+# and the live rows are found intact.
+CHECKS: dict[str, Callable[[frozenset[int] | None], tuple[int, list[str]]]] = {}
 
 
 PLAIN = frozenset({str, int, bool, type(None), list})
@@ -125,6 +128,7 @@ def _link(rows: list[tuple[str, int, str]]) -> None:
             )
             head.last_seq, head.last_hash = entry.seq, entry.entry_hash
         head.save(update_fields=["last_seq", "last_hash"])
+        checkpoints.after_commit(seq=head.last_seq, entry_hash=head.last_hash)
 
 
 @contextlib.contextmanager
@@ -146,17 +150,58 @@ def linked_together() -> Iterator[None]:
         _link(waiting)
 
 
+@dataclass(frozen=True)
+class Problem:
+    text: str  # names the entry and its row
+    neutral: str  # names the entry only: what a council's auditors read of the record every council shares
+    council_id: int | None = None  # None: the shared record (the chain itself, or a row no council can be told of)
+
+
 @dataclass
 class Verification:
+    """What `verify` found. For the whole record (`councils` None) it stops at the first problem; for some councils
+    it goes on past other councils' problems until each of them has its first, or the shared record has one."""
+
+    councils: frozenset[int] | None = None
     entries: int = 0
     rows_compared: int = 0
+    checkpoints: int = 0
     head_hash: str = GENESIS
-    problems: list[str] = field(default_factory=list)
+    found: list[Problem] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)  # by each of CHECKS
 
     @property
+    def problems(self) -> list[str]:
+        return [problem.text for problem in self.found]
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.found
+
+    @property
+    def done(self) -> bool:
+        if self.councils is None:
+            return bool(self.found)
+        owners = {problem.council_id for problem in self.found}
+        return None in owners or self.councils <= owners
+
+    def add(self, text: str, *, neutral: str = "", row: tuple[type[models.Model], int] | None = None) -> None:
+        """Record a problem, about a row if given: kept if it belongs to a council verified for, or to none."""
+        if self.councils is None:
+            self.found.append(Problem(text, neutral or text))
+            return
+        council = council_of(*row) if row else None
+        if council is None or (council in self.councils and council not in {p.council_id for p in self.found}):
+            self.found.append(Problem(text, neutral or text, council))
+
+    def problem_for(self, council_id: int) -> str | None:
+        """The first problem found in the council's own record or in the shared record; None if there is none."""
+        for problem in self.found:
+            if problem.council_id == council_id:
+                return problem.text
+            if problem.council_id is None:
+                return f"{problem.neutral} (in the record every council shares; whose entry it is cannot be told)"
+        return None
 
 
 def _entries() -> Iterator[list[AuditEntry]]:
@@ -178,12 +223,14 @@ def _content_hashes(model: type[models.Model], pks: list[int]) -> dict[int, str]
     return hashes
 
 
-def verify() -> Verification:
-    """Recompute the chain and compare every row with what was chained and every live row with its history."""
-    result = Verification()
+def verify(*, councils: frozenset[int] | None = None) -> Verification:
+    """Recompute the chain, check it against the checkpoints kept outside the database, compare every row with what
+    was chained and every live row with its history. For the whole record by default; with `councils`, what each of
+    these councils' auditors may be told (Verification.problem_for)."""
+    result = Verification(councils=councils)
     models_by_label = {label(model): model for model in chained_models()}
     chained: dict[str, set[int]] = {name: set() for name in models_by_label}
-    running = GENESIS
+    running, last_seq = GENESIS, 0
     for batch in _entries():
         by_source: dict[str, list[int]] = {}
         for entry in batch:
@@ -194,45 +241,103 @@ def verify() -> Verification:
             if source in models_by_label
         }
         for entry in batch:
-            where = f"entry {entry.seq} ({entry.source} {entry.source_pk})"
+            where, neutral = f"entry {entry.seq} ({entry.source} {entry.source_pk})", f"entry {entry.seq}"
+            model = models_by_label.get(entry.source)
             if entry.previous_hash != running:
-                result.problems.append(f"{where}: the chain is broken here (an entry before it was removed or moved)")
+                reason = "the chain is broken here (an entry before it was removed or moved)"
+                result.add(f"{where}: {reason}", neutral=f"{neutral}: {reason}")
             if entry.entry_hash != link_hash(entry.previous_hash, entry.source, entry.source_pk, entry.content_hash):
-                result.problems.append(f"{where}: the entry itself was altered")
+                result.add(f"{where}: the entry itself was altered", neutral=f"{neutral}: the entry itself was altered")
             content_hash = current.get(entry.source, {}).get(entry.source_pk)
             if content_hash is None:
-                result.problems.append(f"{where}: the recorded row has been deleted")
+                reason = "the recorded row has been deleted"
+                result.add(f"{where}: {reason}", neutral=f"{neutral}: {reason}")
             elif content_hash != entry.content_hash:
-                result.problems.append(f"{where}: the recorded row has been altered since it was written")
+                reason = "the recorded row has been altered since it was written"
+                result.add(f"{where}: {reason}", neutral=f"{neutral}: {reason}", row=(model, entry.source_pk))
             chained.setdefault(entry.source, set()).add(entry.source_pk)
-            running = entry.entry_hash
+            running, last_seq = entry.entry_hash, entry.seq
             result.entries += 1
-            if result.problems:
+            if result.done:
                 return result
     result.head_hash = running
     head = AuditChainHead.objects.filter(pk=1).first()
     if result.entries and (head is None or head.last_hash != running):
-        result.problems.append(f"the chain ends at entry {result.entries} but its head names another: entries were cut")
+        result.add(f"the chain ends at entry {last_seq} but its head names another: entries were cut")
+        return result
+    _compare_checkpoints(result, last_seq)
+    if result.done:
         return result
     for name, model in models_by_label.items():
         if model._default_manager.count() == len(chained[name]):
             continue
         for pk in model._default_manager.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=CHUNK):
             if pk not in chained[name]:
-                result.problems.append(f"{name} {pk}: a row was added without passing through the application")
-                return result
-    result.problems.extend(_compare_live_rows(result))
-    for name, check in CHECKS.items():
-        if result.problems:
-            break
-        result.checked[name], problems = check()
-        result.problems.extend(problems)
+                result.add(f"{name} {pk}: a row was added without passing through the application", row=(model, pk))
+                if result.done:
+                    return result
+    _compare_live_rows(result)
+    _run_checks(result)
     return result
 
 
-def _compare_live_rows(result: Verification) -> list[str]:
+def _compare_checkpoints(result: Verification, last_seq: int) -> None:
+    """Every checkpoint must be authentic and name an entry of the chain with the hash the chain gives it.
+
+    The chain was just found to link up, so each entry's stored hash is the one recomputed: checkpoints are read
+    as a stream and compared with the stored hashes a batch at a time, in constant memory however long the file.
+    Entries appended since the walk began are compared as they are (a checkpoint may name one).
+    """
+    batch: list[checkpoints.Checkpoint] = []
+
+    def compare() -> None:
+        stored = dict(AuditEntry.objects.filter(seq__in=[c.seq for c in batch]).values_list("seq", "entry_hash"))
+        for checkpoint in batch:
+            recorded = stored.get(checkpoint.seq)
+            if recorded is None and checkpoint.seq > last_seq:
+                end = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+                if checkpoint.seq > end:
+                    result.add(f"the chain ends at {end} but a checkpoint of {checkpoint.at} records {checkpoint.seq}")
+                    return
+            if recorded != checkpoint.entry_hash:
+                result.add(f"entry {checkpoint.seq} differs from the checkpoint of {checkpoint.at}")
+                return
+            result.checkpoints += 1
+        batch.clear()
+
+    for item in checkpoints.read():
+        if isinstance(item, str):
+            result.add(item)
+            return
+        batch.append(item)
+        if len(batch) == CHUNK:
+            compare()
+            if result.done:
+                return
+    if batch:
+        compare()
+
+
+def _run_checks(result: Verification) -> None:
+    """The apps' further checks: over the whole record, or council by council for those not already failed."""
+    for name, check in CHECKS.items():
+        if result.done:
+            return
+        if result.councils is None:
+            result.checked[name], problems = check(None)
+            for problem in problems:
+                result.add(problem)
+            continue
+        result.checked[name] = 0
+        for council in sorted(result.councils - {p.council_id for p in result.found}):
+            count, problems = check(frozenset({council}))
+            result.checked[name] += count
+            if problems:
+                result.found.append(Problem(problems[0], problems[0], council))
+
+
+def _compare_live_rows(result: Verification) -> None:
     """Each live row must equal its latest history entry, field by field."""
-    problems = []
     for history_model in (m for m in apps.get_models() if is_history_model(m)):
         live_model = history_model.instance_type
         tracked = [f.attname for f in history_model._meta.concrete_fields if f.attname not in HISTORY_META]
@@ -249,19 +354,22 @@ def _compare_live_rows(result: Verification) -> list[str]:
                 latest.setdefault(row[pk_name], row)
             for row in live_model._default_manager.filter(pk__in=chunk).values(*tracked):
                 result.rows_compared += 1
-                name = f"{label(live_model)} {row[pk_name]}"
-                entry = latest.get(row[pk_name])
+                pk = row[pk_name]
+                name = f"{label(live_model)} {pk}"
+                entry = latest.get(pk)
                 if entry is None:
-                    problems.append(f"{name}: the live row has no history (written behind the application's back)")
+                    problem = f"{name}: the live row has no history (written behind the application's back)"
                 elif entry["history_type"] == "-":
-                    problems.append(f"{name}: the history says it was deleted, but the row is there")
+                    problem = f"{name}: the history says it was deleted, but the row is there"
                 else:
                     changed = [n for n in tracked if canonical({n: row[n]}) != canonical({n: entry[n]})]
-                    if changed:
-                        problems.append(
-                            f"{name}: the live row differs from its latest history entry "
-                            f"(history {entry['history_id']}) in {', '.join(changed)}"
-                        )
-                if problems:
-                    return problems
-    return problems
+                    problem = (
+                        f"{name}: the live row differs from its latest history entry "
+                        f"(history {entry['history_id']}) in {', '.join(changed)}"
+                        if changed
+                        else ""
+                    )
+                if problem:
+                    result.add(problem, row=(live_model, pk))
+                    if result.done:
+                        return

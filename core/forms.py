@@ -7,10 +7,10 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import RegexValidator
+from django.db.models import QuerySet
 
 from .timescale import due_date_from_timescale
 
@@ -97,13 +97,17 @@ class ConfirmForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def users_named(text: str) -> list[AbstractBaseUser]:
-    """The accounts with these comma-separated usernames; a ValidationError names any that do not exist."""
+def users_named(text: str, *, among: QuerySet, group: str) -> list[AbstractBaseUser]:
+    """The accounts with these comma-separated usernames, found only `among` the users given (`group` names them).
+
+    An account outside them gets the same message as one that does not exist, so the form reveals nothing about
+    who has an account elsewhere.
+    """
     names = [name.strip() for name in text.split(",") if name.strip()]
-    users = {user.get_username(): user for user in get_user_model().objects.filter(username__in=names)}
+    users = {user.get_username(): user for user in among.filter(username__in=names)}
     unknown = [name for name in names if name not in users]
     if unknown:
-        raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)}")
+        raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)} among {group}")
     return list(users.values())
 
 
@@ -111,7 +115,10 @@ def lead_usernames_field(noun: str) -> forms.CharField:
     """Who reports on an action or project, typed as usernames; `noun` is "action" or "project"."""
     return forms.CharField(
         label=f"People who report on this {noun} (optional)",
-        help_text=f"Their usernames, separated by commas. They can update this {noun}'s status and nothing else.",
+        help_text=(
+            "Their usernames, separated by commas: people with a role in the council, or already reporting on one "
+            f"of its plans. They can update this {noun}'s status and nothing else."
+        ),
         required=False,
     )
 
@@ -132,7 +139,9 @@ class PlanItemFormMixin:
     `lead_usernames` and `withheld_fields`.
     """
 
-    def set_item_initial(self, leads: list[AbstractBaseUser] | None) -> None:
+    def set_item_initial(self, leads: list[AbstractBaseUser] | None, *, people: QuerySet, council: str) -> None:
+        """`people` are those who may be made leads (plans.access.people_of), `council` names their council."""
+        self.lead_candidates, self.council_name = people, council
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["withheld_fields"].initial = self.instance.withheld_fields
@@ -141,7 +150,8 @@ class PlanItemFormMixin:
             self.fields["lead_usernames"].initial = ", ".join(sorted(user.get_username() for user in leads))
 
     def clean_lead_usernames(self) -> list[AbstractBaseUser]:
-        return users_named(self.cleaned_data["lead_usernames"])
+        group = f"the people and partners of {self.council_name}"
+        return users_named(self.cleaned_data["lead_usernames"], among=self.lead_candidates, group=group)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

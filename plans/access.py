@@ -5,10 +5,13 @@ the plans they lead in. An object a user may not see is answered with 404 so its
 object they may see but not change is answered with 403.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+
+from core.access import lead_user_ids
 
 from .models import BoardMeeting, Council, DeliveryPlan, Membership, Role
 
@@ -41,6 +44,19 @@ def plans_visible_to(user: User) -> QuerySet[DeliveryPlan]:
     leads_action = Exists(actions_led_by(user).filter(plan=OuterRef("pk")))
     leads_project = Exists(projects_led_by(user).filter(plan=OuterRef("pk")))
     return DeliveryPlan.objects.filter(Q(member) | Q(leads_action) | Q(leads_project)).select_related("council")
+
+
+def people_of(council: Council) -> QuerySet:
+    """The council's own people and partners: those holding a role in it, and those already leading an action or a
+    project in one of its plans. Only they may be made leads in its plans, so a coordinator can neither hand a plan
+    to a stranger nor learn which usernames exist in other councils."""
+    from actions.models import Action
+    from projects.models import CommissionedProject
+
+    members = Membership.objects.filter(council=council).values("user_id")
+    action_leads = lead_user_ids(Action.objects.filter(plan__council=council))
+    project_leads = lead_user_ids(CommissionedProject.objects.filter(plan__council=council))
+    return get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=action_leads) | Q(pk__in=project_leads))
 
 
 def can_edit_plan(user: User, plan: DeliveryPlan) -> bool:

@@ -36,7 +36,7 @@ from django.utils.text import slugify
 from guardian.models import UserObjectPermission
 
 from actions.models import Action, StatusUpdate
-from core import audit
+from core import audit, checkpoints
 from core.append_only import history_model, m2m_history_model
 from core.models import AuditChainHead, AuditEntry, HistoricalUserObjectPermission
 from core.rag import RAG
@@ -215,6 +215,8 @@ class Writer:
                 self.written[model._meta.label] = self.written.get(model._meta.label, 0) + len(rows)
             head.last_seq, head.last_hash = seq, previous
             head.save(update_fields=["last_seq", "last_hash"])
+            # Written behind the services' back, so checkpointed here: verify_audit then holds on the dataset.
+            checkpoints.after_commit(seq=seq, entry_hash=previous)
 
     def _insert(self, model: type[models.Model], rows: list[dict]) -> None:
         columns = self._columns(model)

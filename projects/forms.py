@@ -15,6 +15,7 @@ from core.forms import BaseModelForm, PlanItemFormMixin, lead_usernames_field, w
 from core.status_form import StatusUpdateForm
 from core.withheld import WHOLE_ITEM
 from objectives.models import Objective
+from plans.access import people_of
 from plans.models import DeliveryPlan
 
 from .models import CommissionedProject, OutputDelivery, OutputTarget
@@ -181,7 +182,7 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
             self.fields[name].error_messages["max_length"] = (
                 f"{self.fields[name].label.removesuffix(' (optional)')} must be {size} characters or fewer"
             )
-        self.set_item_initial(leads)
+        self.set_item_initial(leads, people=people_of(plan.council), council=plan.council.name)
         if self.instance.pk:
             self.fields["objectives"].initial = list(self.instance.objectives.all())
             reported = OutputDelivery.objects.filter(output_target=OuterRef("pk"))

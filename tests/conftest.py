@@ -44,6 +44,12 @@ def empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def audit_checkpoints(settings, tmp_path) -> None:
+    # Each test its own checkpoint file: never the developer's, and none left by an earlier test's chain.
+    settings.AUDIT_CHECKPOINT_PATH = str(tmp_path / "audit-checkpoints.log")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # The demo and test accounts need real hashing semantics, not its cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def import_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECRET_KEY"))}
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECRET_KEY", "AUDIT_"))}
     clean.pop("ALLOWED_HOSTS", None)
     clean.pop("DATABASE_URL", None)
     return subprocess.run(
@@ -34,6 +34,32 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = import_settings(DJANGO_DEBUG="0", SECRET_KEY="x" * 60)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+PRODUCTION = {"DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "prevent.example.gov.uk"}
+AUDIT_KEY = "k" * 40
+
+
+def test_production_refuses_to_start_without_an_audit_signing_key(tmp_path):
+    result = import_settings(**PRODUCTION, AUDIT_CHECKPOINT_PATH=str(tmp_path / "checkpoints.log"))
+    assert result.returncode != 0
+    assert "AUDIT_SIGNING_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["too-short", "x" * 60])
+def test_production_refuses_a_short_audit_signing_key_or_the_secret_key(tmp_path, key):
+    result = import_settings(**PRODUCTION, AUDIT_SIGNING_KEY=key, AUDIT_CHECKPOINT_PATH=str(tmp_path / "c.log"))
+    assert result.returncode != 0
+    assert "AUDIT_SIGNING_KEY must be 32 characters or more, and not the SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_checkpoint_file_and_starts_with_one(tmp_path):
+    result = import_settings(**PRODUCTION, AUDIT_SIGNING_KEY=AUDIT_KEY)
+    assert result.returncode != 0
+    assert "AUDIT_CHECKPOINT_PATH must be set in production" in result.stderr
+    path = str(tmp_path / "checkpoints.log")
+    assert import_settings(**PRODUCTION, AUDIT_SIGNING_KEY=AUDIT_KEY, AUDIT_CHECKPOINT_PATH=path).returncode == 0
+    assert import_settings(DJANGO_DEBUG="1").returncode == 0  # development has defaults for both
 
 
 def test_a_mistyped_boolean_is_refused():

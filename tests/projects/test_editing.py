@@ -262,7 +262,10 @@ def test_add_project_with_errors_writes_nothing(world, coordinator, signed_in):
         ("name", "Enter the project name"),
         ("amount", "Enter the funding amount as a number, like 12000 or 12000.50"),
         ("new_output_1_description", "Enter the description of new output 1"),
-        ("lead_usernames", "There is no account with the username nobody-here"),
+        (
+            "lead_usernames",
+            f"There is no account with the username nobody-here among the people and partners of {world.council.name}",
+        ),
     ]:
         assert f'<a href="#id_{field}">{message}</a>' in response.text
     assert world.plan.projects.count() == 1
