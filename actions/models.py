@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.limits import COMMENTARY, LONG_TEXT, DateInRange
 from core.models import Versioned
 from core.rag import RAG
 
@@ -21,11 +22,11 @@ class Action(Versioned):
     reference = models.CharField(max_length=20, help_text='For example, "4.9"')
     position = models.PositiveIntegerField(default=0)
     section = models.CharField(max_length=100, blank=True, help_text="The table of the plan the action sits in")
-    title = models.TextField("Action")
-    outcomes = models.TextField(blank=True, help_text="One outcome per line")
-    outputs = models.TextField(blank=True, help_text="One output per line")
+    title = models.TextField("Action", max_length=LONG_TEXT)
+    outcomes = models.TextField(blank=True, max_length=LONG_TEXT, help_text="One outcome per line")
+    outputs = models.TextField(blank=True, max_length=LONG_TEXT, help_text="One output per line")
     timescale = models.CharField(max_length=100, blank=True, help_text='As written, for example "March 2019"')
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[DateInRange("Due date")])
     lead = models.CharField(max_length=300, blank=True, help_text="The lead role, as the plan names it")
     lead_agency = models.CharField(max_length=200, blank=True)
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
@@ -88,9 +89,9 @@ class StatusUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="status_updates")
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices)
     previous_rag = models.CharField(max_length=20, choices=RAG.choices)
-    commentary = models.TextField()
+    commentary = models.TextField(max_length=COMMENTARY)
     evidence = models.FileField(upload_to=evidence_path, blank=True)
-    as_of = models.DateField("Date the update speaks for")
+    as_of = models.DateField("Date the update speaks for", validators=[DateInRange("The date the update speaks for")])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

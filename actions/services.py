@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.access import set_leads
 from core.audit import linked_together
+from core.limits import check_limits
 from core.rag import RAG
 from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
@@ -63,6 +64,7 @@ def action_update_status(
     )
     if evidence:
         update.evidence = evidence
+    check_limits(update)
     update.save()
     current.rag = update.rag
     current.status_updated_at = now

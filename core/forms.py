@@ -12,7 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 
-from .timescale import due_date_from_timescale
+from .limits import length_message, year_message
+from .timescale import due_date_from_timescale, timescale_message, years_out_of_range
 
 
 class GovUKFormMixin:
@@ -28,6 +29,20 @@ class GovUKFormMixin:
         # Pages write their own <form> element (with the CSRF token); crispy renders the fields and button.
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", self.submit_label))
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                _name_the_limit(field)
+
+
+def _name_the_limit(field: forms.CharField) -> None:
+    """Django's "Ensure this value has at most ..." becomes "Title must be 2,000 characters or fewer"; a message
+    the form set itself is kept. A textarea loses its maxlength: the browser would cut pasted text silently, where
+    the error tells people they are over."""
+    if "Ensure this value" in str(field.error_messages.get("max_length", "Ensure this value")):
+        label = str(field.label or "This").removesuffix(" (optional)")
+        field.error_messages["max_length"] = length_message(label, field.max_length)
+    if isinstance(field.widget, forms.Textarea):
+        field.widget.attrs.pop("maxlength", None)
 
 
 class BaseForm(GovUKFormMixin, forms.Form):
@@ -63,13 +78,15 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
 class DateField(DateInputField):
     """GOV.UK date input whose errors name the date ("Enter the date of the meeting", "... must be a real date").
 
-    Impossible dates (31 February, a year of twenty digits) get a plain message, never a server error.
+    Impossible dates (31 February, a year of twenty digits) get a plain message, never a server error, and so do
+    years outside core.limits' bounds ("Due date must be in 2100 or before").
     """
 
     def __init__(self, *, label: str, subject: str | None = None, **kwargs: Any) -> None:
         super().__init__(label=label, require_all_fields=False, **kwargs)
         subject = subject or label[0].lower() + label[1:]
         named = subject[0].upper() + subject[1:]
+        self.named = named
         real = f"{named} must be a real date"
         self.error_messages.update(
             {"required": f"Enter the {subject}", "incomplete": f"Enter the {subject}", "invalid": real}
@@ -86,9 +103,13 @@ class DateField(DateInputField):
         if not (day and month and year):
             return None
         try:
-            return datetime.date(day=int(day), month=int(month), year=int(year))
+            date = datetime.date(day=int(day), month=int(month), year=int(year))
         except (ValueError, OverflowError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        out_of_range = year_message(self.named, date.year)
+        if out_of_range:
+            raise forms.ValidationError(out_of_range, code="year_out_of_range")
+        return date
 
 
 class ConfirmForm(forms.Form):
@@ -155,6 +176,9 @@ class PlanItemFormMixin:
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not cleaned.get("due_date") and cleaned.get("timescale"):
+        beyond = years_out_of_range(cleaned.get("timescale") or "")
+        if beyond:
+            self.add_error("timescale", timescale_message(beyond))
+        elif not cleaned.get("due_date") and cleaned.get("timescale"):
             cleaned["due_date"] = due_date_from_timescale(cleaned["timescale"])
         return cleaned

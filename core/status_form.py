@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from .evidence import validate_evidence
 from .forms import BaseForm, DateField
+from .limits import COMMENTARY
 from .rag import RAG
 
-COMMENTARY_MAX = 2000
+COMMENTARY_MAX = COMMENTARY
 
 
 class StatusUpdateForm(BaseForm):
@@ -74,6 +75,4 @@ class StatusUpdateForm(BaseForm):
         as_of = self.cleaned_data["as_of"]
         if as_of > timezone.localdate():
             raise forms.ValidationError("The date the update speaks for must be today or in the past")
-        if as_of < datetime.date(2000, 1, 1):
-            raise forms.ValidationError("The date the update speaks for must be after 1 January 2000")
         return as_of

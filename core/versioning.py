@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
+from .limits import check_limits
 from .models import Versioned
 
 
@@ -27,7 +28,9 @@ def lock_for_edit[V: Versioned](instance: V, expected_version: int) -> V:
 
 
 def save_edit(instance: Versioned, *, by: AbstractBaseUser, fields: list[str], reason: str = "") -> None:
-    """Save the named fields, bump the version and attribute the history entry to `by`."""
+    """Save the named fields, bump the version and attribute the history entry to `by`. Text over its limit or a
+    date outside the years raises ValidationError and saves nothing."""
+    check_limits(instance, fields)
     instance.version += 1
     instance._history_user = by
     if reason:
@@ -37,6 +40,7 @@ def save_edit(instance: Versioned, *, by: AbstractBaseUser, fields: list[str], r
 
 def create_recorded[V: Versioned](model: type[V], *, by: AbstractBaseUser, **fields: object) -> V:
     instance = model(**fields)
+    check_limits(instance)
     instance._history_user = by
     instance.save()
     return instance

@@ -2,10 +2,11 @@
 their app again at their next sign-in."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from core.admin import PersonAdmin
 
 from . import services
 
@@ -25,9 +26,11 @@ def reset_two_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
     )
 
 
+# The people admin of core (deactivate, never delete someone the record names), with the reset beside it. Importing
+# it above registers it first, whichever of the two apps the admin loads first.
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(auth_admin.UserAdmin):
-    actions = [reset_two_factor]
+class UserAdmin(PersonAdmin):
+    actions = [*PersonAdmin.actions, reset_two_factor]

@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.limits import LONG_TEXT, TITLE
 from core.models import Versioned
 
 
@@ -9,8 +10,8 @@ class Objective(Versioned):
 
     plan = models.ForeignKey("plans.DeliveryPlan", on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField()
-    title = models.TextField()
-    description = models.TextField(blank=True)
+    title = models.TextField(max_length=TITLE)
+    description = models.TextField(blank=True, max_length=LONG_TEXT)
 
     history = HistoricalRecords()
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.limits import LONG_TEXT, DateInRange
 from core.models import Versioned
 
 
@@ -16,10 +17,10 @@ class Review(Versioned):
     slug = models.SlugField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=300)
-    date = models.DateField()
-    summary = models.TextField(blank=True)
-    areas = models.TextField("Areas reviewed", blank=True, help_text="One area per line")
-    key_findings = models.TextField(blank=True, help_text="One finding per line")
+    date = models.DateField(validators=[DateInRange("Date of the review")])
+    summary = models.TextField(blank=True, max_length=LONG_TEXT)
+    areas = models.TextField("Areas reviewed", blank=True, max_length=LONG_TEXT, help_text="One area per line")
+    key_findings = models.TextField(blank=True, max_length=LONG_TEXT, help_text="One finding per line")
 
     history = HistoricalRecords()
 
@@ -37,7 +38,7 @@ class Recommendation(Versioned):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
     theme = models.CharField(max_length=300, blank=True)
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
     owner = models.CharField(max_length=300, blank=True, help_text="The service that owns the recommendation")
 
     history = HistoricalRecords()

@@ -8,12 +8,13 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import BaseForm, DateField
+from core.limits import MESSAGE
 from core.rag import RAG
 
 from .models import BoardMeeting
 from .snapshot import ObjectiveState
 
-MESSAGE_MAX = 1000
+MESSAGE_MAX = MESSAGE
 
 
 class DashboardFilterForm(BaseForm):

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
+from core.limits import LONG_TEXT, length_message, year_message
 from core.rag import RAG
-from core.timescale import due_date_from_timescale
+from core.timescale import due_date_from_timescale, timescale_message, years_out_of_range
 from core.versioning import create_recorded
 from objectives.models import Objective
 
@@ -32,8 +33,20 @@ from .models import DeliveryPlan
 MAX_BYTES = 5 * 1024 * 1024
 SHOWN_ERRORS = 50
 OBJECTIVE = re.compile(r"^Objective\s+(\d{1,3})\s*:\s*(.+)$", re.DOTALL)
-LIMITS = {"reference": 20, "timescale": 100, "lead": 300, "objective": 2000}
-TEXT_LIMIT = 10_000
+# Each cell is held to the field it is written to, so what the form refuses the import refuses too.
+LIMITS = {
+    "reference": Action._meta.get_field("reference").max_length,
+    "action": Action._meta.get_field("title").max_length,
+    "outcomes": Action._meta.get_field("outcomes").max_length,
+    "outputs": Action._meta.get_field("outputs").max_length,
+    "timescale": Action._meta.get_field("timescale").max_length,
+    "lead": Action._meta.get_field("lead").max_length,
+    "commentary": StatusUpdate._meta.get_field("commentary").max_length,
+}
+OBJECTIVE_TITLE_LIMIT = Objective._meta.get_field("title").max_length
+SECTION_LIMIT = Action._meta.get_field("section").max_length
+TEXT_LIMIT = LONG_TEXT
+SUBJECTS = {"action": "The action", "rag_status": "The RAG status", "last_update": "The last update"}
 RAG_BY_LABEL = {rag.label.lower(): rag for rag in RAG}
 FIELD_WITHHELD_BY_COLUMN = {column: field for field, column in WITHHELD_AS_COLUMN.items()}
 REQUIRED = {"reference": "Enter a reference", "action": "Enter the action", "timescale": "Enter a timescale"}
@@ -140,9 +153,9 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
             if not row[column].strip():
                 problems.append(ImportProblem(number, column, message))
         for column in PLAN_COLUMNS:
-            limit = LIMITS.get(column, TEXT_LIMIT)
-            if len(row[column]) > limit:
-                problems.append(ImportProblem(number, column, f"Must be {limit} characters or fewer"))
+            if column != "objective" and len(row[column]) > LIMITS.get(column, TEXT_LIMIT):
+                subject = SUBJECTS.get(column, f"The {column}")
+                problems.append(ImportProblem(number, column, length_message(subject, LIMITS.get(column, TEXT_LIMIT))))
             if "\x00" in row[column]:
                 problems.append(ImportProblem(number, column, "Must not contain a null character"))
         if withheld_fields(row[WITHHELD_COLUMN]) is None:
@@ -153,6 +166,12 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
                     "Withheld must be whole row, or some of action, outcomes, outputs and lead separated by commas",
                 )
             )
+        objective_problem = _objective_length(row["objective"].strip())
+        if objective_problem:
+            problems.append(ImportProblem(number, "objective", objective_problem))
+        beyond = years_out_of_range(row["timescale"])
+        if beyond:
+            problems.append(ImportProblem(number, "timescale", timescale_message(beyond)))
         reference = row["reference"].strip()
         if reference in existing_refs:
             problems.append(ImportProblem(number, "reference", f"The plan already has an action {reference}"))
@@ -182,6 +201,22 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
             else:
                 if when > timezone.localdate():
                     problems.append(ImportProblem(number, "last_update", "Must be today or in the past"))
+                elif out_of_range := year_message("The last update", when.year):
+                    problems.append(ImportProblem(number, "last_update", out_of_range))
+
+
+def _objective_length(cell: str) -> str | None:
+    """An "Objective N: title" cell becomes an objective's title; any other words name the section the action sits
+    in, a shorter field: each is held to its own limit."""
+    match = OBJECTIVE.match(cell)
+    if match and len(match.group(2).strip()) > OBJECTIVE_TITLE_LIMIT:
+        return length_message("The objective's title", OBJECTIVE_TITLE_LIMIT)
+    if not match and len(cell) > SECTION_LIMIT:
+        return (
+            f"The objective must be written like “Objective 1: title”, or be a section name of "
+            f"{SECTION_LIMIT} characters or fewer"
+        )
+    return None
 
 
 @transaction.atomic

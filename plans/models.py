@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.limits import LONG_TEXT, MESSAGE, DateInRange
 from core.models import Versioned
 from core.withheld import WITHHELD_PASSAGE
 
@@ -65,8 +66,8 @@ class DeliveryPlan(Versioned):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="plans")
     year = models.CharField(max_length=7, validators=[validate_financial_year], help_text="For example, 2018-19")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    introduction = models.TextField(blank=True)
-    local_context = models.TextField(blank=True)
+    introduction = models.TextField(blank=True, max_length=LONG_TEXT)
+    local_context = models.TextField(blank=True, max_length=LONG_TEXT)
     # The published version is the plan as it stood at this moment, with withheld content redacted.
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     public = models.BooleanField(
@@ -109,8 +110,8 @@ class DeliveryPlan(Versioned):
 
 class BoardMeeting(Versioned):
     plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="board_meetings")
-    date = models.DateField()
-    decisions = models.TextField(blank=True)
+    date = models.DateField(validators=[DateInRange("Date of the meeting")])
+    decisions = models.TextField(blank=True, max_length=LONG_TEXT)
 
     history = HistoricalRecords()
 
@@ -188,7 +189,7 @@ class UpdateRequest(models.Model):
     plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="update_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True, max_length=MESSAGE)
     # The next Board meeting when the request was sent, if one was recorded.
     meeting = models.ForeignKey(
         BoardMeeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="update_requests"

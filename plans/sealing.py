@@ -12,14 +12,17 @@ missed night costs speed, never correctness. The rows are append-only and chaine
 """
 
 import datetime
+import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .dashboard import CONTENTS_VERSION, Contents, dashboard_contents, end_of_day
-from .models import BoardMeeting, DeliveryPlan, SealedDashboard
+from .models import BoardMeeting, SealedDashboard
+
+logger = logging.getLogger(__name__)
 
 # How long after a meeting's day ends before it is sealed: longer than any transaction that writes history.
 SEAL_AFTER = datetime.timedelta(hours=1)
@@ -29,39 +32,64 @@ SEAL_AFTER = datetime.timedelta(hours=1)
 class Sealing:
     past: int = 0  # past meetings found
     sealed: int = 0  # sealed by this run; the rest were already
+    skipped: list[str] = field(default_factory=list)  # the meetings that could not be sealed, named
 
 
-Moment = tuple[DeliveryPlan, datetime.datetime, datetime.datetime | None]  # plan, at, since
+def _named(meeting: BoardMeeting) -> str:
+    return f"meeting {meeting.pk} of plan {meeting.plan_id} ({meeting.date.isoformat()})"
 
 
-def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime) -> list[Moment]:
-    """Each past meeting's moment and the moment it is compared with: the end of the plan's meeting before."""
+Moment = tuple[BoardMeeting, datetime.datetime, datetime.datetime | None]  # meeting, at, since
+
+
+def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime, skipped: list[str]) -> list[Moment]:
+    """Each past meeting's moment and the moment it is compared with: the end of the plan's meeting before.
+
+    A meeting whose date has no moment to seal (31/12/9999 runs past the last datetime) is named in `skipped`.
+    """
     moments, previous = [], {}
     for meeting in sorted(meetings, key=lambda meeting: (meeting.plan_id, meeting.date)):
-        at = end_of_day(meeting.date)
         before = previous.get(meeting.plan_id)
+        try:
+            at = end_of_day(meeting.date)
+            past = at + SEAL_AFTER <= now
+            since = end_of_day(before.date) if before else None
+        except (OverflowError, ValueError):
+            logger.error("Cannot seal %s: its date has no moment to seal", _named(meeting))
+            skipped.append(_named(meeting))
+            continue
         previous[meeting.plan_id] = meeting
-        if at + SEAL_AFTER <= now:
-            moments.append((meeting.plan, at, end_of_day(before.date) if before else None))
+        if past:
+            moments.append((meeting, at, since))
     return moments
 
 
 def seal_meetings(*, now: datetime.datetime | None = None) -> Sealing:
-    """Seal every past meeting not sealed yet, each in its own transaction; safe to run while people work."""
+    """Seal every past meeting not sealed yet, each in its own transaction; safe to run while people work.
+
+    A meeting that cannot be sealed is logged and named in the result's `skipped`, and the others are sealed: one
+    bad row must not stop every council's night.
+    """
     now = now or timezone.now()
-    moments = _moments(BoardMeeting.objects.select_related("plan"), now)
+    skipped: list[str] = []
+    moments = _moments(BoardMeeting.objects.select_related("plan"), now, skipped)
     done = set(SealedDashboard.objects.filter(version=CONTENTS_VERSION).values_list("plan_id", "at", "since"))
-    result = Sealing(past=len(moments))
-    for plan, at, since in moments:
+    result = Sealing(past=len(moments) + len(skipped), skipped=skipped)
+    for meeting, at, since in moments:
+        plan = meeting.plan
         if (plan.pk, at, since) in done:
             continue
-        contents = dashboard_contents(plan, at, since)
         try:
+            contents = dashboard_contents(plan, at, since)
             with transaction.atomic():  # the row is linked into the audit chain as it is saved
                 SealedDashboard.objects.create(
                     plan=plan, at=at, since=since, version=CONTENTS_VERSION, content=contents.to_json(), sealed_at=now
                 )
         except IntegrityError:  # another run sealed it meanwhile
+            continue
+        except Exception:  # whatever one meeting's data holds, the rest are still sealed; the log keeps the cause
+            logger.exception("Cannot seal %s", _named(meeting))
+            result.skipped.append(_named(meeting))
             continue
         result.sealed += 1
     return result

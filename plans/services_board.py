@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actions.access import leads_of_plan as action_leads
 from actions.models import Action, StatusUpdate
+from core.limits import MESSAGE
 from core.models import AuditEvent
 from projects.access import leads_of_plan as project_leads
 from projects.models import CommissionedProject, ProjectStatusUpdate
@@ -22,7 +23,7 @@ from projects.models import CommissionedProject, ProjectStatusUpdate
 from .models import BoardMeeting, DeliveryPlan, UpdateRequest, UpdateRequestRecipient
 
 logger = logging.getLogger(__name__)
-MESSAGE_MAX = 1000
+MESSAGE_MAX = MESSAGE
 
 
 @dataclass

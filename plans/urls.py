@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from core import views_audit
 
@@ -12,6 +12,22 @@ from . import (
     views_imports,
     views_publication,
 )
+
+
+class FinancialYearConverter:
+    """A financial year as plans store it ("2018-19"). Anything else in the public address (a NUL byte, which
+    PostgreSQL refuses in a query) is "Page not found" before any query is made."""
+
+    regex = "[0-9]{4}-[0-9]{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FinancialYearConverter, "financial_year")
 
 app_name = "plans"
 
@@ -31,8 +47,10 @@ urlpatterns = [
     path("audit/", views_audit.audit, name="audit"),
     path("plans/<int:pk>/publish/", views_publication.plan_publish, name="publish"),
     path("plans/<int:pk>/publish/preview/", views_publication.plan_publish_preview, name="publish_preview"),
-    path("published/<slug:council>/<str:year>/", views_publication.plan_published, name="published"),
-    path("published/<slug:council>/<str:year>.pdf", views_publication.plan_published_pdf, name="published_pdf"),
+    path("published/<slug:council>/<financial_year:year>/", views_publication.plan_published, name="published"),
+    path(
+        "published/<slug:council>/<financial_year:year>.pdf", views_publication.plan_published_pdf, name="published_pdf"
+    ),
     path("meetings/<int:pk>/edit/", views_editing.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/delete/", views_editing.meeting_delete, name="meeting_delete"),
     path("plans/<int:pk>/dashboard/", views_dashboard.plan_dashboard, name="dashboard"),

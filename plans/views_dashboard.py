@@ -92,8 +92,10 @@ def _moment(query: QueryDict, meetings: list[BoardMeeting]) -> tuple[MomentForm,
 def _filters(query: QueryDict) -> dict[str, Any]:
     """The filters as given; values not on offer are reported by the filter form and match nothing here."""
     objective = query.get("objective", "")
+    # Only a key a plan's objective can have: "²" counts as a digit but is no number, and 5,000 nines no key.
+    is_key = objective.isascii() and objective.isdigit() and len(objective) <= 18
     return {
-        "objective": int(objective) if objective.isdigit() else None,
+        "objective": int(objective) if is_key else None,
         "lead_agency": query.get("lead_agency", ""),
         "rag": [value for value in query.getlist("rag") if value in RAG.values],
     }

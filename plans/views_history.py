@@ -1,6 +1,7 @@
 """The plan's history of changes and the plan as it stood at an earlier moment, for everyone who sees the plan."""
 
 import datetime
+import sys
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
@@ -56,8 +57,10 @@ def pagination(number: int, pages: int, query: dict[str, str]) -> dict[str, Any]
 
 
 def _page_number(value: str | None) -> int:
+    """The page asked for, at least 1; any number past the end shows the last page (newest_page), so a number too
+    large to count rows up to is taken as the furthest it could be."""
     try:
-        return max(1, int(value or 1))
+        return min(max(1, int(value or 1)), sys.maxsize // PER_PAGE)
     except ValueError:
         return 1
 

@@ -3,7 +3,6 @@ from decimal import Decimal
 from typing import Any
 
 from crispy_forms.layout import HTML
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,7 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 
-from core.forms import BaseModelForm, PlanItemFormMixin, lead_usernames_field, withheld_fields_field
+from core.forms import BaseModelForm, DateField, PlanItemFormMixin, lead_usernames_field, withheld_fields_field
+from core.limits import OUTPUT_DESCRIPTION
 from core.status_form import StatusUpdateForm
 from core.withheld import WHOLE_ITEM
 from objectives.models import Objective
@@ -30,7 +30,7 @@ WITHHOLDABLE = [
     ("outputs", "Outputs"),
 ]
 NEW_OUTPUT_ROWS = 3
-DESCRIPTION_MAX = 500
+DESCRIPTION_MAX = OUTPUT_DESCRIPTION
 LEADING_NUMBER = re.compile(r"^\s*(\d[\d,]*)\b")
 NUMERIC = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
 
@@ -139,11 +139,11 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
             "max_decimal_places": "Enter the funding amount with no more than 2 digits for pence",
         },
     )
-    due_date = DateInputField(
+    due_date = DateField(
         label="Due date (optional)",
+        subject="due date",
         help_text="Leave blank to take it from the timescale: the end of the last month it names.",
         required=False,
-        require_all_fields=False,
     )
     objectives = ObjectiveChoiceField(
         label="Objectives this project delivers (optional)",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import is_stale
+from core.limits import COMMENTARY, LONG_TEXT, OUTPUT_DESCRIPTION, DateInRange
 from core.models import Versioned
 from core.rag import RAG
 
@@ -19,13 +20,13 @@ class CommissionedProject(Versioned):
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=300)
     provider = models.CharField(max_length=300, blank=True)
-    description = models.TextField(blank=True)
-    outcomes = models.TextField(blank=True, help_text="One outcome per line")
+    description = models.TextField(blank=True, max_length=LONG_TEXT)
+    outcomes = models.TextField(blank=True, max_length=LONG_TEXT, help_text="One outcome per line")
     lead = models.CharField("Lead agency or service", max_length=300, blank=True)
     funding_source = models.CharField(max_length=200, blank=True)
     amount = models.DecimalField("Funding amount (£)", max_digits=10, decimal_places=2, null=True, blank=True)
     timescale = models.CharField(max_length=100, blank=True)
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[DateInRange("Due date")])
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
     withheld_fields = models.JSONField(default=list, blank=True, help_text="Fields withheld from publication")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -66,7 +67,7 @@ class OutputTarget(models.Model):
 
     project = models.ForeignKey(CommissionedProject, on_delete=models.CASCADE, related_name="output_targets")
     position = models.PositiveIntegerField(default=0)
-    description = models.TextField()
+    description = models.TextField(max_length=OUTPUT_DESCRIPTION)
     target = models.PositiveIntegerField(null=True, blank=True)
     delivered = models.PositiveIntegerField(default=0)
 
@@ -89,9 +90,9 @@ class ProjectStatusUpdate(models.Model):
     project = models.ForeignKey(CommissionedProject, on_delete=models.PROTECT, related_name="status_updates")
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices)
     previous_rag = models.CharField(max_length=20, choices=RAG.choices)
-    commentary = models.TextField()
+    commentary = models.TextField(max_length=COMMENTARY)
     evidence = models.FileField(upload_to=evidence_path, blank=True)
-    as_of = models.DateField("Date the update speaks for")
+    as_of = models.DateField("Date the update speaks for", validators=[DateInRange("The date the update speaks for")])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

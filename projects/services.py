@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.access import set_leads
 from core.audit import linked_together
+from core.limits import check_limits
 from core.rag import RAG
 from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
@@ -88,6 +89,7 @@ def project_update_status(
     )
     if evidence:
         update.evidence = evidence
+    check_limits(update)
     update.save()
     for pk, delivered in deliveries.items():
         target = targets[pk]

@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "prevent.example.gov.uk"}
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "x" * 60,
+    "ALLOWED_HOSTS": "prevent.example.gov.uk",
+    "AUDIT_SIGNING_KEY": "k" * 40,
+    "AUDIT_CHECKPOINT_PATH": "/nonexistent/audit-checkpoints.log",  # only named: importing the settings opens nothing
+}
 
 
 def require_mfa_with(**env: str) -> str:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REQUIRE_MFA"))}
+    clean = {
+        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REQUIRE_MFA", "AUDIT_"))
+    }
     for key in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
         clean.pop(key, None)
     result = subprocess.run(

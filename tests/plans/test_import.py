@@ -122,7 +122,10 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(draft,
         (SimpleUploadedFile("plan.pdf", b"%PDF-1.4"), "must be a CSV or an Excel (.xlsx) file"),
         (SimpleUploadedFile("plan.xlsx", b"not a zip"), "could not be read as a CSV or Excel file"),
         (csv_file([PLAN_COLUMNS]), "The file has no actions in it"),
-        (csv_file([PLAN_COLUMNS, [*ROW[:2], "x" * 10_001, *ROW[3:], "", "", ""]]), "Must be 10000 characters or fewer"),
+        (
+            csv_file([PLAN_COLUMNS, [*ROW[:2], "x" * 32_001, *ROW[3:], "", "", ""]]),
+            "Row 2, column action: The action must be 32,000 characters or fewer",
+        ),
     ],
 )
 def test_unreadable_files_are_refused_clearly(draft, coordinator, signed_in, upload, message):
