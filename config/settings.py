@@ -6,6 +6,7 @@ given, and the security settings that `manage.py check --deploy` asks for are on
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "guardian",
     "simple_history",
+    "axes",
     "core",
     "plans",
     "objectives",
@@ -73,8 +75,13 @@ MIDDLEWARE = [
     # Every view needs sign-in unless it is marked @login_not_required (the allow-list, tested in tests/).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session ended for inactivity says so on the sign-in page.
+    "core.middleware.SessionTimeoutMiddleware",
+    "core.middleware.SecurityEventsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +133,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -181,7 +190,10 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "prevent-tracker@localhost")
 
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# A session lasts at most one working day from sign-in, however active (core.middleware fixes its expiry at sign-in),
+# and ends sooner after SESSION_IDLE_TIMEOUT seconds without a request.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -195,17 +207,46 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-    if env_bool("DJANGO_BEHIND_PROXY", True):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Prevent work is sensitive: record failed sign-ins and permission refusals.
+BEHIND_PROXY = not DEBUG and env_bool("DJANGO_BEHIND_PROXY", True)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address, for sign-in throttling and the security log, is the one the proxies in front of the service
+# saw: the entry this many places from the right of X-Forwarded-For (each proxy appends the address it was reached
+# from). Without a proxy it is the connection's own address; a header the client wrote itself is never believed.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if BEHIND_PROXY else "0"))
+
+# Sign-in throttling (django-axes). Failures count per username and address together, so a lockout never stops
+# colleagues behind the same office address; SIGNIN_ADDRESS_FAILURE_LIMIT failures from one address across all
+# usernames (someone trying many usernames) pause sign-in from that address. Both last AXES_COOLOFF_MINUTES after
+# the latest failure counted; `manage.py axes_reset_username NAME` or the admin unlocks sooner.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "100"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "core.signin.SignInThrottle"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Tries made while locked out are refused without counting, so the time the lockout page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Prevent work is sensitive: sign-ins (failed, locked out, succeeded), sessions ended, and pages refused or hidden
+# are logged by core.security as one JSON object a line on the "prevent.security" logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"security": {"()": "core.security.SecurityEventFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "formatter": "security"},
+    },
     "loggers": {
+        "prevent.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
+        # django-axes' own lines would repeat the security events in another form.
+        "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
