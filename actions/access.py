@@ -7,6 +7,7 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from core.access import leads_by_item
+from core.security import hidden
 from plans.access import can_edit_plan, can_see_plan
 from plans.models import DeliveryPlan
 
@@ -38,8 +39,10 @@ def get_action_for_user(user: User, pk: int, *, write: bool = False) -> Action:
     """The action, if the user may see its plan (else 404); with write=True, if they may edit the plan (else 403)."""
     found = Action.objects.select_related("plan__council", "objective").filter(pk=pk)
     action = found.first() if user.is_authenticated else None
-    if action is None or not can_see_plan(user, action.plan):
+    if action is None:
         raise Http404("No such action")
+    if not can_see_plan(user, action.plan):
+        raise hidden(action, "No such action")
     if write and not can_edit_plan(user, action.plan):
         raise PermissionDenied
     return action

@@ -6,6 +6,7 @@ given, and the security settings that `manage.py check --deploy` asks for are on
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "core",
     "plans",
     "objectives",
@@ -98,8 +100,13 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "mfa.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session ended for inactivity says so on the sign-in page.
+    "core.middleware.SessionTimeoutMiddleware",
+    "core.middleware.SecurityEventsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,6 +158,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -219,7 +228,10 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "prevent-tracker@localhost")
 
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# A session lasts at most one working day from sign-in, however active (core.middleware fixes its expiry at sign-in),
+# and ends sooner after SESSION_IDLE_TIMEOUT seconds without a request.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -233,33 +245,59 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-    if env_bool("DJANGO_BEHIND_PROXY", True):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# How many proxies in front of the app append the address they received a request from to X-Forwarded-For: the
-# load balancer is one. core.client_ip reads the client's address that many entries from the right; with 0 the
-# header is ignored, as it must be when nothing in front of the app overwrites what a client writes in it.
 BEHIND_PROXY = not DEBUG and env_bool("DJANGO_BEHIND_PROXY", True)
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "1" if BEHIND_PROXY else "0"))
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (core.client_ip), for sign-in throttling, rate limits and the security log, is the one the
+# proxies in front of the service saw: the entry this many places from the right of X-Forwarded-For (each proxy
+# appends the address it was reached from). Without a proxy it is the connection's own address; a header the client
+# wrote itself is never believed.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if BEHIND_PROXY else "0"))
+
 # Requests a minute each client address may make, without signing in, to the published plans, their PDFs and the
 # sign-in page (core.ratelimit; 0 turns a limit off). A PDF is rendered once and then stored, but the first request
-# for each one costs seconds. Signed-in people are not limited.
+# for each one costs seconds. Signed-in people are not limited. The sign-in page's ceiling only stops a flood: a
+# council's staff share one address, and guessing is django-axes' job below, per username and address.
 ANONYMOUS_RATE_LIMITS = {
     "published": int(os.environ.get("RATE_LIMIT_PUBLISHED", "60")),
     "published_pdf": int(os.environ.get("RATE_LIMIT_PUBLISHED_PDF", "20")),
-    "sign_in": int(os.environ.get("RATE_LIMIT_SIGN_IN", "60")),
+    "sign_in": int(os.environ.get("RATE_LIMIT_SIGN_IN", "300")),
 }
 
-# Prevent work is sensitive: record failed sign-ins and permission refusals.
+# Sign-in throttling (django-axes). Failures count per username and address together, so a lockout never stops
+# colleagues behind the same office address; SIGNIN_ADDRESS_FAILURE_LIMIT failures from one address across all
+# usernames (someone trying many usernames) pause sign-in from that address. Both last AXES_COOLOFF_MINUTES after
+# the latest failure counted; `manage.py axes_reset_username NAME` or the admin unlocks sooner.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "100"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "core.signin.SignInThrottle"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Tries made while locked out are refused without counting, so the time the lockout page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Prevent work is sensitive: sign-ins (failed, locked out, succeeded), sessions ended, and pages refused or hidden
+# are logged by core.security as one JSON object a line on the "prevent.security" logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"security": {"()": "core.security.SecurityEventFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "formatter": "security"},
+    },
     "loggers": {
+        "prevent.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
         # Wrong and refused second-factor codes, set-ups and resets.
         "mfa": {"handlers": ["console"], "level": "INFO"},
+        # django-axes' own lines would repeat the security events in another form.
+        "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     # Signing out works before the second factor: someone who cannot give it can still leave.
     path("accounts/logout/", mfa_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/two-factor/", include("mfa.urls")),
+    path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),

@@ -10,9 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
         from simple_history.signals import post_create_historical_record
 
-        from . import append_only, audit
+        from . import append_only, audit, middleware, signin
 
         def chain_history(sender: Any, history_instance: Any, **kwargs: Any) -> None:
             audit.append(type(history_instance), history_instance.pk)
@@ -32,3 +33,6 @@ class CoreConfig(AppConfig):
             if label != "core.AuditEntry":
                 post_save.connect(chain_row, sender=label, weak=False, dispatch_uid=f"audit-chain-{label}")
         post_migrate.connect(install_triggers, weak=False, dispatch_uid="append-only-triggers")
+        user_logged_in.connect(middleware.session_started, dispatch_uid="session-started")
+        user_logged_in.connect(signin.signed_in, dispatch_uid="security-log-signed-in")
+        user_logged_out.connect(signin.signed_out, dispatch_uid="security-log-signed-out")

@@ -7,7 +7,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
@@ -73,6 +75,56 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
         # An inactive account gets the same answer as a wrong password: nothing about the account is revealed.
         if not user.is_active:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+class PasswordChangeForm(GovUKFormMixin, DjangoPasswordChangeForm):
+    """Django's password change with GOV.UK wording; every problem with the new password is shown on that field."""
+
+    submit_label = "Change password"
+    error_messages = {
+        "password_incorrect": "Your current password is not correct",
+        "password_mismatch": "Enter the same new password in both fields",
+    }
+    # The password validators' messages (settings.AUTH_PASSWORD_VALIDATORS), by their codes.
+    rule_messages = {
+        "password_too_short": "Your new password must be {min_length} characters or more",
+        "password_too_common": "Your new password is too common: choose one that is harder to guess",
+        "password_entirely_numeric": "Your new password must include letters or symbols, not only numbers",
+        "password_too_similar": "Your new password must not be like your {verbose_name}",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        for name, label, required in (
+            ("old_password", "Current password", "Enter your current password"),
+            ("new_password1", "New password", "Enter a new password"),
+            ("new_password2", "Confirm new password", "Confirm your new password"),
+        ):
+            fields[name].label = label
+            fields[name].error_messages["required"] = required
+            fields[name].help_text = ""
+        # GOV.UK asks pages not to move the focus by themselves.
+        fields["old_password"].widget.attrs.pop("autofocus", None)
+        fields[
+            "new_password1"
+        ].help_text = (
+            "At least 12 characters. Not a common password, not only numbers, and not like your username or name."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        self.validate_passwords("new_password1", "new_password2")
+        new = self.cleaned_data.get("new_password1")
+        if new and new == self.cleaned_data.get("old_password"):
+            self.add_error("new_password1", "Your new password must be different from your current password")
+        elif new:
+            try:
+                password_validation.validate_password(new, self.user)
+            except forms.ValidationError as problems:
+                for problem in problems.error_list:
+                    message = self.rule_messages.get(problem.code)
+                    self.add_error("new_password1", message.format(**(problem.params or {})) if message else problem)
+        return self.cleaned_data
 
 
 class DateField(DateInputField):

@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
+from core.security import not_found
 from plans.access import can_edit_plan, plans_visible_to
 
 from .models import Objective
@@ -16,7 +16,7 @@ def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objec
     try:
         objective = Objective.objects.select_related("plan__council").filter(plan__in=plans_visible_to(user)).get(pk=pk)
     except Objective.DoesNotExist:
-        raise Http404("No such objective") from None
+        raise not_found(Objective, pk, "No such objective") from None
     if write and not can_edit_plan(user, objective.plan):
         raise PermissionDenied
     return objective

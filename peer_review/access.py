@@ -4,8 +4,8 @@ Who may change them: the council's Prevent coordinators."""
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
+from core.security import not_found
 from plans.access import plans_visible_to, roles_in
 from plans.models import Role
 
@@ -27,7 +27,7 @@ def get_review_for_user(user: User, pk: int, *, write: bool = False) -> Review:
     try:
         review = reviews_visible_to(user).select_related("council").get(pk=pk)
     except Review.DoesNotExist:
-        raise Http404("No such review") from None
+        raise not_found(Review, pk, "No such review") from None
     if write and not can_edit_review(user, review):
         raise PermissionDenied
     return review
@@ -42,7 +42,7 @@ def get_recommendation_for_user(user: User, pk: int, *, write: bool = False) -> 
             .get(pk=pk)
         )
     except Recommendation.DoesNotExist:
-        raise Http404("No such recommendation") from None
+        raise not_found(Recommendation, pk, "No such recommendation") from None
     if write and not can_edit_review(user, recommendation.review):
         raise PermissionDenied
     return recommendation

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.access import lead_user_ids
+from core.security import hidden
 
 from .models import BoardMeeting, Council, DeliveryPlan, Membership, Role
 
@@ -78,8 +79,10 @@ def can_see_plan(user: User, plan: DeliveryPlan) -> bool:
 def get_plan_for_user(user: User, pk: int, *, write: bool = False) -> DeliveryPlan:
     """The plan, if the user may see it (else 404); with write=True, only if they may edit it (else 403)."""
     plan = DeliveryPlan.objects.select_related("council").filter(pk=pk).first() if user.is_authenticated else None
-    if plan is None or not can_see_plan(user, plan):
+    if plan is None:
         raise Http404("No such plan")
+    if not can_see_plan(user, plan):
+        raise hidden(plan, "No such plan")
     if write and not can_edit_plan(user, plan):
         raise PermissionDenied
     return plan
@@ -89,8 +92,10 @@ def get_meeting_for_user(user: User, pk: int, *, write: bool = False) -> BoardMe
     """The board meeting, if the user may see its plan (else 404); with write=True, if they may edit it (else 403)."""
     found = BoardMeeting.objects.select_related("plan__council").filter(pk=pk)
     meeting = found.first() if user.is_authenticated else None
-    if meeting is None or not can_see_plan(user, meeting.plan):
+    if meeting is None:
         raise Http404("No such board meeting")
+    if not can_see_plan(user, meeting.plan):
+        raise hidden(meeting, "No such board meeting")
     if write and not can_edit_plan(user, meeting.plan):
         raise PermissionDenied
     return meeting
@@ -120,8 +125,10 @@ def get_published_plan(user: User, council_slug: str, year: str) -> DeliveryPlan
         .filter(council__slug=council_slug, year=year, published_at__isnull=False)
         .first()
     )
-    if plan is None or not (plan.public or plans_visible_to(user).filter(pk=plan.pk).exists()):
+    if plan is None:
         raise Http404("No such published plan")
+    if not (plan.public or plans_visible_to(user).filter(pk=plan.pk).exists()):
+        raise hidden(plan, "No such published plan")
     return plan
 
 
@@ -145,8 +152,10 @@ def get_council_for_export(user: User, slug: str) -> Council:
     """The council, if the user may export its whole record: 404 if they see none of its plans, else 403 unless
     they are its coordinator or auditor."""
     council = Council.objects.filter(slug=slug).first()
-    if council is None or not plans_visible_to(user).filter(council=council).exists():
+    if council is None:
         raise Http404("No such council")
+    if not plans_visible_to(user).filter(council=council).exists():
+        raise hidden(council, "No such council")
     if not any(role in EXPORTERS for role in roles_in(user, council)):
         raise PermissionDenied
     return council

@@ -7,6 +7,7 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from core.access import leads_by_item
+from core.security import hidden
 from plans.access import can_edit_plan, can_see_plan
 from plans.models import DeliveryPlan
 
@@ -40,8 +41,10 @@ def get_project_for_user(user: User, pk: int, *, write: bool = False) -> Commiss
     """The project, if the user may see its plan (else 404); with write=True, if they may edit it (else 403)."""
     found = CommissionedProject.objects.select_related("plan__council").filter(pk=pk)
     project = found.first() if user.is_authenticated else None
-    if project is None or not can_see_plan(user, project.plan):
+    if project is None:
         raise Http404("No such project")
+    if not can_see_plan(user, project.plan):
+        raise hidden(project, "No such project")
     if write and not can_edit_plan(user, project.plan):
         raise PermissionDenied
     return project

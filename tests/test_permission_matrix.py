@@ -12,6 +12,7 @@ from actions.models import StatusUpdate
 from core.models import AuditEntry
 from plans.models import BoardMeeting
 from projects.models import ProjectStatusUpdate
+from tests.factories import PASSWORD
 
 PERSONAS = ["anonymous", "coordinator", "lead", "other_lead", "board", "auditor", "outsider"]
 
@@ -227,3 +228,28 @@ def test_the_two_factor_pages_answer_each_person_for_themselves(world, client_as
     if response.status_code == 302:
         assert not response.url.startswith(reverse("login"))
     assert client_as(persona).put(reverse(name)).status_code == 405
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_everyone_signed_in_changes_their_own_password_and_nobody_else_s(world, client_as, persona, request):
+    """The password change page names no one: it acts on whoever is signed in, whatever their roles."""
+    client = client_as(persona)
+    url = reverse("password_change")
+    response = client.get(url)
+    if persona == "anonymous":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert client.post(url, {"old_password": "x"}).status_code == 302
+        return
+    assert response.status_code == 200
+    user = request.getfixturevalue(persona)
+    new = "another-long-passphrase-2027"
+    fields = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    assert client.post(url, fields).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    # Their colleagues' passwords are untouched.
+    others = [request.getfixturevalue(p) for p in PERSONAS if p not in {"anonymous", persona}]
+    for other in others:
+        other.refresh_from_db()
+        assert other.check_password(PASSWORD)
+    assert client.put(url).status_code == 405

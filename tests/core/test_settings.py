@@ -96,3 +96,56 @@ def test_postgresql_connections_do_not_compile_queries_just_in_time_and_write_ti
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SELECT CAST(TIMESTAMP '2026-03-04 05:06:07' AS text)")
         assert cursor.fetchone()[0] == "2026-03-04 05:06:07"
+
+
+def read_settings(expression: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECRET_KEY", "AXES_"))}
+    clean.pop("ALLOWED_HOSTS", None)
+    clean.pop("SESSION_IDLE_TIMEOUT", None)
+    clean.pop("SIGNIN_ADDRESS_FAILURE_LIMIT", None)
+    return subprocess.run(  # noqa: S603 (the expression is the test's own)
+        [sys.executable, "-c", f"import config.settings as s; print({expression})"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_sign_in_throttling_and_session_limits_are_read_from_the_environment():
+    expression = (
+        "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.SIGNIN_ADDRESS_FAILURE_LIMIT, "
+        "s.SESSION_IDLE_TIMEOUT"
+    )
+    defaults = read_settings(expression, DJANGO_DEBUG="1")
+    assert defaults.stdout.strip() == "5 900.0 100 1800", defaults.stderr
+    chosen = read_settings(
+        expression,
+        DJANGO_DEBUG="1",
+        AXES_FAILURE_LIMIT="7",
+        AXES_COOLOFF_MINUTES="20",
+        SIGNIN_ADDRESS_FAILURE_LIMIT="300",
+        SESSION_IDLE_TIMEOUT="600",
+    )
+    assert chosen.stdout.strip() == "7 1200.0 300 600", chosen.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "proxies"),
+    [
+        ({"DJANGO_DEBUG": "1"}, "0"),  # development: the connection's own address
+        ({"DJANGO_DEBUG": "0"}, "1"),  # production sits behind a load balancer unless told otherwise
+        ({"DJANGO_DEBUG": "0", "DJANGO_BEHIND_PROXY": "0"}, "0"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_TRUSTED_PROXY_COUNT": "2"}, "2"),
+    ],
+)
+def test_the_forwarded_client_address_is_believed_only_behind_a_configured_proxy(env, proxies):
+    production = {
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "prevent.example.gov.uk",
+        "AUDIT_SIGNING_KEY": AUDIT_KEY,
+        "AUDIT_CHECKPOINT_PATH": "/nonexistent/audit-checkpoints.log",  # only named: nothing opens it here
+    }
+    result = read_settings("s.TRUSTED_PROXY_COUNT", **production, **env)
+    assert result.stdout.strip() == proxies, result.stderr
