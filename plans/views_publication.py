@@ -13,6 +13,7 @@ from core.versioning import StaleEdit
 
 from . import services
 from .access import get_plan_for_user, get_published_plan
+from .pdf import html_to_pdf
 from .publication import published_plan, withheld_items
 from .snapshot import plan_snapshot
 
@@ -67,10 +68,8 @@ def plan_published(request: HttpRequest, council: str, year: str) -> HttpRespons
 @require_GET
 def plan_published_pdf(request: HttpRequest, council: str, year: str) -> HttpResponse:
     plan = get_published_plan(request.user, council, year)
-    from weasyprint import HTML, URLFetcher  # imported here: it loads Pango, which only the PDFs need
-
     html = render_to_string("plans/published_pdf.html", {"document": published_plan(plan, plan.published_at)})
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{plan.council.slug}-prevent-plan-{plan.year}.pdf"'
     return response
