@@ -209,6 +209,18 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# The admin's pages from django-simple-history (a style="border-top: 0" on the history pager) and django-guardian (an
+# empty <style> element on object permissions) would be refused; the admin alone allows those two, by their hashes,
+# rather than 'unsafe-inline' for every style (config/urls.py applies it).
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "style-src": [
+        *SECURE_CSP["style-src"],
+        CSP.UNSAFE_HASHES,
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        "'sha256-AbpHGcgLb+kRsJGnwFEktk7uzpZOCcBY74+YBdrKVGs='",
+    ],
+}
 # Powerful browser features the service never uses, refused to it and to anything it might ever embed.
 # Each value is an allow-list: [] refuses the feature everywhere, ["self"] allows it to the service's own pages.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
