@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,6 +90,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the policies too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,13 +100,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs sign-in unless it is marked @login_not_required (the allow-list, tested in tests/).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session ended for inactivity says so on the sign-in page. Before the second factor, so
+    # an idle session is ended rather than asked for a code.
+    "core.middleware.SessionTimeoutMiddleware",
+    "core.middleware.SecurityEventsMiddleware",
     # Which second factor, if any, verified this session; then the one place that asks for it (mfa/middleware.py).
     "django_otp.middleware.OTPMiddleware",
     "mfa.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    # After the messages: a session ended for inactivity says so on the sign-in page.
-    "core.middleware.SessionTimeoutMiddleware",
-    "core.middleware.SecurityEventsMiddleware",
+    # Below authentication (it asks who is signed in) and so below WhiteNoise: static files keep their caching.
+    "core.headers.NoStoreWhenSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a sign-in refused for too many failures into the lockout page.
@@ -121,6 +128,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The nonce the admin's templates put on their tags; the service's own templates need none.
+                "django.template.context_processors.csp",
                 "core.context_processors.service",
             ],
         },
@@ -198,7 +207,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "core.staticfiles.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -237,6 +246,58 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Scripts and styles come from the service's own static files only: no inline script, style element or attribute.
+# The nonce is for the Django admin, whose templates mark their tags with one; it is in the header only on pages
+# whose template used it, so the service's own pages say just 'self'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The admin's pages from django-simple-history (a style="border-top: 0" on the history pager) and django-guardian (an
+# empty <style> element on object permissions) would be refused; the admin alone allows those two, by their hashes,
+# rather than 'unsafe-inline' for every style (config/urls.py applies it).
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "style-src": [
+        *SECURE_CSP["style-src"],
+        CSP.UNSAFE_HASHES,
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        "'sha256-AbpHGcgLb+kRsJGnwFEktk7uzpZOCcBY74+YBdrKVGs='",
+    ],
+}
+# Powerful browser features the service never uses, refused to it and to anything it might ever embed.
+# Each value is an allow-list: [] refuses the feature everywhere, ["self"] allows it to the service's own pages.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)

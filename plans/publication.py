@@ -19,6 +19,7 @@ from django.utils import timezone
 from core.withheld import WHOLE_ITEM, Redacted, passages, plain, redact
 
 from .models import DeliveryPlan, PublishedPdf
+from .pdf import html_to_pdf
 from .snapshot import ActionState, ProjectState, RecommendationState, ReviewState, plan_snapshot, plan_texts
 
 # What the stored PDFs were made with (templates/plans/published_pdf.html and the redaction step above): change it
@@ -280,7 +281,4 @@ def published_pdf(*, plan: DeliveryPlan) -> bytes:
 
 
 def render_published_pdf(document: PublishedPlan) -> bytes:
-    from weasyprint import HTML, URLFetcher  # imported here: it loads Pango, which only the PDFs need
-
-    html = render_to_string("plans/published_pdf.html", {"document": document})
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return html_to_pdf(render_to_string("plans/published_pdf.html", {"document": document}))

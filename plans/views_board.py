@@ -17,6 +17,7 @@ from .access import get_meeting_for_board_pack, get_plan_for_user
 from .dashboard import build_dashboard
 from .forms_board import UpdateRequestForm
 from .models import BoardMeeting
+from .pdf import html_to_pdf
 from .views_dashboard import meeting_moment, rag_chart
 
 
@@ -83,11 +84,8 @@ def board_pack(request: HttpRequest, pk: int) -> HttpResponse:
 def board_pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The same page as a PDF (WeasyPrint); every download is recorded in the audit record."""
     meeting = get_meeting_for_board_pack(request.user, pk)
-    from weasyprint import HTML, URLFetcher  # imported here: it loads Pango, which only this view needs
-
     html = render_to_string("plans/board_pack.html", _pack_context(meeting, pdf=True), request=request)
-    # The pack holds everything inline: no protocol is allowed, so nothing in it makes the server fetch a URL.
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    pdf = html_to_pdf(html)
     services_board.board_pack_record_export(meeting=meeting, by=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"board-pack-{meeting.plan.council.slug}-{meeting.plan.year}-{meeting.date:%Y-%m-%d}.pdf"

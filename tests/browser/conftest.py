@@ -3,16 +3,23 @@
 Playwright's sync API runs an asyncio event loop in the main thread, and the session-scoped driver keeps it running
 until the session ends; Django would then refuse every ORM call made from that thread (these fixtures', and those of
 any test collected after them), so the async-safety check is switched off for the whole pytest process.
+
+Every browser context any test opens is watched for the Content-Security-Policy: each page the live server sends
+must carry the header, and the browser must refuse nothing on it (Chromium logs each refusal to the console, with
+or without JavaScript). The test fails at teardown listing what was refused; the session's totals are printed at
+the end of the run.
 """
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
 from plans.demo import load_demo
 
@@ -42,11 +49,73 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
+@dataclass
+class CspWatch:
+    """What the browser was sent and refused: per test (`problems`) and over the session (the counts)."""
+
+    pages: int = 0
+    paths: set[str] = field(default_factory=set)
+    refused: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def document(self, response: Response) -> None:
+        request = response.request
+        if not request.is_navigation_request() or request.frame.parent_frame is not None:
+            return
+        if not response.url.startswith("http") or 300 <= response.status < 400:
+            return
+        self.pages += 1
+        self.paths.add(urlsplit(response.url).path)
+        if "content-security-policy" not in response.headers:
+            self.problems.append(f"no Content-Security-Policy header on {response.url}")
+        if "permissions-policy" not in response.headers:
+            self.problems.append(f"no Permissions-Policy header on {response.url}")
+
+    def console(self, message: ConsoleMessage) -> None:
+        # Chromium's words for a refusal: "Refused to apply inline style because it violates the following Content
+        # Security Policy directive: ...", and likewise for scripts, images, frames, form targets.
+        if "Content Security Policy" in message.text:
+            self.refused += 1
+            location = message.location.get("url", "") if message.location else ""
+            self.problems.append(f"{location}: {message.text}")
+        elif "Permissions-Policy" in message.text:  # a feature this Chromium does not know: the header has a typo
+            self.problems.append(message.text)
+
+
+CSP_WATCH = CspWatch()
+
+
+def watch_csp(context: BrowserContext) -> BrowserContext:
+    context.on("response", CSP_WATCH.document)
+    context.on("console", CSP_WATCH.console)
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    # Every context, including those a test opens itself, reports to the watch.
+    new_context = chromium.new_context
+    chromium.new_context = lambda **options: watch_csp(new_context(**options))  # type: ignore[method-assign]
     yield chromium
     chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_refusals() -> Iterator[None]:
+    """Set up before, so torn down after, the test's pages and contexts: every message has arrived by then."""
+    CSP_WATCH.problems.clear()
+    yield
+    if CSP_WATCH.problems:
+        pytest.fail("Security policies broken on the pages visited:\n" + "\n".join(CSP_WATCH.problems), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if CSP_WATCH.pages:
+        terminalreporter.write_line(
+            f"Content-Security-Policy: {CSP_WATCH.pages} pages loaded ({len(CSP_WATCH.paths)} distinct paths), "
+            f"{CSP_WATCH.refused} refusals"
+        )
 
 
 @pytest.fixture

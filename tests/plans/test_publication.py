@@ -152,4 +152,5 @@ def test_withheld_text_never_reaches_the_published_html_or_pdf(
         assert secret not in pdf
     assert "A sensitive passage" not in html and "A sensitive passage" not in pdf
     assert "[REDACTED]" in pdf
+    assert "Page 1 of " in pdf  # the stylesheet reached WeasyPrint: its @page rule numbers the pages
     assert world.other_action.objective.title in pdf  # the extraction reads the document: absence means something

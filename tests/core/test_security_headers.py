@@ -1,0 +1,245 @@
+"""Every response carries the Content-Security-Policy and the Permissions-Policy; nothing a signed-in person
+receives (page, export, evidence) may be stored by a cache, while public pages and static files keep theirs."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import get_resolver, reverse
+
+from actions.models import StatusUpdate
+from core.headers import permissions_policy
+from plans.models import BoardMeeting, DeliveryPlan
+from plans.services import plan_publish
+from projects.models import ProjectStatusUpdate
+from tests import factories as f
+from tests.test_login_required import concrete_path, walk
+
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+REFUSED_FEATURES = ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"]
+
+
+@pytest.fixture
+def objects(world, coordinator, settings, tmp_path):
+    """Real objects behind every URL: a meeting, status updates with evidence, the plan published publicly."""
+    settings.MEDIA_ROOT = tmp_path
+    for folder in ("actions", "projects"):
+        (tmp_path / "evidence" / folder / "x").mkdir(parents=True)
+        (tmp_path / "evidence" / folder / "x" / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")
+    update = StatusUpdate.objects.create(
+        action=world.action,
+        rag="green",
+        previous_rag="not_started",
+        commentary="On track",
+        as_of="2018-09-01",
+        created_by=coordinator,
+        evidence="evidence/actions/x/minutes.pdf",
+    )
+    project_update = ProjectStatusUpdate.objects.create(
+        project=world.project,
+        rag="amber",
+        previous_rag="not_started",
+        commentary="Venue problems",
+        as_of="2018-09-01",
+        created_by=coordinator,
+        evidence="evidence/projects/x/minutes.pdf",
+    )
+    world.plan.refresh_from_db()
+    plan = plan_publish(plan=world.plan, public=True, by=coordinator, expected_version=world.plan.version)
+    meeting = BoardMeeting.objects.create(plan=plan, date="2018-11-12")
+    return {"meeting": meeting, "update": update, "project_update": project_update, "plan": plan}
+
+
+# Every URL name of the service, with the arguments of a real object, for a GET by the coordinator.
+def arguments(world, objects) -> dict[str, list]:
+    plan, meeting = objects["plan"], objects["meeting"]
+    return {
+        "login": [],
+        "logout": None,  # sign-out is a POST, checked on its own below
+        "accessibility": [],
+        "plans:home": [],
+        "plans:detail": [plan.pk],
+        "plans:edit": [plan.pk],
+        "plans:rollover": [plan.pk],
+        "plans:import": [plan.pk],
+        "plans:import_template": ["csv"],
+        "plans:meetings": [plan.pk],
+        "plans:history": [plan.pk],
+        "plans:as_at": [plan.pk],
+        "plans:export_as_at": [plan.pk, "csv"],
+        "plans:export_history": [plan.pk, "xlsx"],
+        "plans:export_council_history": [plan.council.slug, "csv"],
+        "plans:audit": None,  # for auditors: checked on its own below
+        "plans:publish": [plan.pk],
+        "plans:publish_preview": [plan.pk],
+        "plans:published": [plan.council.slug, plan.year],
+        "plans:published_pdf": [plan.council.slug, plan.year],
+        "plans:meeting_edit": [meeting.pk],
+        "plans:meeting_delete": [meeting.pk],
+        "plans:dashboard": [plan.pk],
+        "plans:update_requests": [plan.pk],
+        "plans:board_pack": [meeting.pk],
+        "plans:board_pack_pdf": [meeting.pk],
+        "actions:detail": [world.action.pk],
+        "actions:update_status": [world.action.pk],
+        "actions:edit": [world.action.pk],
+        "actions:withdraw": [world.action.pk],
+        "actions:delete": [world.other_action.pk],
+        "actions:evidence": [objects["update"].pk],
+        "actions:create": [plan.pk],
+        "actions:mine": [],
+        "objectives:create": [plan.pk],
+        "objectives:edit": [world.action.objective_id],
+        "objectives:delete": [world.action.objective_id],
+        "projects:detail": [world.project.pk],
+        "projects:update_status": [world.project.pk],
+        "projects:edit": [world.project.pk],
+        "projects:withdraw": [world.project.pk],
+        "projects:delete": [world.project.pk],
+        "projects:evidence": [objects["project_update"].pk],
+        "projects:create": [plan.pk],
+        "peer_review:review_create": [plan.pk],
+        "peer_review:review": [world.recommendation.review_id],
+        "peer_review:review_edit": [world.recommendation.review_id],
+        "peer_review:recommendation_create": [world.recommendation.review_id],
+        "peer_review:recommendation": [world.recommendation.pk],
+        "peer_review:recommendation_edit": [world.recommendation.pk],
+        "peer_review:recommendation_delete": [world.unanswered.pk],
+    }
+
+
+ROUTES = list(walk(get_resolver().url_patterns))
+SERVICE_NAMES = sorted({name for _, name, _ in ROUTES if not name.startswith("admin:")})
+ADMIN_PATHS = sorted({concrete_path(route) for route, name, _ in ROUTES if name.startswith("admin:")})
+
+
+def assert_policies(response, what: str) -> None:
+    assert response["Content-Security-Policy"] == POLICY, what
+    for feature in REFUSED_FEATURES:
+        assert feature in response["Permissions-Policy"].split(", "), what
+
+
+def test_every_url_of_the_service_is_checked_here(world, objects):
+    """A new view must be given real arguments above, so its headers are checked too."""
+    assert set(SERVICE_NAMES) == set(arguments(world, objects))
+
+
+def test_every_page_and_download_carries_the_policies_and_is_never_stored(world, objects, coordinator, signed_in):
+    client = signed_in(coordinator)
+    checked = 0
+    for name, args in arguments(world, objects).items():
+        if args is None:
+            continue
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name  # a real page or download of a real object
+        assert_policies(response, name)
+        assert response["Cache-Control"] == "no-store", name
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        checked += 1
+    assert checked == len(SERVICE_NAMES) - 2
+
+
+def test_exports_and_evidence_are_never_stored_even_for_the_auditor(world, objects, auditor, signed_in):
+    client = signed_in(auditor)
+    for name, args in [
+        ("plans:audit", []),
+        ("plans:export_as_at", [objects["plan"].pk, "xlsx"]),
+        ("plans:export_history", [objects["plan"].pk, "csv"]),
+        ("plans:export_council_history", [objects["plan"].council.slug, "xlsx"]),
+        ("plans:board_pack_pdf", [objects["meeting"].pk]),
+        ("actions:evidence", [objects["update"].pk]),
+        ("projects:evidence", [objects["project_update"].pk]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        assert_policies(response, name)
+        assert response["Cache-Control"] == "no-store", name
+
+
+def test_refusals_errors_and_sign_out_carry_the_policies_too(world, objects, coordinator, board, outsider, signed_in):
+    responses = {
+        "403": signed_in(board).post(reverse("plans:edit", args=[world.plan.pk]), {"title": "x"}),
+        "404": signed_in(outsider).get(reverse("plans:detail", args=[world.plan.pk])),
+        "405": signed_in(coordinator).put(reverse("plans:detail", args=[world.plan.pk])),
+        "form error": signed_in(coordinator).post(reverse("objectives:create", args=[world.plan.pk]), {"title": ""}),
+        "sign-out": signed_in(coordinator).post(reverse("logout")),
+    }
+    assert [response.status_code for response in responses.values()] == [403, 404, 405, 200, 302]
+    for what, response in responses.items():
+        assert_policies(response, what)
+        assert response["Cache-Control"] == "no-store", what
+
+
+def test_anonymous_visitors_get_the_policies_and_public_pages_keep_their_caching(objects, signed_in):
+    client = signed_in(None)
+    for name, args in [
+        ("plans:published", [objects["plan"].council.slug, objects["plan"].year]),
+        ("plans:published_pdf", [objects["plan"].council.slug, objects["plan"].year]),
+        ("accessibility", []),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        assert_policies(response, name)
+        assert "no-store" not in response.get("Cache-Control", ""), name
+    # A page that needs sign-in sends the visitor there, with the policies.
+    assert_policies(client.get(reverse("plans:home")), "sign-in redirect")
+
+
+def test_static_files_keep_their_caching_for_signed_in_people(coordinator, signed_in, settings):
+    settings.WHITENOISE_USE_FINDERS = True  # serve from static/ as in development; read when the client starts
+    settings.WHITENOISE_MAX_AGE = 3600
+    response = signed_in(coordinator).get("/static/app/init.js")
+    assert response.status_code == 200
+    assert b"initAll()" in b"".join(response.streaming_content)
+    assert response["Cache-Control"] == "max-age=3600, public"
+    assert_policies(response, "static file")
+
+
+def real_admin_path(path: str, admin) -> str:
+    """The walk's admin path with real ids in place of its placeholders: the object, its history, a user, a group."""
+    parts = path.strip("/").split("/")
+    if parts[:2] == ["admin", "r"]:  # "view on site": a content type and an object
+        plan = DeliveryPlan.objects.first()
+        parts[2:4] = [str(ContentType.objects.get_for_model(plan).pk), str(plan.pk)]
+    elif len(parts) > 3 and parts[3] == "x":
+        instance = apps.get_model(parts[1], parts[2]).objects.order_by("pk").first()
+        parts[3] = str(instance.pk)
+        if parts[4:6] == ["history", "x"]:
+            parts[5] = str(instance.history.order_by("history_id").first().history_id)
+        elif parts[4:6] == ["permissions", "user-manage"]:
+            parts[6] = str(admin.pk)
+        elif parts[4:6] == ["permissions", "group-manage"]:
+            parts[6] = str(Group.objects.get_or_create(name="Partners")[0].pk)
+    return "/" + "/".join(parts) + ("/" if path.endswith("/") else "")
+
+
+def test_admin_pages_carry_the_policies_with_only_a_nonce_added(world, objects, signed_in):
+    admin = f.make_user("admin", is_staff=True, is_superuser=True)
+    Group.objects.get_or_create(name="Partners")
+    client = signed_in(admin)
+    for path in ADMIN_PATHS:
+        response = client.get(real_admin_path(path, admin))
+        # 403: adding or deleting append-only rows; 405: sign-out by GET; 404: the admin's catch-all.
+        assert response.status_code in {200, 302, 403, 404, 405}, path
+        policy = response["Content-Security-Policy"]
+        # Django's admin marks its own <script> and <style> tags with the request's nonce, and two styles of its
+        # third-party pages are allowed by their hashes; nothing else is loosened.
+        policy = re.sub(r" 'nonce-[^']+'", "", policy)
+        assert re.sub(r" 'unsafe-hashes'( 'sha256-[^']+')+", "", policy) == POLICY, path
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+        assert "usb=()" in response["Permissions-Policy"]
+        assert response["Cache-Control"] == "no-store", path
+    assert len(ADMIN_PATHS) > 90
+
+
+def test_the_permissions_policy_names_each_feature_and_its_allowed_origins():
+    policy = {"camera": [], "fullscreen": ["self"], "geolocation": ["self", "https://maps.example.gov.uk"]}
+    assert (
+        permissions_policy(policy) == 'camera=(), fullscreen=(self), geolocation=(self "https://maps.example.gov.uk")'
+    )
