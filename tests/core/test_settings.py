@@ -1,27 +1,14 @@
 """Settings fail loudly when production configuration is missing."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.settings_process import read_settings
 
 
 def import_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECRET_KEY", "AUDIT_"))}
-    clean.pop("ALLOWED_HOSTS", None)
-    clean.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DATABASES['default']['ENGINE'])"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return read_settings("s.DATABASES['default']['ENGINE']", **env)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -96,21 +83,6 @@ def test_postgresql_connections_do_not_compile_queries_just_in_time_and_write_ti
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SELECT CAST(TIMESTAMP '2026-03-04 05:06:07' AS text)")
         assert cursor.fetchone()[0] == "2026-03-04 05:06:07"
-
-
-def read_settings(expression: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECRET_KEY", "AXES_"))}
-    clean.pop("ALLOWED_HOSTS", None)
-    clean.pop("SESSION_IDLE_TIMEOUT", None)
-    clean.pop("SIGNIN_ADDRESS_FAILURE_LIMIT", None)
-    return subprocess.run(  # noqa: S603 (the expression is the test's own)
-        [sys.executable, "-c", f"import config.settings as s; print({expression})"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_sign_in_throttling_and_session_limits_are_read_from_the_environment():

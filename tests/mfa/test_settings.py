@@ -1,13 +1,9 @@
 """REQUIRE_MFA: on in production, off in development (make run), and the environment overrides either."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.settings_process import read_settings
+
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "SECRET_KEY": "x" * 60,
@@ -18,19 +14,7 @@ PRODUCTION = {
 
 
 def require_mfa_with(**env: str) -> str:
-    clean = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REQUIRE_MFA", "AUDIT_"))
-    }
-    for key in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
-        clean.pop(key, None)
-    result = subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.REQUIRE_MFA)"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = read_settings("s.REQUIRE_MFA", **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
