@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from plans.models import Council, Role
 
 from .audit import Verification, verify
+from .keys import key_or_none
 from .models import AuditEvent
 
 LATEST = 50
@@ -60,7 +61,7 @@ def audit(request: HttpRequest) -> HttpResponse:
             for council in councils
         ]
         return redirect(f"{reverse('plans:audit')}?{urlencode([('verification', event.pk) for event in events])}")
-    asked = [int(pk) for pk in request.GET.getlist("verification") if pk.isdigit()][: len(councils)]
+    asked = [pk for pk in map(key_or_none, request.GET.getlist("verification")) if pk is not None][: len(councils)]
     shown = list(
         AuditEvent.objects.filter(pk__in=asked, kind=AuditEvent.Kind.VERIFICATION, council__in=councils)
         .select_related("council")

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.keys import key_or_none
 from core.rag import RAG
 
 from .access import can_edit_plan, can_export_board_pack, get_plan_for_user
@@ -92,10 +93,8 @@ def _moment(query: QueryDict, meetings: list[BoardMeeting]) -> tuple[MomentForm,
 def _filters(query: QueryDict) -> dict[str, Any]:
     """The filters as given; values not on offer are reported by the filter form and match nothing here."""
     objective = query.get("objective", "")
-    # Only a key a plan's objective can have: "²" counts as a digit but is no number, and 5,000 nines no key.
-    is_key = objective.isascii() and objective.isdigit() and len(objective) <= 18
     return {
-        "objective": int(objective) if is_key else None,
+        "objective": key_or_none(objective),
         "lead_agency": query.get("lead_agency", ""),
         "rag": [value for value in query.getlist("rag") if value in RAG.values],
     }

@@ -100,3 +100,11 @@ def test_an_auditor_of_two_councils_records_a_verification_for_each(world, audit
 def test_auditors_find_the_page_from_home(world, auditor, coordinator, signed_in):
     assert f'href="{AUDIT}"' in signed_in(auditor).get(reverse("plans:home")).text
     assert f'href="{AUDIT}"' not in signed_in(coordinator).get(reverse("plans:home")).text
+
+
+@pytest.mark.parametrize("asked", ["²", "9" * 5000, "-1", "x"])
+def test_a_verification_asked_for_by_an_odd_number_shows_the_page(world, auditor, signed_in, asked):
+    """The address names verifications by key; one that is no key (a superscript digit counts as a digit to Python,
+    5,000 nines overflow the database) shows the page without it, never a server error."""
+    response = signed_in(auditor).get(reverse("plans:audit"), {"verification": asked})
+    assert response.status_code == 200
