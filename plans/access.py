@@ -5,16 +5,19 @@ the plans they lead in. An object a user may not see is answered with 404 so its
 object they may see but not change is answered with 403.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from core.access import lead_user_ids
 from core.security import hidden
 
-from .models import BoardMeeting, Council, DeliveryPlan, Membership, Role
+from .models import STAGED_IMPORT_HOURS, BoardMeeting, Council, DeliveryPlan, Membership, Role, StagedImport
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -159,3 +162,17 @@ def get_council_for_export(user: User, slug: str) -> Council:
     if not any(role in EXPORTERS for role in roles_in(user, council)):
         raise PermissionDenied
     return council
+
+
+def get_staged_import_for_user(user: User, pk: int) -> StagedImport:
+    """A file the user uploaded for import and has not yet confirmed, while it lasts. Its plan must still be one
+    they may edit (else 403, or 404 if they cannot see it); anyone else's file, even a fellow coordinator's, is 404."""
+    found = StagedImport.objects.select_related("plan__council").filter(pk=pk)
+    staged = found.first() if user.is_authenticated else None
+    if staged is None:
+        raise Http404("No such import")
+    get_plan_for_user(user, staged.plan_id, write=True)
+    expired = staged.uploaded_at < timezone.now() - datetime.timedelta(hours=STAGED_IMPORT_HOURS)
+    if staged.user_id != user.pk or expired:
+        raise Http404("No such import")
+    return staged

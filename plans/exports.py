@@ -28,6 +28,7 @@ from core.withheld import WHOLE_ITEM
 
 from .history import neutralise
 from .models import Council, DeliveryPlan
+from .recommendation_refs import answers_cell, review_names
 from .snapshot import PlanSnapshot
 
 User = AbstractBaseUser | AnonymousUser
@@ -54,7 +55,14 @@ WITHHELD_AS_COLUMN = {
     "outputs": "outputs",
     "lead": "lead",
 }
-EXPORT_COLUMNS = [*PLAN_COLUMNS, WITHHELD_COLUMN]
+# Then what else the plan holds of each action, so importing an export recreates it: the recommendations it answers
+# ("Peer Review Rec 1; Peer Review Rec 4"), its lead agency, and the date its latest update speaks for (last_update
+# is the day that update was recorded).
+RECOMMENDATIONS_COLUMN = "recommendations"
+LEAD_AGENCY_COLUMN = "lead_agency"
+AS_OF_COLUMN = "last_update_as_of"
+EXTRA_COLUMNS = [WITHHELD_COLUMN, RECOMMENDATIONS_COLUMN, LEAD_AGENCY_COLUMN, AS_OF_COLUMN]
+EXPORT_COLUMNS = [*PLAN_COLUMNS, *EXTRA_COLUMNS]
 # Characters XML 1.0 cannot hold: openpyxl refuses them, so the XLSX drops them (the CSV keeps every character).
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CSV_BATCH = 200
@@ -92,6 +100,8 @@ def withheld_cell(withheld_fields: list[str]) -> str:
 def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:
     """One row per action of the plan as the snapshot holds it, objective by objective, then the others, in
     EXPORT_COLUMNS. Texts are exported as written, withheld passages marked."""
+    names = review_names(snapshot.plan.council_id)
+    numbers = {rec.pk: (rec.review_id, rec.number) for rec in snapshot.recommendations}
     numbered = [(f"Objective {o.number}: {o.title}", o.actions) for o in snapshot.objectives]
     others = [(a.section or "", [a]) for a in snapshot.unassigned_actions]
     for objective, actions in [*numbered, *others]:
@@ -109,6 +119,9 @@ def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:
                 timezone.localtime(update.created_at).date().isoformat() if update else "",
                 update.commentary if update else "",
                 withheld_cell(action.withheld_fields),
+                answers_cell([numbers[pk] for pk in action.answers if pk in numbers], names),
+                action.lead_agency,
+                update.as_of.isoformat() if update else "",
             ]
 
 

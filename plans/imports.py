@@ -1,4 +1,4 @@
-"""Import objectives and actions from a CSV or XLSX file (the plan export's columns) into a draft plan.
+"""Read and check a CSV or XLSX file of objectives and actions (the plan export's columns) for a draft plan.
 
 Every problem is found before anything is written, each named by its row and column; a file with any problem
 writes nothing. Importing an export of a plan recreates the same plan: the export's neutralised formulas are
@@ -14,18 +14,15 @@ import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
 from core.limits import LONG_TEXT, length_message, year_message
 from core.rag import RAG
-from core.timescale import due_date_from_timescale, timescale_message, years_out_of_range
-from core.versioning import create_recorded
+from core.timescale import timescale_message, years_out_of_range
 from objectives.models import Objective
 
-from .exports import PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
+from .exports import AS_OF_COLUMN, EXTRA_COLUMNS, PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
 from .history import FORMULA_START
 from .import_files import TooLarge, csv_table, xlsx_table
 from .models import DeliveryPlan
@@ -69,6 +66,9 @@ class ImportProblem:
 class ImportResult:
     rows: list[dict[str, str]] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # those the file has, of the ones the import reads
+    ignored_columns: list[str] = field(default_factory=list)  # headings the import does not read
+    warnings: list[str] = field(default_factory=list)  # what the reading noticed that stops nothing
 
 
 def restore(value: str) -> str:
@@ -126,13 +126,16 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
         )
         return result
     index = {column: header.index(column) for column in PLAN_COLUMNS}
-    if WITHHELD_COLUMN in header:  # optional: files written by hand seldom have it
-        index[WITHHELD_COLUMN] = header.index(WITHHELD_COLUMN)
+    for column in EXTRA_COLUMNS:  # optional: files written by hand seldom have them
+        if column in header:
+            index[column] = header.index(column)
+    result.columns = list(index)
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         row = {column: restore(cells[i]) if i < len(cells) else "" for column, i in index.items()}
-        row.setdefault(WITHHELD_COLUMN, "")
+        for column in EXTRA_COLUMNS:
+            row.setdefault(column, "")
         row["_row"] = str(number)
         result.rows.append(row)
     if not result.rows:
@@ -142,7 +145,6 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
 
 def check(plan: DeliveryPlan, result: ImportResult) -> None:
     """Find every problem in the rows, against each other and against the plan. Writes nothing."""
-    existing_refs = set(plan.actions.values_list("reference", flat=True))
     existing_objectives = dict(plan.objectives.values_list("number", "title"))
     seen_refs: dict[str, int] = {}
     file_objectives: dict[int, str] = {}
@@ -173,9 +175,7 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
         if beyond:
             problems.append(ImportProblem(number, "timescale", timescale_message(beyond)))
         reference = row["reference"].strip()
-        if reference in existing_refs:
-            problems.append(ImportProblem(number, "reference", f"The plan already has an action {reference}"))
-        elif reference and reference in seen_refs:
+        if reference and reference in seen_refs:
             problems.append(
                 ImportProblem(number, "reference", f"Reference {reference} is also used in row {seen_refs[reference]}")
             )
@@ -219,52 +219,17 @@ def _objective_length(cell: str) -> str | None:
     return None
 
 
-@transaction.atomic
-def import_rows(*, plan: DeliveryPlan, result: ImportResult, by: AbstractBaseUser) -> int:
-    """Write the checked rows: objectives first, then actions in file order with their status updates."""
-    if result.problems:
-        raise ValueError("Rows with problems are never written")
-    objectives = {objective.number: objective for objective in plan.objectives.all()}
-    position = plan.actions.count()
-    for row in result.rows:
-        match = OBJECTIVE.match(row["objective"].strip())
-        objective = None
-        if match:
-            number = int(match.group(1))
-            if number not in objectives:
-                objectives[number] = create_recorded(
-                    Objective, by=by, plan=plan, number=number, title=match.group(2).strip()
-                )
-            objective = objectives[number]
-        position += 1
-        rag = RAG_BY_LABEL.get(row["rag_status"].strip().lower(), RAG.NOT_STARTED)
-        reported = rag != RAG.NOT_STARTED or bool(row["commentary"].strip())
-        action = create_recorded(
-            Action,
-            by=by,
-            plan=plan,
-            objective=objective,
-            section="" if objective else row["objective"].strip(),
-            reference=row["reference"].strip(),
-            position=position,
-            title=row["action"],
-            outcomes=row["outcomes"],
-            outputs=row["outputs"],
-            timescale=row["timescale"].strip(),
-            due_date=due_date_from_timescale(row["timescale"]),
-            lead=row["lead"].strip(),
-            rag=rag,
-            withheld_fields=withheld_fields(row[WITHHELD_COLUMN]),
-            status_updated_at=timezone.now() if reported else None,
-        )
-        if reported:
-            as_of = row["last_update"].strip()
-            StatusUpdate.objects.create(
-                action=action,
-                rag=rag,
-                previous_rag=RAG.NOT_STARTED,
-                commentary=row["commentary"] or "Imported with the plan",
-                as_of=datetime.date.fromisoformat(as_of) if as_of else timezone.localdate(),
-                created_by=by,
-            )
-    return len(result.rows)
+def row_objective(row: dict[str, str]) -> tuple[int, str] | None:
+    """The objective's number and title when the cell names one; otherwise the cell names a section."""
+    match = OBJECTIVE.match(row["objective"].strip())
+    return (int(match.group(1)), match.group(2).strip()) if match else None
+
+
+def row_rag(row: dict[str, str]) -> RAG:
+    return RAG_BY_LABEL.get(row["rag_status"].strip().lower(), RAG.NOT_STARTED)
+
+
+def row_as_of(row: dict[str, str]) -> datetime.date | None:
+    """The date the row's update speaks for: its own column when the file has it, else the last update's date."""
+    written = row.get(AS_OF_COLUMN, "").strip() or row["last_update"].strip()
+    return datetime.date.fromisoformat(written) if written else None

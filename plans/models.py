@@ -216,3 +216,25 @@ class UpdateRequestRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.request}"
+
+
+STAGED_IMPORT_HOURS = 24
+
+
+class StagedImport(models.Model):
+    """A file uploaded for import, kept here between its preview and its confirmation.
+
+    Kept server-side so the confirmation writes what was previewed without the browser sending the file (or rows)
+    again; the bytes, not parsed rows, so confirming reads and checks the file again with the same code. Not the
+    session: a file may be 5MB, which would be read and written with every request. Owned by who uploaded it, for
+    one plan; it expires after STAGED_IMPORT_HOURS and is deleted once confirmed or cancelled. Not part of the record.
+    """
+
+    plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} for plan {self.plan_id}"

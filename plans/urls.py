@@ -37,6 +37,7 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views_editing.plan_edit, name="edit"),
     path("plans/<int:pk>/rollover/", views_editing.plan_rollover, name="rollover"),
     path("plans/<int:pk>/import/", views_imports.plan_import, name="import"),
+    path("imports/<int:pk>/", views_imports.import_preview, name="import_preview"),
     re_path(r"^plans/import-template\.(?P<extension>csv|xlsx)$", views_imports.import_template, name="import_template"),
     path("plans/<int:pk>/meetings/", views_editing.meeting_list, name="meetings"),
     path("plans/<int:pk>/history/", views_history.plan_history, name="history"),

@@ -1,7 +1,8 @@
-"""The coordinator's import of objectives and actions from a spreadsheet into a draft plan."""
+"""The coordinator's import of objectives and actions from a spreadsheet into a draft plan: upload, preview, confirm."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,14 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import BaseForm
 
-from . import imports
-from .access import get_plan_for_user
+from . import import_changes, imports
+from .access import get_plan_for_user, get_staged_import_for_user
 from .exports import EXPORT_COLUMNS, PLAN_COLUMNS, export_response
 from .models import DeliveryPlan
 
 
 class ImportForm(BaseForm):
-    submit_label = "Import"
+    submit_label = "Upload and preview"
 
     file = forms.FileField(
         label="Upload a file",
@@ -32,6 +33,18 @@ class ImportForm(BaseForm):
         return upload
 
 
+class ConfirmForm(forms.Form):
+    # The plan as the preview saw it: confirming writes only if the plan is still the same.
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+def _problems_context(problems: list[imports.ImportProblem]) -> dict:
+    return {
+        "problems": problems[: imports.SHOWN_ERRORS],
+        "more_problems": max(0, len(problems) - imports.SHOWN_ERRORS),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk, write=True)
@@ -42,23 +55,55 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = imports.read_rows(upload, upload.name)
-        if not result.problems:
-            imports.check(plan, result)
-        if result.problems:
+        if import_changes.checked(plan=plan, result=result) is None:
             problems = result.problems
             form.add_error("file", "The selected file has problems, listed above: nothing has been imported")
         else:
-            count = imports.import_rows(plan=plan, result=result, by=request.user)
-            messages.success(request, f"{count} action{'s' if count != 1 else ''} imported into {plan.title}")
+            staged = import_changes.staged_import_create(plan=plan, user=request.user, upload=upload)
+            return redirect("plans:import_preview", staged.pk)
+    context = {"form": form, "plan": plan, "columns": PLAN_COLUMNS, **_problems_context(problems)}
+    return render(request, "plans/import.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the uploaded file would create and change; confirming writes it all, or nothing if the plan changed."""
+    staged = get_staged_import_for_user(request.user, pk)
+    plan = staged.plan
+    if request.method == "POST" and "cancel" in request.POST:
+        staged.delete()
+        messages.info(request, "The import was cancelled: nothing has been imported")
+        return redirect(plan)
+    context: dict = {"plan": plan, "staged": staged, "draft": plan.status == DeliveryPlan.Status.DRAFT}
+    if not context["draft"]:
+        return render(request, "plans/import_preview.html", context)
+    result = import_changes.staged_rows(staged)
+    finder = import_changes.checked(plan=plan, result=result)
+    if finder is None:  # the plan changed since the upload in a way the file no longer fits
+        return render(request, "plans/import_preview.html", {**context, **_problems_context(result.problems)})
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise import_changes.StalePreview
+            done = import_changes.import_confirm(
+                plan=plan, result=result, finder=finder, fingerprint=form.cleaned_data["fingerprint"], by=request.user
+            )
+        except import_changes.StalePreview:
+            context["stale"] = True
+        except ValidationError as error:
+            context["failure"] = " ".join(error.messages)
+        else:
+            staged.delete()
+            created, changed = len(done.created), len(done.changed)
+            messages.success(
+                request,
+                f"Imported into {plan.title}: {created} action{'s' if created != 1 else ''} created, {changed} changed",
+            )
             return redirect(plan)
-    context = {
-        "form": form,
-        "plan": plan,
-        "problems": problems[: imports.SHOWN_ERRORS],
-        "more_problems": max(0, len(problems) - imports.SHOWN_ERRORS),
-        "columns": PLAN_COLUMNS,
-    }
-    return render(request, "plans/import.html", context, status=200)
+    preview = import_changes.preview_import(plan=plan, result=result, finder=finder)
+    context.update(preview=preview, form=ConfirmForm(initial={"fingerprint": preview.fingerprint}))
+    return render(request, "plans/import_preview.html", context)
 
 
 @require_GET

@@ -7,10 +7,11 @@ a Board member, an auditor, and another council's coordinator. Codes: 200 shown,
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import StatusUpdate
 from core.models import AuditEntry
-from plans.models import BoardMeeting
+from plans.models import BoardMeeting, StagedImport
 from projects.models import ProjectStatusUpdate
 from tests.factories import PASSWORD
 
@@ -52,7 +53,11 @@ def items(world, coordinator, settings, tmp_path):
         created_by=coordinator,
         evidence="evidence/projects/x/minutes.pdf",
     )
-    return {"meeting": meeting, "update": update, "project_update": project_update}
+    # The coordinator's file between its preview and its confirmation.
+    staged = StagedImport.objects.create(
+        plan=world.plan, user=coordinator, name="plan.csv", data=b"objective\n", uploaded_at=timezone.now()
+    )
+    return {"meeting": meeting, "update": update, "project_update": project_update, "staged": staged}
 
 
 # (url name, how to find its argument, rule for GET, rule for POST)
@@ -91,6 +96,7 @@ PAGES = [
     ("plans:board_pack", lambda w, i: i["meeting"].pk, BOARD_PACK, None),
     ("plans:rollover", lambda w, i: w.plan.pk, EDIT, EDIT),
     ("plans:import", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("plans:import_preview", lambda w, i: i["staged"].pk, EDIT, EDIT),
     ("plans:publish", lambda w, i: w.plan.pk, EDIT, EDIT),
     ("plans:publish_preview", lambda w, i: w.plan.pk, EDIT, None),
 ]

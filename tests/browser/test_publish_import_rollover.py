@@ -308,7 +308,7 @@ NEW_ACTIONS = {
 }
 
 
-def test_an_import_with_problems_imports_nothing_then_a_good_one_imports(
+def test_an_import_with_problems_imports_nothing_then_a_good_one_is_previewed_and_confirmed(
     page: Page, draft_2019_20: DeliveryPlan, tmp_path: Path
 ) -> None:
     before = Action.objects.filter(plan=draft_2019_20).count()
@@ -340,14 +340,13 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_imports(
     )  # fmt: skip
     upload = page.get_by_label("Upload a file")
     upload.set_input_files(bad)
-    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_role("button", name="Upload and preview", exact=True).click()
     expect(page).to_have_title(f"Error: Import actions, {NEXT_PLAN} - {SERVICE}")
     summary = error_summary(page)
     expect(summary.get_by_role("heading", level=2)).to_have_text(
         "There is a problem with the file: nothing has been imported"
     )
     problems = [
-        "Row 2, column reference: The plan already has an action 1.1",
         "Row 2, column rag_status: Must be one of Not started, Green, Amber, Red or Complete",
         "Row 4, column action: Enter the action",
         "Row 4, column timescale: Enter a timescale",
@@ -364,15 +363,18 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_imports(
     assert not draft_2019_20.objectives.filter(number=5).exists()
 
     # No file at all: the form's own error.
-    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_role("button", name="Upload and preview", exact=True).click()
     expect(page).to_have_title(f"Error: Import actions, {NEXT_PLAN} - {SERVICE}")
     expect(error_summary(page).get_by_role("link")).to_have_text(["Select a CSV or Excel file"])
     assert_accessible(page)
 
-    # A good file: two new actions under a new objective 5.
+    # A good file: two new actions under a new objective 5, and the carried action 1.1 now ongoing.
+    carried = Action.objects.select_related("objective").get(plan=draft_2019_20, reference="1.1")
     good = write_csv(
         tmp_path / "good.csv",
         [
+            {"objective": f"Objective 1: {carried.objective.title}", "reference": "1.1", "action": carried.title,
+             "outcomes": carried.outcomes, "outputs": carried.outputs, "timescale": "Ongoing", "lead": carried.lead},
             {"objective": OBJECTIVE_5, "reference": "5.1", "action": NEW_ACTIONS["5.1"], "timescale": "March 2020",
              "lead": "Prevent Co-ordinator"},
             {"objective": OBJECTIVE_5, "reference": "5.2", "action": NEW_ACTIONS["5.2"], "timescale": "December 2019",
@@ -381,9 +383,24 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_imports(
         ],
     )  # fmt: skip
     page.get_by_label("Upload a file").set_input_files(good)
-    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_role("button", name="Upload and preview", exact=True).click()
+
+    # The preview: what will be created and what changes, field by field, with the warnings; nothing written yet.
+    expect(page).to_have_title(f"Check the import, {NEXT_PLAN} - {SERVICE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import before confirming it")
+    created = page.get_by_role("table", name="Actions to create")
+    for reference in NEW_ACTIONS:
+        expect(created.get_by_role("rowheader", name=reference, exact=True)).to_be_visible()
+    changed = page.get_by_role("table", name=re.compile(r"^1\.1 "))
+    expect(changed.get_by_role("row").filter(has_text="Timescale")).to_contain_text(f"{carried.timescale}")
+    expect(changed.get_by_role("row").filter(has_text="Timescale")).to_contain_text("Ongoing")
+    expect(page.locator(".govuk-warning-text").first).to_contain_text("1.1 (timescale “Ongoing”)")
+    assert_accessible(page)
+    assert Action.objects.filter(plan=draft_2019_20).count() == before
+
+    page.get_by_role("button", name="Confirm import", exact=True).click()
     expect(page).to_have_title(f"{NEXT_PLAN}, {COUNCIL} - {SERVICE}")
-    expect(success_banner(page)).to_contain_text(f"2 actions imported into {NEXT_PLAN}")
+    expect(success_banner(page)).to_contain_text(f"Imported into {NEXT_PLAN}: 2 actions created, 1 changed")
     objective_5 = page.get_by_role("table", name="Actions under objective 5")
     for reference, title in NEW_ACTIONS.items():
         row = objective_5.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
@@ -391,4 +408,6 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_imports(
     expect(objective_5.get_by_role("row").filter(has_text="5.2")).to_contain_text("Amber")
     expect(page.get_by_role("heading", name=re.compile(r"^Objective 5: Work with faith institutions"))).to_be_visible()
     assert_accessible(page)
+    carried.refresh_from_db()
+    assert (carried.timescale, carried.due_date) == ("Ongoing", None)
     assert Action.objects.filter(plan=draft_2019_20).count() == before + 2

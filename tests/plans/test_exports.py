@@ -24,7 +24,7 @@ from .test_history import START, Clock
 PLAN_COLUMNS = ["objective", "reference", "action", "outcomes", "outputs", "timescale", "lead", "rag_status"]
 PLAN_COLUMNS += ["last_update", "commentary"]
 # Further columns follow the contract's, never among them.
-PLAN_EXPORT_COLUMNS = [*PLAN_COLUMNS, "withheld"]
+PLAN_EXPORT_COLUMNS = [*PLAN_COLUMNS, "withheld", "recommendations", "lead_agency", "last_update_as_of"]
 HISTORY_COLUMNS = ["recorded_at", "user", "council", "plan", "object_type", "object_ref", "field", "old_value"]
 HISTORY_COLUMNS += ["new_value", "comment"]
 COUNCIL = "London Borough of Tower Hamlets"
@@ -204,11 +204,12 @@ def test_the_plan_as_at_a_moment_is_exported_as_it_stood(known, signed_in, fmt):
     objective = "Objective 1: Target support"
     expected = [objective, "1.1", "Train teachers", "Staff trained", "120 staff", "March 2019"]
     expected += ["Prevent Education Officer", "Amber", "2018-09-01", "Venue lost", ""]
+    expected += ["Peer Review Rec 1", "Tower Hamlets Council", "2018-09-01"]  # answers, lead agency, update's date
     rows = read_csv(response) if fmt == "csv" else read_xlsx(response)
     assert rows == [PLAN_EXPORT_COLUMNS, expected]
     earlier = export(client, "plans:export_as_at", known.plan, fmt, "?date=2018-04-03&time=12:00")
     rows = read_csv(earlier) if fmt == "csv" else read_xlsx(earlier)
-    assert rows == [PLAN_EXPORT_COLUMNS, [*expected[:7], "Not started", "", "", ""]]
+    assert rows == [PLAN_EXPORT_COLUMNS, [*expected[:7], "Not started", "", "", "", *expected[11:13], ""]]
 
 
 def test_a_wrong_moment_sends_back_to_the_as_at_page(known, signed_in):

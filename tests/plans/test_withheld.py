@@ -24,6 +24,7 @@ from projects.forms import WITHHOLDABLE as PROJECT_WITHHOLDABLE
 from projects.models import CommissionedProject, OutputTarget
 from tests import factories as f
 
+from .test_import import import_and_confirm
 from .test_publication import pdf_text, pdf_url, publish, published_url
 
 # The models the published version draws on, each with its rows that belong to a plan. Not the council: it is the
@@ -216,7 +217,7 @@ def test_an_export_imported_again_keeps_everything_withheld(world, coordinator, 
     exported = client.get(reverse("plans:export_as_at", args=[world.plan.pk, fmt]))
     draft = f.make_plan(world.council, year="2019-20", status=DeliveryPlan.Status.DRAFT, introduction="")
     upload = SimpleUploadedFile(f"plan.{fmt}", b"".join(exported.streaming_content))
-    response = client.post(reverse("plans:import", args=[draft.pk]), {"file": upload})
+    response = import_and_confirm(client, draft, upload)
     assert response.status_code == 302, response.text[:3000]
 
     imported = {action.reference: action for action in draft.actions.all()}
