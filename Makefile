@@ -48,6 +48,8 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 lint: setup
+	@# A merge left half-done would otherwise pass: ruff reads no Markdown, templates or YAML.
+	@if git grep -nE '^(<<<<<<<|>>>>>>>) ' 2>/dev/null; then echo "Merge conflict markers above"; exit 1; fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
