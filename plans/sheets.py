@@ -10,11 +10,13 @@ someone edits it in Excel or LibreOffice.
 import datetime
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
@@ -91,7 +93,27 @@ def _moment(name: str, value: str) -> datetime.date | datetime.datetime | None:
     return moment
 
 
-def text_cell(worksheet: Sheet, value: str, column: Column) -> Cell | str:
+class _Styles:
+    """Each style a cell of the table can take, registered once with the workbook: copying a registered style is a
+    fraction of the cost of assigning an alignment to every cell, which hashes it each time."""
+
+    def __init__(self, worksheet: WriteOnlyWorksheet) -> None:
+        def style(*, wrap: bool, quoted: bool = False, number_format: str | None = None) -> StyleArray:
+            cell = WriteOnlyCell(worksheet)
+            cell.alignment = WRAP if wrap else TOP
+            cell.quotePrefix = quoted
+            if number_format:
+                cell.number_format = number_format
+            return cell._style
+
+        self.text = {
+            (wrap, quoted): style(wrap=wrap, quoted=quoted) for wrap in (False, True) for quoted in (False, True)
+        }
+        self.date = style(wrap=False, number_format=UK_DATE)
+        self.time = style(wrap=False, number_format=UTC_TIME)
+
+
+def _text_cell(worksheet: WriteOnlyWorksheet, value: str, column: Column, styles: _Styles) -> Cell | str:
     """The value as a string cell, never a formula, wrapped when its column wraps."""
     value = XML_ILLEGAL.sub("", value)  # before the formula check, so "\x01=cmd" is caught once it reads "=cmd"
     looks_like_formula = value.startswith(FORMULA_START)
@@ -99,23 +121,22 @@ def text_cell(worksheet: Sheet, value: str, column: Column) -> Cell | str:
         return value  # openpyxl types any other string as a plain string cell
     cell = WriteOnlyCell(worksheet, value=value)
     cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
-    cell.alignment = WRAP if column.wrap else TOP
-    if looks_like_formula:
-        cell.quotePrefix = True
+    cell._style = copy(styles.text[column.wrap, looks_like_formula])
     return cell
 
 
-def value_cell(worksheet: Sheet, name: str, value: str, column: Column) -> Cell | str | None:
+def _value_cell(
+    worksheet: WriteOnlyWorksheet, name: str, value: str, column: Column, styles: _Styles
+) -> Cell | str | None:
     if not value:
         return None
     if name in DATE_COLUMNS or name in TIME_COLUMNS:
         moment = _moment(name, value)
         if moment is not None:
             cell = WriteOnlyCell(worksheet, value=moment)
-            cell.number_format = UK_DATE if name in DATE_COLUMNS else UTC_TIME
-            cell.alignment = TOP
+            cell._style = copy(styles.date if name in DATE_COLUMNS else styles.time)
             return cell
-    return text_cell(worksheet, value, column)
+    return _text_cell(worksheet, value, column, styles)
 
 
 def heading_cells(worksheet: Sheet, header: Sequence[str]) -> list[Cell]:
@@ -135,11 +156,11 @@ def write_table(worksheet: WriteOnlyWorksheet, header: Sequence[str], rows: Iter
     worksheet.freeze_panes = "A2"
     worksheet.append(heading_cells(worksheet, header))
     columns = list(zip(header, layout(header), strict=True))
+    styles = _Styles(worksheet)
     count = 0
     for row in rows:
-        worksheet.append(
-            [value_cell(worksheet, name, value, column) for (name, column), value in zip(columns, row, strict=True)]
-        )
+        cells = zip(columns, row, strict=True)
+        worksheet.append([_value_cell(worksheet, name, value, column, styles) for (name, column), value in cells])
         count += 1
     # The filter is written after the rows, so its range can take their number.
     worksheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count + 1}"
