@@ -137,7 +137,7 @@ def soffice() -> str:
     if path is None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("LibreOffice (soffice) is missing: `make test` installs it (libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice (soffice) is not installed: `make system-packages` installs it")
+        pytest.skip("LibreOffice (soffice) is not installed: `make libreoffice` (part of `make test`) installs it")
     return path
 
 
