@@ -12,7 +12,7 @@ PYTHON := $(shell for candidate in python3.13 python3.12 \
 DEV_ENV := DJANGO_DEBUG=1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-packages run test lint checks pytest chromium demo clean
+.PHONY: help setup system-packages run test lint checks pytest chromium libreoffice demo clean
 
 help:
 	@echo "make run    set up, load the demo data and serve http://127.0.0.1:8000/ (SQLite)"
@@ -47,6 +47,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# LibreOffice Calc without its desktop, to prove the XLSX exports open as intended; installed only when missing.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+
 lint: setup
 	@# A merge left half-done would otherwise pass: ruff reads no Markdown, templates or YAML.
 	@if git grep -nE '^(<<<<<<<|>>>>>>>) ' 2>/dev/null; then echo "Merge conflict markers above"; exit 1; fi
@@ -61,7 +66,7 @@ checks: setup
 		AUDIT_CHECKPOINT_PATH="$$(mktemp -u)" \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-pytest: setup chromium
+pytest: setup chromium libreoffice
 	$(DEV_ENV) $(BIN)/pytest
 
 test: lint checks pytest

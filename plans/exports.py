@@ -1,15 +1,15 @@
 """CSV and XLSX exports for auditors: the plan as at a moment, and its history of changes (same columns in both).
 
 CSV streams row by row through a pseudo-buffer, so its memory stays flat whatever the length of the history; XLSX
-is written by openpyxl in write-only mode to a temporary file. Any cell a spreadsheet would read as a formula is
-neutralised with a leading single quote, in both formats.
+is written by openpyxl in write-only mode to a temporary file, laid out by `sheets` (real date cells, widths, a
+frozen and filtered heading row). A cell a spreadsheet would read as a formula is neutralised: with a leading single
+quote in the CSV, and in the XLSX by being a string cell, which is never run.
 """
 
 import contextlib
 import csv
 import datetime
 import queue
-import re
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -29,6 +29,7 @@ from core.withheld import WHOLE_ITEM
 from .history import neutralise
 from .models import Council, DeliveryPlan
 from .recommendation_refs import answers_cell, review_names
+from .sheets import write_table
 from .snapshot import PlanSnapshot
 
 User = AbstractBaseUser | AnonymousUser
@@ -63,8 +64,6 @@ LEAD_AGENCY_COLUMN = "lead_agency"
 AS_OF_COLUMN = "last_update_as_of"
 EXTRA_COLUMNS = [WITHHELD_COLUMN, RECOMMENDATIONS_COLUMN, LEAD_AGENCY_COLUMN, AS_OF_COLUMN]
 EXPORT_COLUMNS = [*PLAN_COLUMNS, *EXTRA_COLUMNS]
-# Characters XML 1.0 cannot hold: openpyxl refuses them, so the XLSX drops them (the CSV keeps every character).
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CSV_BATCH = 200
 COPY_CHUNK_BYTES = 256 * 1024
 COPY_QUEUE = 8
@@ -256,12 +255,9 @@ def csv_response(
 
 
 def xlsx_response(name: str, sheet: str, header: list[str], rows: Iterable[Sequence[str]]) -> FileResponse:
+    """`rows` as they are stored, not neutralised: each text becomes a string cell, which no spreadsheet runs."""
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    worksheet.append(header)
-    for row in rows:
-        # Dropped before neutralising, so "\x01=cmd" cannot become a formula once the control character is gone.
-        worksheet.append([neutralise(XML_ILLEGAL.sub("", value)) for value in row])
+    write_table(workbook.create_sheet(sheet), header, rows)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it, which deletes it
     workbook.save(handle)
     handle.seek(0)
@@ -271,6 +267,7 @@ def xlsx_response(name: str, sheet: str, header: list[str], rows: Iterable[Seque
 def export_response(
     extension: str, name: str, sheet: str, header: list[str], rows: Iterable[Sequence[str]], *, inert: bool = False
 ) -> StreamingHttpResponse | FileResponse:
+    """`inert` tells the CSV its rows are neutralised already; the XLSX must have them as stored."""
     if extension == "csv":
         return csv_response(name, header, rows, inert=inert)
     return xlsx_response(name, sheet, header, rows)

@@ -578,7 +578,9 @@ ROW_COLUMNS = (
 )
 
 
-def _statement(scope: Scope, *, export: bool | str = False, **filters: Any) -> tuple[str, list[Any]]:
+def _statement(
+    scope: Scope, *, export: bool | str = False, inert: bool = True, **filters: Any
+) -> tuple[str, list[Any]]:
     statement = _Statement(scope)
     if not export:
         council = statement.p(scope.council.name)
@@ -586,10 +588,11 @@ def _statement(scope: Scope, *, export: bool | str = False, **filters: Any) -> t
     # Text ready for a spreadsheet: ISO 8601 times, and any cell people can write made inert when it looks like a
     # formula (object types, field names and financial years are the application's own words).
     d = statement.d
-    council = statement.p(neutralise(scope.council.name))
-    columns = [d.utc_second("changes.recorded_at"), d.inert("changes.username"), council]
-    columns += ["changes.plan", "changes.object_type", d.inert("changes.object_ref"), "changes.field"]
-    columns += [d.inert(f"changes.{name}") for name in ("old_value", "new_value", "comment")]
+    made_inert = d.inert if inert else str
+    council = statement.p(neutralise(scope.council.name) if inert else scope.council.name)
+    columns = [d.utc_second("changes.recorded_at"), made_inert("changes.username"), council]
+    columns += ["changes.plan", "changes.object_type", made_inert("changes.object_ref"), "changes.field"]
+    columns += [made_inert(f"changes.{name}") for name in ("old_value", "new_value", "comment")]
     if export == "copy":  # COPY writes an empty string as "" and only NULL as nothing at all
         columns = [f"NULLIF({column}, '')" for column in columns]
     return statement.build(columns=", ".join(columns), **filters)
@@ -604,13 +607,14 @@ def _export_filters(filters: dict[str, Any]) -> dict[str, Any]:
     return {"item": None, "since": None, "until": None, **filters, "username": username}
 
 
-def export_rows(scope: Scope, **filters: Any) -> Iterator[tuple[str, ...]]:
-    """The changes as the exports give them: text only, times in ISO 8601 UTC, formula-like cells made inert.
+def export_rows(scope: Scope, *, inert: bool = True, **filters: Any) -> Iterator[tuple[str, ...]]:
+    """The changes as the exports give them: text only, times in ISO 8601 UTC, formula-like cells made inert (unless
+    `inert` is false: the XLSX makes them string cells instead).
 
     The database does all of it, so Python only passes each row on (through a server-side cursor on PostgreSQL).
     Filters as for `changes`.
     """
-    return _fetch(*_statement(scope, export=True, **_export_filters(filters)))
+    return _fetch(*_statement(scope, export=True, inert=inert, **_export_filters(filters)))
 
 
 def export_copy_sql(scope: Scope, **filters: Any) -> tuple[str, list[Any]]:

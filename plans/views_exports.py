@@ -94,8 +94,10 @@ def export_council_history(request: HttpRequest, slug: str, fmt: str) -> HttpRes
 
 
 def _history_response(extension: str, name: str, scope: Scope, filters: dict) -> HttpResponse:
-    """On PostgreSQL the CSV is written by the database itself; otherwise rows pass through Python, already inert."""
+    """On PostgreSQL the CSV is written by the database itself; otherwise rows pass through Python, already inert
+    for a CSV, as stored for an XLSX (whose string cells no spreadsheet runs)."""
     if extension == "csv" and connection.vendor == "postgresql":
         return csv_copy_response(name, HISTORY_COLUMNS, *export_copy_sql(scope, **filters))
-    rows = one_snapshot(export_rows(scope, **filters))
-    return export_response(extension, name, "History", HISTORY_COLUMNS, rows, inert=True)
+    inert = extension == "csv"
+    rows = one_snapshot(export_rows(scope, inert=inert, **filters))
+    return export_response(extension, name, "History", HISTORY_COLUMNS, rows, inert=inert)

@@ -12,7 +12,8 @@ from core.forms import BaseForm
 
 from . import import_changes, imports
 from .access import get_plan_for_user, get_staged_import_for_user
-from .exports import EXPORT_COLUMNS, PLAN_COLUMNS, export_response
+from .exports import EXPORT_COLUMNS, PLAN_COLUMNS, XLSX_TYPE, export_response
+from .import_template import template_xlsx
 from .models import DeliveryPlan
 
 
@@ -108,5 +109,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def import_template(request: HttpRequest, extension: str) -> HttpResponse:
-    """The columns of the plan export, with no rows: what an import expects."""
-    return export_response(extension, f"prevent-plan-import-template.{extension}", "Plan", EXPORT_COLUMNS, [])
+    """What an import expects: the plan export's columns; in Excel with an example row and a guidance sheet too."""
+    name = f"prevent-plan-import-template.{extension}"
+    if extension == "csv":
+        return export_response(extension, name, "Plan", EXPORT_COLUMNS, [])
+    response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
