@@ -74,9 +74,15 @@ class RolloverForm(BaseForm):
         error_messages={"required": "Enter the financial year of the new plan"},
     )
 
+    carry_projects = forms.BooleanField(
+        label="Carry the commissioned projects that are not complete too",
+        help_text="With their objectives, outputs delivered against targets, and leads",
+        required=False,
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(Field.text("year", field_width=5))
+        self.helper.layout = Layout(Field.text("year", field_width=5), Field.checkbox("carry_projects"))
 
     def clean_year(self) -> str:
         year = self.cleaned_data["year"].strip()

@@ -148,7 +148,12 @@ def plan_rollover(request: HttpRequest, pk: int) -> HttpResponse:
     form = RolloverForm(request.POST or None, initial={"year": services_rollover.next_year(plan.year)})
     if request.method == "POST" and form.is_valid():
         try:
-            new_plan = services_rollover.plan_rollover(plan=plan, year=form.cleaned_data["year"], by=request.user)
+            new_plan = services_rollover.plan_rollover(
+                plan=plan,
+                year=form.cleaned_data["year"],
+                by=request.user,
+                carry_projects=form.cleaned_data["carry_projects"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -157,5 +162,11 @@ def plan_rollover(request: HttpRequest, pk: int) -> HttpResponse:
     carried = services_rollover.carried_actions(plan)
     carried_pks = {action.pk for action in carried}
     left_behind = [action for action in plan.actions.order_by("position", "pk") if action.pk not in carried_pks]
-    context = {"form": form, "plan": plan, "carried": carried, "left_behind": left_behind}
+    context = {
+        "form": form,
+        "plan": plan,
+        "carried": carried,
+        "left_behind": left_behind,
+        "projects": services_rollover.carried_projects(plan),
+    }
     return render(request, "plans/rollover.html", context)
