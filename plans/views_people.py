@@ -43,11 +43,11 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _item_to_lead(request: HttpRequest, plan_pk: int):
     """The action or project named by the address (?action= or ?project=), which must be in the plan."""
-    source = request.POST if request.method == "POST" else request.GET
+    # The form posts back to its own address, query included.
     for key, get in (("action", get_action_for_user), ("project", get_project_for_user)):
-        if source.get(key):
+        if request.GET.get(key):
             try:
-                pk = int(source[key])
+                pk = int(request.GET[key])
             except ValueError:
                 raise Http404("No such item") from None
             item = get(request.user, pk, write=True)
