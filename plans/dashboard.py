@@ -47,7 +47,8 @@ logger = logging.getLogger(__name__)
 ACTION, PROJECT = "action", "project"
 # The shape of Contents.to_json and what goes into it. Change it with either: a dashboard reads only sealed contents
 # of the current version, and builds the rest afresh until `seal_meetings` seals them again.
-CONTENTS_VERSION = 2  # 2: who made a RAG change is sealed as the user's key, not their name then
+CONTENTS_VERSION = 3  # 2: who made a RAG change is sealed as the user's key, not their name then
+# 3: an item carries its "timescale to review" flag (a carried action with last year's timescale is not overdue)
 
 
 def end_of_day(date: datetime.date) -> datetime.datetime:
@@ -73,6 +74,7 @@ class Item:
     commentary: str = ""  # of its latest status update
     answers: frozenset[int] = frozenset()
     outputs: list[OutputState] = field(default_factory=list)
+    timescale_to_review: bool = False
 
     @property
     def label(self) -> str:
@@ -83,6 +85,8 @@ class Item:
         return reverse("actions:detail" if self.kind == ACTION else "projects:detail", args=[self.pk])
 
     def is_overdue(self, today: datetime.date) -> bool:
+        if self.timescale_to_review:
+            return False
         return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
 
     def is_stale(self, moment: datetime.datetime) -> bool:
@@ -104,6 +108,7 @@ def _action_item(action: ActionState) -> Item:
         updated_at=getattr(action.latest_update, "created_at", None),
         commentary=getattr(action.latest_update, "commentary", ""),
         answers=frozenset(action.answers),
+        timescale_to_review=action.timescale_to_review,
     )
 
 
