@@ -15,13 +15,15 @@ class PlanForm(BaseModelForm):
 
     class Meta:
         model = DeliveryPlan
-        fields = ["status", "introduction", "local_context"]
+        fields = ["heading", "status", "introduction", "local_context"]
         labels = {
+            "heading": "Title (optional)",
             "status": "Status",
             "introduction": "Introduction (optional)",
             "local_context": "Local context (optional)",
         }
         help_texts = {
+            "heading": "Leave it empty for the usual title, Prevent Delivery Plan and its year",
             "introduction": "Write a passage that must not be published as [[withheld: the passage]].",
             "local_context": "Write a passage that must not be published as [[withheld: the passage]].",
         }
@@ -35,6 +37,7 @@ class PlanForm(BaseModelForm):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "version",
+            Field.text("heading"),
             Field.radios("status", legend_size=Size.SMALL),
             Field.textarea("introduction", rows=10),
             Field.textarea("local_context", rows=10),

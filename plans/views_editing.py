@@ -35,12 +35,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status=data["status"],
                 introduction=data["introduction"],
                 local_context=data["local_context"],
+                heading=data["heading"],
                 by=request.user,
                 expected_version=data["version"] or 0,
             )
         except StaleEdit as stale:
             current = kwargs["instance"] = stale.current
             rows = [
+                ("Title", current.title),
                 ("Status", current.get_status_display()),
                 ("Introduction", current.introduction),
                 ("Local context", current.local_context),

@@ -63,3 +63,12 @@ def test_another_councils_plan_of_the_same_year_is_no_clash(world, coordinator, 
     response = signed_in(outsider).post(reverse("plans:create", args=[world.elsewhere.slug]), {"year": "2019-20"})
     assert response.status_code == 302
     assert DeliveryPlan.objects.filter(year="2019-20").count() == 2
+
+
+def test_the_title_can_be_changed_later(world, coordinator, signed_in):
+    data = {"heading": "Our Prevent plan", "status": "active", "introduction": "", "local_context": "", "version": 1}
+    response = signed_in(coordinator).post(reverse("plans:edit", args=[world.plan.pk]), data)
+    assert response.status_code == 302
+    world.plan.refresh_from_db()
+    assert world.plan.title == "Our Prevent plan"
+    assert world.plan.history.first().heading == "Our Prevent plan"
