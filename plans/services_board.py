@@ -96,7 +96,8 @@ def items_without_lead(plan: DeliveryPlan, *, now: datetime.datetime | None = No
                     user__in=[user.pk for user in leads_of(item)], accepted_at__isnull=True
                 ).select_related("user")
             )
-            invite_url = f"{reverse('plans:invite', args=[plan.pk])}?{key}={item.pk}"
+            back = reverse("plans:update_requests", args=[plan.pk])
+            invite_url = f"{reverse('plans:invite', args=[plan.pk])}?{key}={item.pk}&next={back}"
             found.append(UnledItem(due, invite_url, invited))
     return found
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.access import get_action_for_user
@@ -79,6 +80,9 @@ def lead_invite(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.user.email}")
+            back = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/"):
+                return redirect(back)  # the update request page it came from
             return redirect(item or plan)
     cancel_url = (item or plan).get_absolute_url()
     title = f"Invite the lead of {item}" if item else "Invite a lead"
@@ -105,7 +109,8 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Invitation sent again to {invitation.user.email}")
     back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "plans:home")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/")
+    return redirect(back if safe else "plans:home")
 
 
 @login_not_required

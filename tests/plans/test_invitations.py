@@ -186,8 +186,15 @@ def test_the_update_request_page_lists_items_whose_lead_has_no_account(world, co
     assert f"?action={world.other_action.pk}" in page
     assert f"?action={world.action.pk}" not in page  # led by someone who can be asked
 
-    invite(client, world, action=world.other_action.pk)
-    page = client.get(reverse("plans:update_requests", args=[world.plan.pk])).content.decode()
+    back = reverse("plans:update_requests", args=[world.plan.pk])
+    response = invite(client, world, action=world.other_action.pk, next=back)
+    assert response.status_code == 302 and response.url == back
+    page = client.get(back).content.decode()
     invitation = Invitation.objects.get()
     assert "not accepted yet" in page
     assert reverse("plans:invitation_resend", args=[invitation.pk]) in page
+
+
+def test_the_invitation_never_sends_anyone_off_the_site(world, coordinator, signed_in):
+    response = invite(signed_in(coordinator), world, next="//evil.example.org/")
+    assert response.status_code == 302 and response.url == world.plan.get_absolute_url()
