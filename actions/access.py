@@ -19,7 +19,8 @@ UPDATE_STATUS = "actions.update_status"
 
 def actions_led_by(user: User) -> QuerySet[Action]:
     """Actions on which the user holds the lead's object permission (never through a global permission)."""
-    if not user.is_authenticated:
+    # An invited lead's account is inactive until they accept: their grant waits until then.
+    if not (user.is_authenticated and user.is_active):
         return Action.objects.none()
     return get_objects_for_user(user, UPDATE_STATUS, klass=Action, accept_global_perms=False, with_superuser=False)
 

@@ -28,6 +28,9 @@ class Action(Versioned):
     timescale = models.CharField(max_length=100, blank=True, help_text='As written, for example "March 2019"')
     due_date = models.DateField(null=True, blank=True, validators=[DateInRange("Due date")])
     lead = models.CharField(max_length=300, blank=True, help_text="The lead role, as the plan names it")
+    # Set by a rollover on an action whose due date had passed before the new plan began: its timescale belongs to
+    # last year, so the action is not overdue until the coordinator gives it a new one (which clears the flag).
+    timescale_to_review = models.BooleanField(default=False, db_default=False, editable=False)
     lead_agency = models.CharField(max_length=200, blank=True)
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
     withheld_fields = models.JSONField(default=list, blank=True, help_text="Fields withheld from publication")
@@ -62,6 +65,8 @@ class Action(Versioned):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
+        if self.timescale_to_review:
+            return False
         return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
 
     def is_stale(self, now: datetime.datetime | None = None) -> bool:

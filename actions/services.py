@@ -100,9 +100,16 @@ def action_change(
 ) -> Action:
     """Change an action's content. Raises StaleEdit when someone saved it after the form was opened."""
     current = lock_for_edit(action, expected_version)
+    changed = list(fields)
+    # A carried action's timescale under review is reviewed once the coordinator gives it another one.
+    if current.timescale_to_review and any(
+        name in fields and fields[name] != getattr(current, name) for name in ("timescale", "due_date")
+    ):
+        current.timescale_to_review = False
+        changed.append("timescale_to_review")
     for name, value in fields.items():
         setattr(current, name, value)
-    save_edit(current, by=by, fields=list(fields))
+    save_edit(current, by=by, fields=changed)
     current._history_user = by
     current.answers.set(answers)
     set_leads(current, leads)

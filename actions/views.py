@@ -100,7 +100,13 @@ def action_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
         )
         messages.success(request, f"Action {action.reference} added")
         return redirect(action)
-    context = {"form": form, "plan": plan, "title": "Add an action", "cancel_url": plan.get_absolute_url()}
+    context = {
+        "form": form,
+        "plan": plan,
+        "title": "Add an action",
+        "cancel_url": plan.get_absolute_url(),
+        "invite_url": reverse("plans:invite", args=[plan.pk]),
+    }
     return render(request, "core/form_page.html", context)
 
 
@@ -142,6 +148,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": action.plan,
         "title": f"Change action {action.reference}",
         "cancel_url": action.get_absolute_url(),
+        "invite_url": f"{reverse('plans:invite', args=[action.plan_id])}?action={action.pk}",
     }
     return render(request, "core/form_page.html", context)
 

@@ -373,3 +373,5 @@ if CACHE_URL:
 # A status counts as stale after one Board cycle without an update.
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "60"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "prevent-demo-2026")
+# How long the link in a lead's invitation stays usable; the coordinator can send it again after that.
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "14"))

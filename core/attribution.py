@@ -17,6 +17,7 @@ COUNCIL_PATHS = {
     "plans.deliveryplan": "council",
     "plans.boardmeeting": "plan__council",
     "plans.sealeddashboard": "plan__council",
+    "plans.invitation": "council",
     "objectives.objective": "plan__council",
     "actions.action": "plan__council",
     "actions.statusupdate": "action__plan__council",

@@ -17,7 +17,16 @@ from django.utils import timezone
 from core.access import lead_user_ids
 from core.security import hidden
 
-from .models import STAGED_IMPORT_HOURS, BoardMeeting, Council, DeliveryPlan, Membership, Role, StagedImport
+from .models import (
+    STAGED_IMPORT_HOURS,
+    BoardMeeting,
+    Council,
+    DeliveryPlan,
+    Invitation,
+    Membership,
+    Role,
+    StagedImport,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -58,9 +67,13 @@ def people_of(council: Council) -> QuerySet:
     from projects.models import CommissionedProject
 
     members = Membership.objects.filter(council=council).values("user_id")
+    # Partners invited by its coordinator belong to it from the invitation on, accepted or not.
+    partners = Invitation.objects.filter(council=council).values("user_id")
     action_leads = lead_user_ids(Action.objects.filter(plan__council=council))
     project_leads = lead_user_ids(CommissionedProject.objects.filter(plan__council=council))
-    return get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=action_leads) | Q(pk__in=project_leads))
+    return get_user_model().objects.filter(
+        Q(pk__in=members) | Q(pk__in=partners) | Q(pk__in=action_leads) | Q(pk__in=project_leads)
+    )
 
 
 def can_edit_plan(user: User, plan: DeliveryPlan) -> bool:
@@ -176,3 +189,38 @@ def get_staged_import_for_user(user: User, pk: int) -> StagedImport:
     if staged.user_id != user.pk or expired:
         raise Http404("No such import")
     return staged
+
+
+def get_council_for_plan_create(user: User, slug: str) -> Council:
+    """The council, if the user may start a plan in it (its coordinator): 404 if they see none of its plans and
+    hold no role in it, else 403."""
+    council = Council.objects.filter(slug=slug).first() if user.is_authenticated else None
+    if council is None:
+        raise Http404("No such council")
+    if not (roles_in(user, council) or plans_visible_to(user).filter(council=council).exists()):
+        raise hidden(council, "No such council")
+    if Role.COORDINATOR not in roles_in(user, council):
+        raise PermissionDenied
+    return council
+
+
+def councils_to_create_plans_in(user: User) -> QuerySet[Council]:
+    """The councils where the user may start a plan: where they are a coordinator."""
+    if not user.is_authenticated:
+        return Council.objects.none()
+    return Council.objects.filter(memberships__user=user, memberships__role=Role.COORDINATOR).distinct()
+
+
+def get_invitation_for_user(user: User, pk: int) -> Invitation:
+    """An invitation, for its council's coordinators only: 404 if the user sees nothing of the council, else 403.
+    Only coordinators ever change invitations, so there is no read-only way in."""
+    found = Invitation.objects.select_related("council", "user").filter(pk=pk)
+    invitation = found.first() if user.is_authenticated else None
+    if invitation is None:
+        raise Http404("No such invitation")
+    council = invitation.council
+    if not (roles_in(user, council) or plans_visible_to(user).filter(council=council).exists()):
+        raise hidden(invitation, "No such invitation")
+    if Role.COORDINATOR not in roles_in(user, council):
+        raise PermissionDenied
+    return invitation

@@ -30,6 +30,7 @@ from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 from .models import BoardMeeting, DeliveryPlan, SealedDashboard
+from .services_rollover import answered_in_earlier_plans
 from .snapshot import (
     ActionState,
     ObjectiveState,
@@ -46,7 +47,8 @@ logger = logging.getLogger(__name__)
 ACTION, PROJECT = "action", "project"
 # The shape of Contents.to_json and what goes into it. Change it with either: a dashboard reads only sealed contents
 # of the current version, and builds the rest afresh until `seal_meetings` seals them again.
-CONTENTS_VERSION = 2  # 2: who made a RAG change is sealed as the user's key, not their name then
+CONTENTS_VERSION = 3  # 2: who made a RAG change is sealed as the user's key, not their name then
+# 3: an item carries its "timescale to review" flag (a carried action with last year's timescale is not overdue)
 
 
 def end_of_day(date: datetime.date) -> datetime.datetime:
@@ -72,6 +74,7 @@ class Item:
     commentary: str = ""  # of its latest status update
     answers: frozenset[int] = frozenset()
     outputs: list[OutputState] = field(default_factory=list)
+    timescale_to_review: bool = False
 
     @property
     def label(self) -> str:
@@ -82,6 +85,8 @@ class Item:
         return reverse("actions:detail" if self.kind == ACTION else "projects:detail", args=[self.pk])
 
     def is_overdue(self, today: datetime.date) -> bool:
+        if self.timescale_to_review:
+            return False
         return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
 
     def is_stale(self, moment: datetime.datetime) -> bool:
@@ -103,6 +108,7 @@ def _action_item(action: ActionState) -> Item:
         updated_at=getattr(action.latest_update, "created_at", None),
         commentary=getattr(action.latest_update, "commentary", ""),
         answers=frozenset(action.answers),
+        timescale_to_review=action.timescale_to_review,
     )
 
 
@@ -227,6 +233,8 @@ class RecommendationProgress:
     recommendation: RecommendationState
     actions: list[Item]  # the live actions answering it (within the filters)
     answered: bool  # some live action of the plan answers it, filters aside
+    # Actions completed in the council's earlier plans that answered it (read live: not part of a sealed dashboard).
+    earlier: list = field(default_factory=list)
 
     @property
     def tally(self) -> Tally:
@@ -241,7 +249,7 @@ class ReviewProgress:
 
     @property
     def unanswered(self) -> int:
-        return sum(1 for progress in self.recommendations if not progress.answered)
+        return sum(1 for progress in self.recommendations if not (progress.answered or progress.earlier))
 
 
 @dataclass
@@ -470,7 +478,13 @@ def build_dashboard(
             key=lambda item: item.updated_at or datetime.datetime.min.replace(tzinfo=datetime.UTC),
         ),
         changes=None if contents.then is None else _changes(contents, since, filters, previous),
-        reviews=_reviews(contents.recommendations, [item for item in everything if item.kind == ACTION], filters),
+        reviews=_reviews(
+            contents.recommendations,
+            [item for item in everything if item.kind == ACTION],
+            filters,
+            plan,
+            live=at is None,
+        ),
         project_items=projects,
         fresh_until=None if at is not None else _fresh_until(everything, moment),
     )
@@ -579,9 +593,12 @@ def _changes(contents: Contents, since: datetime.datetime, filters: Filters, mee
     )
 
 
-def _reviews(recommendations: list[RecommendationState], actions: list[Item], filters: Filters) -> list[ReviewProgress]:
+def _reviews(
+    recommendations: list[RecommendationState], actions: list[Item], filters: Filters, plan: DeliveryPlan, *, live: bool
+) -> list[ReviewProgress]:
     """Each review's recommendations with the live actions answering them. With filters on, a recommendation shows
-    when a matching action answers it; one that no action answers at all is a gap and always shows."""
+    when a matching action answers it; one that no action answers at all is a gap and always shows, unless (live
+    only: a past dashboard shows what it showed) an action completed in an earlier plan answered it."""
     reviews: dict[int, ReviewProgress] = {}
     for recommendation in recommendations:
         answering = [item for item in actions if recommendation.pk in item.answers]
@@ -592,4 +609,9 @@ def _reviews(recommendations: list[RecommendationState], actions: list[Item], fi
             recommendation.review_id, ReviewProgress(recommendation.review_id, recommendation.review_title, [])
         )
         review.recommendations.append(RecommendationProgress(recommendation, matching, answered=bool(answering)))
+    gaps = [progress for review in reviews.values() for progress in review.recommendations if not progress.answered]
+    if live and gaps:
+        earlier = answered_in_earlier_plans(plan, [progress.recommendation.pk for progress in gaps])
+        for progress in gaps:
+            progress.earlier = earlier.get(progress.recommendation.pk, [])
     return list(reviews.values())

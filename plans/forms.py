@@ -15,13 +15,15 @@ class PlanForm(BaseModelForm):
 
     class Meta:
         model = DeliveryPlan
-        fields = ["status", "introduction", "local_context"]
+        fields = ["heading", "status", "introduction", "local_context"]
         labels = {
+            "heading": "Title (optional)",
             "status": "Status",
             "introduction": "Introduction (optional)",
             "local_context": "Local context (optional)",
         }
         help_texts = {
+            "heading": "Leave it empty for the usual title, Prevent Delivery Plan and its year",
             "introduction": "Write a passage that must not be published as [[withheld: the passage]].",
             "local_context": "Write a passage that must not be published as [[withheld: the passage]].",
         }
@@ -35,6 +37,7 @@ class PlanForm(BaseModelForm):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "version",
+            Field.text("heading"),
             Field.radios("status", legend_size=Size.SMALL),
             Field.textarea("introduction", rows=10),
             Field.textarea("local_context", rows=10),
@@ -74,9 +77,15 @@ class RolloverForm(BaseForm):
         error_messages={"required": "Enter the financial year of the new plan"},
     )
 
+    carry_projects = forms.BooleanField(
+        label="Carry the commissioned projects that are not complete too",
+        help_text="With their objectives, outputs delivered against targets, and leads",
+        required=False,
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(Field.text("year", field_width=5))
+        self.helper.layout = Layout(Field.text("year", field_width=5), Field.checkbox("carry_projects"))
 
     def clean_year(self) -> str:
         year = self.cleaned_data["year"].strip()

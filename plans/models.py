@@ -65,6 +65,8 @@ class DeliveryPlan(Versioned):
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="plans")
     year = models.CharField(max_length=7, validators=[validate_financial_year], help_text="For example, 2018-19")
+    # Empty for the plans that carry the usual title, "Prevent Delivery Plan <year>".
+    heading = models.CharField("Title", max_length=200, blank=True, db_default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     introduction = models.TextField(blank=True, max_length=LONG_TEXT)
     local_context = models.TextField(blank=True, max_length=LONG_TEXT)
@@ -90,7 +92,7 @@ class DeliveryPlan(Versioned):
 
     @property
     def title(self) -> str:
-        return f"Prevent Delivery Plan {self.year}"
+        return self.heading or f"Prevent Delivery Plan {self.year}"
 
     def get_published_url(self) -> str:
         return reverse("plans:published", args=[self.council.slug, self.year])
@@ -238,3 +240,32 @@ class StagedImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} for plan {self.plan_id}"
+
+
+class Invitation(models.Model):
+    """A lead from a partner agency asked by a coordinator to join: their account is made at once, inactive, and
+    belongs to the council as a partner (plans.access.people_of) until they set a password from the emailed link."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitation")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
+    agency = models.CharField(max_length=200)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The latest sending: a link carries it, so sending again makes every earlier link void.
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} to {self.council}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.sent_at + datetime.timedelta(days=settings.INVITATION_EXPIRY_DAYS)

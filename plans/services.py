@@ -22,15 +22,20 @@ def plan_change(
     local_context: str,
     by: AbstractBaseUser,
     expected_version: int,
+    heading: str | None = None,
 ) -> DeliveryPlan:
-    """Change the plan's status and its introductory text."""
+    """Change the plan's status, its introductory text and (unless None) its title."""
     if status not in DeliveryPlan.Status.values:
         raise ValidationError({"status": "Select a status"})
     current = lock_for_edit(plan, expected_version)
     current.status = status
     current.introduction = introduction
     current.local_context = local_context
-    save_edit(current, by=by, fields=["status", "introduction", "local_context"])
+    fields = ["status", "introduction", "local_context"]
+    if heading is not None:
+        current.heading = heading.strip()
+        fields.append("heading")
+    save_edit(current, by=by, fields=fields)
     return current
 
 

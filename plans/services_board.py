@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from actions.access import leads_of_plan as action_leads
 from actions.models import Action, StatusUpdate
+from core.access import leads_of
 from core.limits import MESSAGE
 from core.models import AuditEvent
 from projects.access import leads_of_plan as project_leads
 from projects.models import CommissionedProject, ProjectStatusUpdate
 
-from .models import BoardMeeting, DeliveryPlan, UpdateRequest, UpdateRequestRecipient
+from .models import BoardMeeting, DeliveryPlan, Invitation, UpdateRequest, UpdateRequestRecipient
 
 logger = logging.getLogger(__name__)
 MESSAGE_MAX = MESSAGE
@@ -60,6 +61,45 @@ class LeadToAsk:
     @property
     def name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+@dataclass
+class UnledItem:
+    """An overdue or stale item nobody can be asked about: no lead with an active account. Its leads invited but
+    not yet accepted are in `invited` (their invitations can be sent again); `invite_url` invites someone."""
+
+    item: DueItem
+    invite_url: str
+    invited: list[Invitation]
+
+
+def items_without_lead(plan: DeliveryPlan, *, now: datetime.datetime | None = None) -> list[UnledItem]:
+    """The live overdue or stale items of the plan that an update request cannot reach, in plan order."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    found = []
+    sources = [
+        (Action.objects.filter(plan=plan), action_leads(plan), "actions:update_status", "action"),
+        (CommissionedProject.objects.filter(plan=plan), project_leads(plan), "projects:update_status", "project"),
+    ]
+    for items, leads_by_item, url_name, key in sources:
+        for item in items.filter(withdrawn_at__isnull=True).order_by("position", "pk"):
+            overdue, stale = item.is_overdue(today), item.is_stale(now)
+            if not (overdue or stale) or item.pk in leads_by_item:
+                continue
+            label = f"{item.reference} {item.title}" if isinstance(item, Action) else item.name
+            due = DueItem(
+                label, reverse(url_name, args=[item.pk]), overdue, stale, item.due_date, item.status_updated_at
+            )
+            invited = list(
+                Invitation.objects.filter(
+                    user__in=[user.pk for user in leads_of(item)], accepted_at__isnull=True
+                ).select_related("user")
+            )
+            back = reverse("plans:update_requests", args=[plan.pk])
+            invite_url = f"{reverse('plans:invite', args=[plan.pk])}?{key}={item.pk}&next={back}"
+            found.append(UnledItem(due, invite_url, invited))
+    return found
 
 
 def leads_to_ask(plan: DeliveryPlan, *, now: datetime.datetime | None = None) -> list[LeadToAsk]:

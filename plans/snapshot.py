@@ -48,8 +48,11 @@ class ActionState:
     withdrawn: bool
     answers: set[int] = field(default_factory=set)
     latest_update: Any = None  # StatusUpdate or None
+    timescale_to_review: bool = False  # carried with a timescale already passed: not overdue until it is changed
 
     def is_overdue(self, today: datetime.date) -> bool:
+        if self.timescale_to_review:
+            return False
         return self.due_date is not None and self.due_date < today and self.rag != "complete"
 
 
@@ -348,6 +351,7 @@ def _action_state(row: Any, answers: set[int], latest_update: Any, position: int
         withheld_fields=list(row.withheld_fields or []),
         withdrawn=row.withdrawn_at is not None,
         answers=answers,
+        timescale_to_review=row.timescale_to_review,
         latest_update=latest_update,
     )
 

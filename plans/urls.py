@@ -10,6 +10,7 @@ from . import (
     views_exports,
     views_history,
     views_imports,
+    views_people,
     views_publication,
 )
 
@@ -34,6 +35,10 @@ app_name = "plans"
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
+    path("councils/<slug:slug>/plans/new/", views_people.plan_create, name="create"),
+    path("plans/<int:pk>/invite/", views_people.lead_invite, name="invite"),
+    path("invitations/<int:pk>/resend/", views_people.invitation_resend, name="invitation_resend"),
+    path("invitations/<str:uidb64>/<str:token>/", views_people.invitation_accept, name="invitation_accept"),
     path("plans/<int:pk>/edit/", views_editing.plan_edit, name="edit"),
     path("plans/<int:pk>/rollover/", views_editing.plan_rollover, name="rollover"),
     path("plans/<int:pk>/import/", views_imports.plan_import, name="import"),

@@ -10,14 +10,16 @@ from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject
 
-from .access import can_edit_plan, get_plan_for_user, plans_visible_to
+from .access import can_edit_plan, councils_to_create_plans_in, get_plan_for_user, plans_visible_to
+from .services_rollover import answered_in_earlier_plans
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     plans = plans_visible_to(request.user).order_by("council__name", "-year")
     councils = [(council, list(council_plans)) for council, council_plans in groupby(plans, key=lambda p: p.council)]
-    return render(request, "plans/home.html", {"councils": councils})
+    creatable = list(councils_to_create_plans_in(request.user))
+    return render(request, "plans/home.html", {"councils": councils, "creatable": creatable})
 
 
 @require_GET
@@ -47,6 +49,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("-date")
     )
+    # A recommendation this plan leaves unanswered may have been answered, and completed, in an earlier plan.
+    gaps = [rec for review in reviews for rec in review.recommendations.all() if not rec.plan_actions]
+    earlier = answered_in_earlier_plans(plan, [rec.pk for rec in gaps]) if gaps else {}
+    for recommendation in gaps:
+        recommendation.earlier = earlier.get(recommendation.pk, [])
     return render(
         request,
         "plans/plan_detail.html",

@@ -50,6 +50,7 @@ def update_requests(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "form": form,
         "leads": services_board.leads_to_ask(plan),
+        "unled": services_board.items_without_lead(plan),
         "past": past,
         "latest": latest,
         "responses": services_board.update_request_responses(latest) if latest else [],

@@ -35,12 +35,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status=data["status"],
                 introduction=data["introduction"],
                 local_context=data["local_context"],
+                heading=data["heading"],
                 by=request.user,
                 expected_version=data["version"] or 0,
             )
         except StaleEdit as stale:
             current = kwargs["instance"] = stale.current
             rows = [
+                ("Title", current.title),
                 ("Status", current.get_status_display()),
                 ("Introduction", current.introduction),
                 ("Local context", current.local_context),
@@ -148,7 +150,12 @@ def plan_rollover(request: HttpRequest, pk: int) -> HttpResponse:
     form = RolloverForm(request.POST or None, initial={"year": services_rollover.next_year(plan.year)})
     if request.method == "POST" and form.is_valid():
         try:
-            new_plan = services_rollover.plan_rollover(plan=plan, year=form.cleaned_data["year"], by=request.user)
+            new_plan = services_rollover.plan_rollover(
+                plan=plan,
+                year=form.cleaned_data["year"],
+                by=request.user,
+                carry_projects=form.cleaned_data["carry_projects"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -157,5 +164,11 @@ def plan_rollover(request: HttpRequest, pk: int) -> HttpResponse:
     carried = services_rollover.carried_actions(plan)
     carried_pks = {action.pk for action in carried}
     left_behind = [action for action in plan.actions.order_by("position", "pk") if action.pk not in carried_pks]
-    context = {"form": form, "plan": plan, "carried": carried, "left_behind": left_behind}
+    context = {
+        "form": form,
+        "plan": plan,
+        "carried": carried,
+        "left_behind": left_behind,
+        "projects": services_rollover.carried_projects(plan),
+    }
     return render(request, "plans/rollover.html", context)

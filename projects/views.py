@@ -114,7 +114,13 @@ def project_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Project {project.name} added")
             return redirect(project)
-    context = {"form": form, "plan": plan, "title": "Add a project", "cancel_url": plan.get_absolute_url()}
+    context = {
+        "form": form,
+        "plan": plan,
+        "title": "Add a project",
+        "cancel_url": plan.get_absolute_url(),
+        "invite_url": reverse("plans:invite", args=[plan.pk]),
+    }
     return render(request, "core/form_page.html", context)
 
 
@@ -162,6 +168,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": project.plan,
         "title": f"Change project: {project.name}",
         "cancel_url": project.get_absolute_url(),
+        "invite_url": f"{reverse('plans:invite', args=[project.plan_id])}?project={project.pk}",
     }
     return render(request, "core/form_page.html", context)
 

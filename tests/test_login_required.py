@@ -13,6 +13,9 @@ ANONYMOUS_ALLOWED = {
     # The published (redacted) version of a plan whose council made it public; 404 for every other plan.
     "plans:published",
     "plans:published_pdf",
+    # The page an invited lead's emailed link opens, to set their first password; it refuses every link but a
+    # valid, unused, unexpired one (tests/plans/test_invitations.py).
+    "plans:invitation_accept",
 }
 
 ARGUMENT_VALUES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000001"}

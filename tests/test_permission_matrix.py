@@ -6,12 +6,13 @@ a Board member, an auditor, and another council's coordinator. Codes: 200 shown,
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import StatusUpdate
 from core.models import AuditEntry
-from plans.models import BoardMeeting, StagedImport
+from plans.models import BoardMeeting, Invitation, StagedImport
 from projects.models import ProjectStatusUpdate
 from tests.factories import PASSWORD
 
@@ -99,6 +100,8 @@ PAGES = [
     ("plans:import_preview", lambda w, i: i["staged"].pk, EDIT, EDIT),
     ("plans:publish", lambda w, i: w.plan.pk, EDIT, EDIT),
     ("plans:publish_preview", lambda w, i: w.plan.pk, EDIT, None),
+    ("plans:create", lambda w, i: w.plan.council.slug, EDIT, EDIT),
+    ("plans:invite", lambda w, i: w.plan.pk, EDIT, EDIT),
 ]
 # Downloads: exports are for coordinators and auditors; the Board pack PDF also for Board members.
 DOWNLOADS = [
@@ -210,6 +213,25 @@ def test_guessing_ids_across_councils_finds_nothing(world, outsider, coordinator
         ("plans:edit", world.elsewhere_plan.pk),
     ]:
         assert coordinator_client.post(reverse(name, args=[pk]), {"version": 1}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_sending_an_invitation_again_is_for_its_councils_coordinator(world, client_as, coordinator, persona):
+    invited = get_user_model().objects.create_user("invited@example.org", email="invited@example.org", is_active=False)
+    invitation = Invitation.objects.create(
+        user=invited, council=world.council, agency="NHS", invited_by=coordinator, sent_at=timezone.now()
+    )
+    url = reverse("plans:invitation_resend", args=[invitation.pk])
+    client = client_as(persona)
+    before = AuditEntry.objects.count()
+    response = client.post(url)
+    assert response.status_code == {"anonymous": 302, "coordinator": 302, "outsider": 404}.get(persona, 403), persona
+    invitation.refresh_from_db()
+    if persona == "coordinator":
+        assert invitation.history.count() == 2
+    else:
+        assert AuditEntry.objects.count() == before and invitation.history.count() == 1
+    assert client.get(url).status_code in {302, 405}
 
 
 # The second-factor pages act on the signed-in person's own devices only: no page takes an id, so there is nothing of

@@ -96,7 +96,7 @@ def test_what_is_sealed_has_the_shape_its_version_names():
     kinds = (Contents, Item, OutputState, ObjectiveState, RecommendationState, RagChange)
     shape = {kind.__name__: [field.name for field in dataclasses.fields(kind)] for kind in kinds}
     assert (CONTENTS_VERSION, shape) == (
-        2,
+        3,
         {
             "Contents": ["objectives", "items", "recommendations", "then", "rag_changes", "named"],
             "Item": [
@@ -114,6 +114,7 @@ def test_what_is_sealed_has_the_shape_its_version_names():
                 "commentary",
                 "answers",
                 "outputs",
+                "timescale_to_review",
             ],
             "OutputState": ["pk", "description", "target", "delivered"],
             "ObjectiveState": ["pk", "number", "title", "actions"],
