@@ -50,6 +50,15 @@ def lead_user_ids(items: models.QuerySet) -> models.QuerySet:
     return _grants_on(items).values("user_id")
 
 
+def lead_ids_by_item(items: models.QuerySet) -> dict[int, list[int]]:
+    """The ids of everyone holding the lead's object permission on each of the items, active or not (people invited
+    and not yet signed up included), by item pk (one query)."""
+    ids: dict[int, list[int]] = {}
+    for object_pk, user_id in _grants_on(items).values_list("object_pk", "user_id"):
+        ids.setdefault(int(object_pk), []).append(user_id)
+    return ids
+
+
 def leads_by_item(items: models.QuerySet) -> dict[int, list[AbstractBaseUser]]:
     """The active users holding the lead's object permission on each of the items, by item pk (one query)."""
     grants = _grants_on(items).filter(user__is_active=True).select_related("user").order_by("user__username")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from actions.access import leads_of_plan as action_leads
 from actions.models import Action, StatusUpdate
-from core.access import leads_of
+from core.access import lead_ids_by_item
 from core.limits import MESSAGE
 from core.models import AuditEvent
 from projects.access import leads_of_plan as project_leads
@@ -74,16 +74,21 @@ class UnledItem:
 
 
 def items_without_lead(plan: DeliveryPlan, *, now: datetime.datetime | None = None) -> list[UnledItem]:
-    """The live overdue or stale items of the plan that an update request cannot reach, in plan order."""
+    """The live overdue or stale items of the plan that an update request cannot reach, in plan order (a fixed
+    number of queries, whatever the number of items)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    found = []
+    back = reverse("plans:update_requests", args=[plan.pk])
+    unled: list[tuple[DueItem, str, list[int]]] = []
     sources = [
         (Action.objects.filter(plan=plan), action_leads(plan), "actions:update_status", "action"),
         (CommissionedProject.objects.filter(plan=plan), project_leads(plan), "projects:update_status", "project"),
     ]
     for items, leads_by_item, url_name, key in sources:
-        for item in items.filter(withdrawn_at__isnull=True).order_by("position", "pk"):
+        live = items.filter(withdrawn_at__isnull=True)
+        # Everyone granted the lead's permission, those invited and not yet signed up included: one query.
+        granted = lead_ids_by_item(live)
+        for item in live.order_by("position", "pk"):
             overdue, stale = item.is_overdue(today), item.is_stale(now)
             if not (overdue or stale) or item.pk in leads_by_item:
                 continue
@@ -91,15 +96,18 @@ def items_without_lead(plan: DeliveryPlan, *, now: datetime.datetime | None = No
             due = DueItem(
                 label, reverse(url_name, args=[item.pk]), overdue, stale, item.due_date, item.status_updated_at
             )
-            invited = list(
-                Invitation.objects.filter(
-                    user__in=[user.pk for user in leads_of(item)], accepted_at__isnull=True
-                ).select_related("user")
-            )
-            back = reverse("plans:update_requests", args=[plan.pk])
             invite_url = f"{reverse('plans:invite', args=[plan.pk])}?{key}={item.pk}&next={back}"
-            found.append(UnledItem(due, invite_url, invited))
-    return found
+            unled.append((due, invite_url, granted.get(item.pk, [])))
+    waiting = Invitation.objects.filter(
+        user__in={user_id for _, _, user_ids in unled for user_id in user_ids}, accepted_at__isnull=True
+    ).select_related("user")
+    by_user = {invitation.user_id: invitation for invitation in waiting}
+    return [
+        UnledItem(
+            due, invite_url, sorted((by_user[pk] for pk in user_ids if pk in by_user), key=lambda i: i.user.username)
+        )
+        for due, invite_url, user_ids in unled
+    ]
 
 
 def leads_to_ask(plan: DeliveryPlan, *, now: datetime.datetime | None = None) -> list[LeadToAsk]:

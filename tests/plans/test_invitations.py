@@ -198,3 +198,26 @@ def test_the_update_request_page_lists_items_whose_lead_has_no_account(world, co
 def test_the_invitation_never_sends_anyone_off_the_site(world, coordinator, signed_in):
     response = invite(signed_in(coordinator), world, next="//evil.example.org/")
     assert response.status_code == 302 and response.url == world.plan.get_absolute_url()
+
+
+def test_the_update_request_page_costs_the_same_for_one_item_without_a_lead_as_for_many(
+    world, coordinator, signed_in, django_assert_max_num_queries
+):
+    """Each unled item with an invitation waiting: the page reads them all at once, not two queries an item."""
+    client = signed_in(coordinator)
+    url = reverse("plans:update_requests", args=[world.plan.pk])
+
+    def overdue_and_invited(number: int) -> None:
+        action = f.make_action(world.action.objective, reference=f"9.{number}", due_date=datetime.date(2018, 9, 30))
+        url = reverse("plans:invite", args=[world.plan.pk]) + f"?action={action.pk}"
+        assert client.post(url, {**NEW_LEAD, "email": f"lead{number}@partner.example.org"}).status_code == 302
+
+    overdue_and_invited(1)
+    with django_assert_max_num_queries(100) as one:
+        client.get(url)
+    budget = len(one.captured_queries)
+    for number in range(2, 8):
+        overdue_and_invited(number)
+    with django_assert_max_num_queries(budget):
+        page = client.get(url).content.decode()
+    assert page.count("not accepted yet") == 7
