@@ -412,7 +412,7 @@ class Generator:
             "id": self.ids(DeliveryPlan), "version": 1, "council_id": council.pk,
             "year": f"{year}-{(year + 1) % 100:02d}",
             "status": DeliveryPlan.Status.ACTIVE, "introduction": f"The {council.name} Prevent Delivery Plan.",
-            "local_context": "", "published_at": None, "public": False, }  # fmt: skip
+            "local_context": "", "published_at": None, "public": False, "heading": "", }  # fmt: skip
         self._created(batch, DeliveryPlan, plan, start, council.coordinator)
         user = council.coordinator
         tick = itertools.count(1)
@@ -496,7 +496,7 @@ class Generator:
             "outcomes": (source.get("outcomes") or "").strip(), "outputs": "\n".join(source.get("outputs") or []),
             "timescale": timescale, "due_date": due, "lead": source.get("lead") or "",
             "lead_agency": source.get("lead_agency") or "", "rag": RAG.NOT_STARTED, "withheld_fields": [],
-            "withdrawn_at": None, "status_updated_at": None, "carried_from_id": None,
+            "withdrawn_at": None, "status_updated_at": None, "carried_from_id": None, "timescale_to_review": False,
         }  # fmt: skip
         batch.add(Action, action)
         answers = []
