@@ -106,8 +106,9 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(draft,
         "Row 3, column action: Enter the action",
         "Row 3, column timescale: Enter a timescale",
         "Row 3, column objective: Objective 1 is also called “Target support”",
-        "Row 3, column rag_status: Must be one of Not started, Green, Amber, Red or Complete",
-        "Row 3, column last_update: Must be a date like 2018-09-01",
+        "Row 3, column rag_status: &#x27;Purple&#x27; is not a RAG status; use Green, Amber, Red, Complete or Not "
+        "started",
+        "Row 3, column last_update: &#x27;yesterday&#x27; is not a date; enter it like 31/03/2019",
         "Row 4, column reference: Reference 1.1 is also used in row 2",
     ]:
         assert message in page
@@ -117,8 +118,9 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(draft,
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (csv_file([["objective", "reference"], ["1", "1.1"]]), "missing the columns action, outcomes"),
-        (SimpleUploadedFile("plan.csv", "objective,réf\n".encode("latin-1")), "must be saved as UTF-8 CSV"),
+        (csv_file([["objective", "reference"], ["1", "1.1"]]), "No row of the file names the columns"),
+        (csv_file([["objective", "reference", "lead"], ["1", "1.1", "x"]]), "name no Action or Timescale column"),
+        (SimpleUploadedFile("plan.csv", b"objective,r\x81f\n"), "neither UTF-8 nor Windows-1252 text (line 1 has"),
         (SimpleUploadedFile("plan.pdf", b"%PDF-1.4"), "must be a CSV or an Excel (.xlsx) file"),
         (SimpleUploadedFile("plan.xlsx", b"not a zip"), "could not be read as a CSV or Excel file"),
         (csv_file([PLAN_COLUMNS]), "The file has no actions in it"),
