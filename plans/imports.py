@@ -200,6 +200,15 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
         beyond = years_out_of_range(row["timescale"])
         if beyond:
             problem("timescale", timescale_message(beyond))
+        elif row["timescale"].strip() and due_date_from_timescale(row["timescale"]) is None:
+            result.warnings.append(
+                ImportProblem(
+                    number,
+                    result.heading("timescale"),
+                    f"No due date could be read from "
+                    f"{_shown(row['timescale'])}: this action will never show as overdue",
+                )
+            )
         reference = row["reference"].strip()
         if reference in existing_refs:
             problem("reference", f"The plan already has an action {reference}")

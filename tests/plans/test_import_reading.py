@@ -347,3 +347,27 @@ def test_generated_spreadsheets_never_fail_and_never_write_part_of_a_file(world,
         assert response.status_code == 200 and written == 0 and not plan.objectives.exists()
     else:
         assert response.status_code == 302 and written == len(expected.rows)
+
+
+def test_what_is_read_but_may_not_be_meant_is_warned_of(world):
+    plan = new_draft(world.council)
+    f.make_objective(plan, number=1, title="Support")
+    data = corpus.write_csv(
+        [("Objective", ""), ("Ref", ""), ("Action", ""), ("Timescale", ""), ("Budget", "")],
+        [
+            ["Support", "1.1", "Train staff", "Ongoing", "£5"],
+            ["Structure / staffing", "S.1", "Recruit", "TBC", ""],
+            ["Objective 1: support", "1.2", "Map venues", "Q2 2018/19", ""],
+        ],
+        encoding="utf-8",
+        line_end="\n",
+    )
+    result = read(data, "plan.csv", plan)
+    assert not result.problems
+    assert result.ignored_columns == ["Budget"]
+    assert [str(warning) for warning in result.warnings] == [
+        "Row 3, column Objective: 'Structure / staffing' matches none of the plan's objectives: the action will be "
+        "under no objective, in a section of that name",
+        "Row 2, column Timescale: No due date could be read from 'Ongoing': this action will never show as overdue",
+        "Row 3, column Timescale: No due date could be read from 'TBC': this action will never show as overdue",
+    ]
