@@ -37,6 +37,7 @@ RATIO_FLOOR = 1024 * 1024
 CHUNK = 64 * 1024
 # The parts whose XML holds cells: sheets (rows and inline strings) and the shared strings every sheet refers to.
 CELL_PARTS = re.compile(r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$", re.IGNORECASE)
+EXCEL_CR = re.compile(r"_x000D_", re.IGNORECASE)
 COLUMN_LETTERS = re.compile(r"^([A-Za-z]{1,3})")
 # worksheet > sheetData > row, sst > si: elements this deep or less are dropped once read; deeper ones (a cell, its
 # value, a string's runs and their formatting) are kept until their row or string ends, and counted.
@@ -184,7 +185,8 @@ def _typed(cell: object) -> str | Typed:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        # Excel stores a carriage return in a cell's text as "_x000D_" (OOXML's escape), which openpyxl leaves as is.
+        return EXCEL_CR.sub("\r", value)
     return Typed(value, getattr(cell, "number_format", None) or "General")
 
 

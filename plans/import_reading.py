@@ -53,7 +53,7 @@ REQUIRED_COLUMNS = {"reference": "Reference", "action": "Action", "timescale": "
 NOT_FOLDED = re.compile(r"[^0-9a-z]+")
 LINE_END = re.compile(r"\r+\n?")
 # The markers people type before a line to make a list in a cell; the app shows the lines as a list itself.
-BULLET = re.compile(r"^[ \t]*(?:[•▪◦‣·●\-*–]|o(?=[ \t]))[ \t]*")
+BULLET = re.compile(r"^[ \t]*(?:[•▪◦‣·●]|[-*–o](?=[ \t]))[ \t]*")
 LIST_COLUMNS = {"outcomes", "outputs"}
 
 RAG_WORDS = {
@@ -143,7 +143,11 @@ def lines(text: str, column: str) -> str:
     """Line ends made one newline each, however the file ended them; typed bullets taken off list cells' lines."""
     text = LINE_END.sub("\n", text)
     if column in LIST_COLUMNS:
-        text = "\n".join(BULLET.sub("", line, count=1) for line in text.split("\n"))
+        # Only a cell whose every line starts with the same marker is a typed list: "-5 on last year" stays.
+        found = [BULLET.match(line) for line in text.split("\n") if line.strip()]
+        markers = {match[0].strip() if match else None for match in found}
+        if len(markers) == 1 and None not in markers:
+            text = "\n".join(BULLET.sub("", line, count=1) for line in text.split("\n"))
     return text
 
 

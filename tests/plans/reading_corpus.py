@@ -190,6 +190,8 @@ def typed_cell(row: dict, column: str | None) -> tuple[object, str | None]:
         due = due_date_from_timescale(row["timescale"])
         if due and row["timescale"] == f"{due:%B %Y}":  # one month: Excel turned it into a date
             return datetime.datetime(due.year, due.month, 1), "mmm-yy"
+    if column == "outputs":  # lines typed with Alt+Enter after text pasted from Word: Excel's escaped CRLF
+        return value.replace("\n", "_x000D_\n"), None
     if column == "last_update" and value:
         return datetime.datetime(value.year, value.month, value.day), "dd/mm/yyyy"
     return value, None

@@ -371,3 +371,25 @@ def test_what_is_read_but_may_not_be_meant_is_warned_of(world):
         "Row 2, column Timescale: No due date could be read from 'Ongoing': this action will never show as overdue",
         "Row 3, column Timescale: No due date could be read from 'TBC': this action will never show as overdue",
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("• Train staff\r\n• Map venues", "Train staff\nMap venues"),
+        ("- Train staff\r\r\n- Map venues", "Train staff\nMap venues"),  # Excel's CRLF written again in text mode
+        ("▪ one\n▪ two", "one\ntwo"),
+        ("o one\no two", "one\ntwo"),
+        ("* one\n\n* two", "one\n\ntwo"),
+        ("-5 on last year", "-5 on last year"),  # a minus sign, not a bullet
+        ("Train staff\n- Map venues", "Train staff\n- Map venues"),  # not every line a list item: left as typed
+    ],
+)
+def test_line_breaks_and_typed_bullets_in_list_cells_become_lines(world, coordinator, cell, read):
+    data = corpus.write_csv(
+        [("Ref", ""), ("Action", ""), ("Timescale", ""), ("Outputs", "")],
+        [["1.1", "Train staff", "March 2019", cell]],
+        encoding="utf-8",
+        line_end="\r\n",
+    )
+    assert load(data, "plan.csv", world.council, coordinator).actions.get().outputs == read
