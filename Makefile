@@ -33,6 +33,9 @@ system-packages:
 	@PATH="$$PATH:/usr/sbin:/sbin" ldconfig -p | grep -q libpango-1.0 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-liberation >/dev/null; }
+	@# LibreOffice Calc, for the import tests that open a CSV and save it as an officer would.
+	@command -v soffice >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
 
 demo: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input

@@ -26,7 +26,7 @@ from objectives.models import Objective
 from . import import_reading as reading
 from .exports import PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
 from .history import FORMULA_START
-from .import_files import TooLarge, csv_table, xlsx_table
+from .import_files import TooLarge, Typed, csv_table, xlsx_table
 from .models import DeliveryPlan
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -56,6 +56,10 @@ SECTION_MESSAGE = (
 )
 NO_OBJECTIVE = "matches none of the plan's objectives: the action will be under no objective, in a section of that name"
 UNTITLED = "is not in the plan: write it once like “Objective 1: title” so it can be created"
+NUMBER_ADVICE = (
+    "; the spreadsheet stored it as a number, which turns 4.10 into 4.1: format the column as text and type the "
+    "references again"
+)
 REQUIRED = {"reference": "Enter a reference", "action": "Enter the action", "timescale": "Enter a timescale"}
 
 
@@ -153,6 +157,8 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
                 else ("", None)
             )
             row[column] = restore(text)
+            if column == "reference" and isinstance(cells[position] if text else None, Typed):
+                row["_reference_number"] = "yes"  # Excel kept it as a number: 4.10 may have become 4.1
             if problem:
                 result.cell_problems.append(ImportProblem(number, result.heading(column), problem))
         row["_row"] = str(number)
@@ -213,7 +219,8 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
         if reference in existing_refs:
             problem("reference", f"The plan already has an action {reference}")
         elif reference and reference in seen_refs:
-            problem("reference", f"Reference {reference} is also used in row {seen_refs[reference]}")
+            advice = NUMBER_ADVICE if row.get("_reference_number") else ""
+            problem("reference", f"Reference {reference} is also used in row {seen_refs[reference]}{advice}")
         seen_refs.setdefault(reference, number)
         if reading.rag_of(row["rag_status"]) is None:
             problem("rag_status", f"{_shown(row['rag_status'])} is not a RAG status; {reading.RAG_ADVICE}")

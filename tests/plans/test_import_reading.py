@@ -5,6 +5,8 @@ import csv
 import datetime
 import io
 import itertools
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +23,7 @@ from plans.models import DeliveryPlan
 from tests import factories as f
 from tests.plans import reading_corpus as corpus
 
+SOFFICE = shutil.which("soffice")
 years = itertools.count(2300)  # never a demo or fixture plan's year
 
 
@@ -159,7 +162,8 @@ def test_a_reference_excel_turned_into_a_number_is_reported_with_advice(world):
     assert [str(problem) for problem in result.problems] == [
         "Row 3, column Ref: '4.10' is stored as the number 4.1, which cannot tell 4.1 from 4.10; "
         "format the column as text and type the references again",
-        "Row 5, column Ref: Reference 4 is also used in row 4",
+        "Row 5, column Ref: Reference 4 is also used in row 4; the spreadsheet stored it as a number, which turns "
+        "4.10 into 4.1: format the column as text and type the references again",
     ]
 
 
@@ -393,3 +397,37 @@ def test_line_breaks_and_typed_bullets_in_list_cells_become_lines(world, coordin
         line_end="\r\n",
     )
     assert load(data, "plan.csv", world.council, coordinator).actions.get().outputs == read
+
+
+def libreoffice_xlsx(csv_data: bytes, tmp_path, column_formats: str = "") -> bytes:
+    """The CSV opened in LibreOffice Calc with a UK locale and saved as XLSX, as an officer would: it types the
+    cells itself (dates, numbers). column_formats sets columns' types as its import dialogue does ("2/2": text)."""
+    source = tmp_path / "plan.csv"
+    source.write_bytes(csv_data)
+    # Separator comma, quote ", UTF-8, from line 1, the columns' types, English (UK): day-first dates.
+    options = f"CSV:44,34,76,1,{column_formats},2057"
+    subprocess.run(  # noqa: S603 (the test's own arguments)
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", f"--infilter={options}",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return (tmp_path / "plan.xlsx").read_bytes()
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (make system-packages installs it)")
+def test_a_sheet_saved_by_libreoffice_gives_the_same_plan(world, coordinator, template_plan, tmp_path):
+    rows = corpus.template_rows()
+    # As LibreOffice types it: "1.1" a number, "March 2019" and "1 September 2018" dates. The reference column
+    # (the second) set as text, as the import's advice says, so 4.10 stays 4.10.
+    data = libreoffice_xlsx(corpus.bom_csv(rows), tmp_path, column_formats="2/2")
+    assert actions_of(load(data, "plan.xlsx", world.council, coordinator)) == template_plan
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (make system-packages installs it)")
+def test_a_sheet_saved_by_libreoffice_with_references_as_numbers_says_what_to_do(world, tmp_path):
+    data = libreoffice_xlsx(corpus.bom_csv(corpus.template_rows()), tmp_path)
+    result = read(data, "plan.xlsx", new_draft(world.council))
+    assert [str(problem) for problem in result.problems] == [
+        "Row 27, column REF.: Reference 4.1 is also used in row 18; the spreadsheet stored it as a number, which "
+        "turns 4.10 into 4.1: format the column as text and type the references again"
+    ]
