@@ -11,9 +11,13 @@ import io
 from pathlib import Path
 
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.timescale import due_date_from_timescale
+from plans import import_reading as reading
 from plans.exports import PLAN_COLUMNS
 
 DEMO = Path(__file__).resolve().parents[2] / "plans" / "demo_data" / "tower-hamlets-2018-19.yaml"
@@ -195,3 +199,89 @@ def typed_cell(row: dict, column: str | None) -> tuple[object, str | None]:
     if column == "last_update" and value:
         return datetime.datetime(value.year, value.month, value.day), "dd/mm/yyyy"
     return value, None
+
+
+# Generated sheets for the Hypothesis test: what a council might upload, in every form.
+def heading_as_typed(heading: str, style: int) -> str:
+    """A known heading as someone might type it: capitals, spaces, punctuation."""
+    return [heading, heading.upper(), f" {heading.title()}. ", heading.replace("", " ").strip(), f"{heading}:"][style]
+
+
+text_cell = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["Amber", " g ", "Red/Amber", "31/3/19", "Mar-19", "Q4 2018/19", "2018/19", "Ongoing", "4.10"]),
+    st.sampled_from(["Objective 1: x", "OBJECTIVE ONE - x", "Objective 9", "3", "• a\r\n• b", "- a\r\r\n- b"]),
+    st.sampled_from(["=SUM(A1)", "whole row", "lead, outputs", "£5,000 – “quoted”", "Ünïcödé ✓"]),
+)
+typed_value = st.one_of(
+    st.integers(-10, 10_000),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.dates(datetime.date(1990, 1, 1), datetime.date(2110, 12, 31)),
+    st.datetimes(datetime.datetime(1990, 1, 1), datetime.datetime(2110, 12, 31)),
+    st.booleans(),
+)
+number_format = st.sampled_from(["General", "0.00", "0.0", "0", "mmm-yy", "dd/mm/yyyy", "@", "#,##0"])
+WORDING = st.sampled_from(["March 2019", "Mar-19", "Q4 2018/19", "2018-19", "31/3/19", "Ongoing", "1 Sept 2018"])
+A_DATE = st.tuples(st.dates(datetime.date(2015, 1, 1), datetime.date(2024, 12, 31)), st.sampled_from(["mmm-yy", "d"]))
+# Mostly what a council writes, sometimes anything: so both whole imports and refusals are drawn.
+VALUES = {
+    "reference": st.one_of(st.just(None), st.just(None), st.just(None), st.tuples(st.floats(0, 99), number_format)),
+    "action": st.one_of(st.just("Train staff"), st.just("Café – “work”"), text_cell),
+    "timescale": st.one_of(WORDING, WORDING, A_DATE, text_cell, st.tuples(typed_value, number_format)),
+    "rag_status": st.sampled_from(["", "G", " amber ", "RED", "Completed", "not started", "on track"]),
+    "last_update": st.one_of(st.just(""), st.just("31/3/19"), A_DATE, text_cell),
+    "withheld": st.sampled_from(["", "", "whole row", "lead, outputs", "Action", "lead;"]),
+    "objective": st.one_of(st.just("Objective 1: Support"), st.just("Support"), text_cell),
+}
+
+
+@st.composite
+def spreadsheets(draw) -> dict:
+    """A sheet whose columns are mostly known, headed as people type them, with cells typed by column; some cells
+    are wrong on purpose, so both a whole import and a refusal are drawn."""
+    others = [column for column in [*reading.HEADINGS, None, None] if column not in reading.REQUIRED_COLUMNS]
+    required = draw(st.sampled_from([list(reading.REQUIRED_COLUMNS)] * 5 + [["reference", "action"]]))
+    columns = draw(st.permutations([*required, *draw(st.lists(st.sampled_from(others), max_size=8))]))
+    headings = [
+        draw(st.text(max_size=12))
+        if column is None
+        else heading_as_typed(draw(st.sampled_from(sorted(reading.HEADINGS[column]))), draw(st.integers(0, 4)))
+        for column in columns
+    ]
+    rows = []
+    for number in range(draw(st.integers(0, 8))):
+        cells = [
+            draw(VALUES.get(column, st.one_of(text_cell, st.tuples(typed_value, number_format)))) for column in columns
+        ]
+        rows.append([f"{number + 1}.1" if cell is None else cell for cell in cells])
+    return {
+        "columns": columns,
+        "titles": draw(st.integers(0, 3)),
+        "headings": headings,
+        "rows": rows,
+        "form": draw(st.sampled_from(["xlsx", "xlsx", "utf-8", "utf-8-sig", "cp1252", "utf-16", "bytes"])),
+        "line_end": draw(st.sampled_from(["\n", "\r\n", "\r"])),
+        "noise": draw(st.binary(max_size=40)),
+    }
+
+
+def generated_file(spec: dict) -> SimpleUploadedFile:
+    table = [["Prevent Delivery Plan"]] * spec["titles"] + [spec["headings"], *spec["rows"]]
+    if spec["form"] == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        for number, row in enumerate(table, start=1):
+            for column, cell in enumerate(row, start=1):
+                value, fmt = cell if isinstance(cell, tuple) else (ILLEGAL_CHARACTERS_RE.sub("", cell), None)
+                target = sheet.cell(row=number, column=column, value=value)
+                if fmt:
+                    target.number_format = fmt
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return SimpleUploadedFile("plan.xlsx", buffer.getvalue())
+    if spec["form"] == "bytes":
+        return SimpleUploadedFile("plan.csv", spec["noise"])
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=spec["line_end"])
+    writer.writerows([[str(cell[0]) if isinstance(cell, tuple) else cell for cell in row] for row in table])
+    return SimpleUploadedFile("plan.csv", buffer.getvalue().encode(spec["form"], errors="replace"))
