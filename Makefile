@@ -47,7 +47,8 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-# LibreOffice Calc without its desktop, to prove the XLSX exports open as intended; installed only when missing.
+# LibreOffice Calc without its desktop, for the tests only (make run does not need it): the XLSX exports must open
+# as intended, and the import must read files saved as an officer would; installed only when missing.
 libreoffice:
 	@command -v soffice >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }

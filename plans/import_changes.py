@@ -24,6 +24,7 @@ from core.timescale import due_date_from_timescale
 from core.versioning import create_recorded
 from objectives.models import Objective
 
+from . import import_reading as reading
 from . import imports
 from .exports import AS_OF_COLUMN, LEAD_AGENCY_COLUMN, RECOMMENDATIONS_COLUMN, WITHHELD_COLUMN, withheld_cell
 from .models import STAGED_IMPORT_HOURS, DeliveryPlan, StagedImport
@@ -137,15 +138,16 @@ def check_against_plan(*, plan: DeliveryPlan, result: imports.ImportResult) -> R
             )
         written = row[AS_OF_COLUMN].strip()
         if written:
-            try:
-                when = datetime.date.fromisoformat(written)
-            except ValueError:
-                problems.append(imports.ImportProblem(number, AS_OF_COLUMN, "Must be a date like 2018-09-01"))
-            else:
-                if when > timezone.localdate():
-                    problems.append(imports.ImportProblem(number, AS_OF_COLUMN, "Must be today or in the past"))
-                elif out_of_range := year_message("The date the update speaks for", when.year):
-                    problems.append(imports.ImportProblem(number, AS_OF_COLUMN, out_of_range))
+            when = reading.date_of(written)
+            column = result.heading(AS_OF_COLUMN)
+            if when is None:
+                message = f"'{written[:60]}' is not a date; enter it like 31/03/2019"
+                problems.append(imports.ImportProblem(number, column, message))
+            elif when > timezone.localdate():
+                message = "The date the update speaks for must be today or in the past"
+                problems.append(imports.ImportProblem(number, column, message))
+            elif out_of_range := year_message("The date the update speaks for", when.year):
+                problems.append(imports.ImportProblem(number, column, out_of_range))
     return finder
 
 
@@ -180,7 +182,7 @@ def _target(row: dict[str, str], finder: RecommendationFinder) -> _Target:
         row=row,
         objective=objective,
         fields={
-            "section": "" if objective else row["objective"].strip(),
+            "section": imports.row_section(row),
             "reference": row["reference"].strip(),
             "title": row["action"],
             "outcomes": row["outcomes"],
@@ -288,7 +290,7 @@ def preview_import(*, plan: DeliveryPlan, result: imports.ImportResult, finder: 
     missing = [ref for ref, action in actions.items() if ref not in in_file and not action.is_withdrawn]
     if missing:
         preview.warnings.append(Notice(NOT_IN_FILE, missing))
-    preview.warnings.extend(Notice(message) for message in result.warnings)
+    preview.warnings.extend(Notice(str(warning)) for warning in result.warnings)
     return preview
 
 

@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from xml.etree.ElementTree import Element, XMLPullParser
 
 from openpyxl import load_workbook
@@ -36,6 +37,7 @@ RATIO_FLOOR = 1024 * 1024
 CHUNK = 64 * 1024
 # The parts whose XML holds cells: sheets (rows and inline strings) and the shared strings every sheet refers to.
 CELL_PARTS = re.compile(r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$", re.IGNORECASE)
+EXCEL_CR = re.compile(r"_x000D_", re.IGNORECASE)
 COLUMN_LETTERS = re.compile(r"^([A-Za-z]{1,3})")
 # worksheet > sheetData > row, sst > si: elements this deep or less are dropped once read; deeper ones (a cell, its
 # value, a string's runs and their formatting) are kept until their row or string ends, and counted.
@@ -43,11 +45,26 @@ BLOCK_DEPTH = 3
 MAX_ELEMENTS_PER_ROW = 50 * MAX_COLUMNS
 
 
+@dataclass(frozen=True)
+class Typed:
+    """A cell Excel or LibreOffice stored as a number, date or truth value, with the format the sheet shows it in:
+    the import reads it by its column (a timescale's date is a month, a reference's number may hide a digit)."""
+
+    value: object
+    number_format: str
+
+    def __len__(self) -> int:
+        return len(str(self.value))
+
+    def __str__(self) -> str:
+        return cell_text(self.value)
+
+
 class TooLarge(Exception):
     """The file breaks one of the bounds above; the message says which, for the person who uploaded it."""
 
 
-def csv_table(text: str) -> list[list[str]]:
+def csv_table(text: str) -> list[list[str | Typed]]:
     """The rows of a CSV file, refused as soon as one is too wide or too long, or there are too many."""
     table = []
     # The reader's own limit (128 KB by default) stops a runaway quoted field before it is built; ours is lower.
@@ -57,7 +74,7 @@ def csv_table(text: str) -> list[list[str]]:
     return table
 
 
-def _check_row(number: int, cells: list[str]) -> None:
+def _check_row(number: int, cells: list[str] | list[str | Typed]) -> None:
     if number > MAX_ROWS + 1:  # the header row is not an action
         raise TooLarge(f"it has more than {MAX_ROWS} rows")
     if len(cells) > MAX_COLUMNS:
@@ -66,8 +83,9 @@ def _check_row(number: int, cells: list[str]) -> None:
         raise TooLarge(f"row {number} has a cell longer than {MAX_CELL_CHARS:,} characters")
 
 
-def xlsx_table(data: bytes) -> list[list[str]]:
-    """The rows of the workbook's first sheet, once the whole workbook is known to be within bounds."""
+def xlsx_table(data: bytes) -> list[list[str | Typed]]:
+    """The rows of the workbook's first sheet, once the whole workbook is known to be within bounds: text as
+    text, numbers, dates and truth values as Typed."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         check_archive(archive)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -76,8 +94,9 @@ def xlsx_table(data: bytes) -> list[list[str]]:
         # Without max_col openpyxl pads every row to the width the sheet declares, which can be 16,384 columns.
         width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
         table = []
-        for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=width, values_only=True):
-            table.append(["" if value is None else _cell_text(value) for value in cells])
+        # Rows start at the sheet's first (min_row=1), blank ones included, so each keeps the number the sheet shows.
+        for cells in sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 2, max_col=width):
+            table.append([_typed(cell) for cell in cells])
             _check_row(len(table), table[-1])
     finally:
         workbook.close()
@@ -161,7 +180,17 @@ def _check_cells(chunks: Iterator[bytes]) -> None:
     parser.close()
 
 
-def _cell_text(value: object) -> str:
+def _typed(cell: object) -> str | Typed:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        # Excel stores a carriage return in a cell's text as "_x000D_" (OOXML's escape), which openpyxl leaves as is.
+        return EXCEL_CR.sub("\r", value)
+    return Typed(value, getattr(cell, "number_format", None) or "General")
+
+
+def cell_text(value: object) -> str:
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):

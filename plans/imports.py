@@ -8,7 +8,6 @@ action's status update.
 
 import csv
 import datetime
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -17,19 +16,19 @@ from typing import BinaryIO
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
-from core.limits import LONG_TEXT, length_message, year_message
+from core.limits import LONG_TEXT, TITLE, length_message, year_message
 from core.rag import RAG
 from core.timescale import timescale_message, years_out_of_range
 from objectives.models import Objective
 
+from . import import_reading as reading
 from .exports import AS_OF_COLUMN, EXTRA_COLUMNS, PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
 from .history import FORMULA_START
-from .import_files import TooLarge, csv_table, xlsx_table
+from .import_files import TooLarge, Typed, csv_table, xlsx_table
 from .models import DeliveryPlan
 
 MAX_BYTES = 5 * 1024 * 1024
 SHOWN_ERRORS = 50
-OBJECTIVE = re.compile(r"^Objective\s+(\d{1,3})\s*:\s*(.+)$", re.DOTALL)
 # Each cell is held to the field it is written to, so what the form refuses the import refuses too.
 LIMITS = {
     "reference": Action._meta.get_field("reference").max_length,
@@ -44,8 +43,21 @@ OBJECTIVE_TITLE_LIMIT = Objective._meta.get_field("title").max_length
 SECTION_LIMIT = Action._meta.get_field("section").max_length
 TEXT_LIMIT = LONG_TEXT
 SUBJECTS = {"action": "The action", "rag_status": "The RAG status", "last_update": "The last update"}
-RAG_BY_LABEL = {rag.label.lower(): rag for rag in RAG}
 FIELD_WITHHELD_BY_COLUMN = {column: field for field, column in WITHHELD_AS_COLUMN.items()}
+NO_HEADINGS = (
+    "No row of the file names the columns: the heading row must name at least the Reference, Action and "
+    "Timescale columns (for example “Ref”, “Action”, “Timescale”)"
+)
+SECTION_MESSAGE = (
+    f"The objective must be written like “Objective 1: title”, or be a section name of {SECTION_LIMIT} characters "
+    "or fewer"
+)
+NO_OBJECTIVE = "matches none of the plan's objectives: the action will be under no objective, in a section of that name"
+UNTITLED = "is not in the plan: write it once like “Objective 1: title” so it can be created"
+NUMBER_ADVICE = (
+    "; the spreadsheet stored it as a number, which turns 4.10 into 4.1: format the column as text and type the "
+    "references again"
+)
 REQUIRED = {"reference": "Enter a reference", "action": "Enter the action", "timescale": "Enter a timescale"}
 
 
@@ -66,9 +78,17 @@ class ImportProblem:
 class ImportResult:
     rows: list[dict[str, str]] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    # The heading of each known column as the file writes it, for messages; the columns not read, for the preview.
+    headings: dict[str, str] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)  # those the file has, of the ones the import reads
-    ignored_columns: list[str] = field(default_factory=list)  # headings the import does not read
-    warnings: list[str] = field(default_factory=list)  # what the reading noticed that stops nothing
+    ignored_columns: list[str] = field(default_factory=list)
+    # What is read but may not be what was meant (a title matching no objective); never stops the import.
+    warnings: list[ImportProblem] = field(default_factory=list)
+    # Cells that could not be read as written (a reference stored as a number); check() lists them with the rest.
+    cell_problems: list[ImportProblem] = field(default_factory=list)
+
+    def heading(self, column: str) -> str:
+        return self.headings.get(column, column)
 
 
 def restore(value: str) -> str:
@@ -100,42 +120,47 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
         if name.lower().endswith(".xlsx"):
             table = xlsx_table(data)
         elif name.lower().endswith(".csv"):
-            table = csv_table(data.decode("utf-8-sig"))
+            table = csv_table(reading.decode_csv(data))
         else:
             result.problems.append(ImportProblem(0, "", "The selected file must be a CSV or an Excel (.xlsx) file"))
             return result
     except TooLarge as error:
         result.problems.append(ImportProblem(0, "", f"The file is too large to import: {error}"))
         return result
-    except UnicodeDecodeError:
-        result.problems.append(ImportProblem(0, "", "The selected file must be saved as UTF-8 CSV"))
+    except reading.Unreadable as error:
+        result.problems.append(ImportProblem(0, "", str(error)))
         return result
     except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError):
         result.problems.append(ImportProblem(0, "", "The selected file could not be read as a CSV or Excel file"))
         return result
-    if not table or not any(cell.strip() for cell in table[0]):
-        result.problems.append(ImportProblem(1, "", "The first row must name the columns"))
+    found = reading.find_headings(table)
+    if found is None:
+        result.problems.append(ImportProblem(0, "", NO_HEADINGS))
         return result
-    header = [cell.strip().lower() for cell in table[0]]
-    missing = [column for column in PLAN_COLUMNS if column not in header]
+    heading_index, positions, result.headings, result.ignored_columns = found
+    result.columns = [column for column in [*PLAN_COLUMNS, *EXTRA_COLUMNS] if column in positions]
+    missing = [label for column, label in reading.REQUIRED_COLUMNS.items() if column not in positions]
     if missing:
-        result.problems.append(
-            ImportProblem(
-                1, "", f"The file is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-            )
-        )
+        plural = "s" if len(missing) > 1 else ""
+        message = f"The headings in this row name no {' or '.join(missing)} column{plural}"
+        result.problems.append(ImportProblem(heading_index + 1, "", message))
         return result
-    index = {column: header.index(column) for column in PLAN_COLUMNS}
-    for column in EXTRA_COLUMNS:  # optional: files written by hand seldom have them
-        if column in header:
-            index[column] = header.index(column)
-    result.columns = list(index)
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
+    for number, cells in enumerate(table[heading_index + 1 :], start=heading_index + 2):
+        if not any(str(cell).strip() for cell in cells):
             continue
-        row = {column: restore(cells[i]) if i < len(cells) else "" for column, i in index.items()}
-        for column in EXTRA_COLUMNS:
-            row.setdefault(column, "")
+        row = {}
+        for column in [*PLAN_COLUMNS, *EXTRA_COLUMNS]:
+            position = positions.get(column)
+            text, problem = (
+                reading.text_of(cells[position], column)
+                if position is not None and position < len(cells)
+                else ("", None)
+            )
+            row[column] = restore(text)
+            if column == "reference" and isinstance(cells[position] if text else None, Typed):
+                row["_reference_number"] = "yes"  # Excel kept it as a number: 4.10 may have become 4.1
+            if problem:
+                result.cell_problems.append(ImportProblem(number, result.heading(column), problem))
         row["_row"] = str(number)
         result.rows.append(row)
     if not result.rows:
@@ -143,93 +168,128 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
     return result
 
 
+def _shown(value: str) -> str:
+    """A cell's value quoted in a message, cut short so a long cell does not fill the page."""
+    value = " ".join(value.split())
+    return f"'{value[:60]}…'" if len(value) > 60 else f"'{value}'"
+
+
 def check(plan: DeliveryPlan, result: ImportResult) -> None:
     """Find every problem in the rows, against each other and against the plan. Writes nothing."""
-    existing_objectives = dict(plan.objectives.values_list("number", "title"))
     seen_refs: dict[str, int] = {}
-    file_objectives: dict[int, str] = {}
+    problems = result.problems
+    problems.extend(result.cell_problems)
+    placements, objective_problems, warnings = _objectives(plan, result)
+    problems.extend(objective_problems)
+    result.warnings.extend(warnings)
+    # Where each row goes, for the preview and the confirmation to read (row_objective, row_section).
+    for row, (objective, title, section) in zip(result.rows, placements, strict=True):
+        row.update(_objective_number="" if objective is None else str(objective), _objective_title=title)
+        row["_section"] = section
     for row in result.rows:
         number = int(row["_row"])
-        problems = result.problems
+
+        def problem(column: str, message: str, number: int = number) -> None:
+            problems.append(ImportProblem(number, result.heading(column), message))
+
         for column, message in REQUIRED.items():
             if not row[column].strip():
-                problems.append(ImportProblem(number, column, message))
+                problem(column, message)
         for column in PLAN_COLUMNS:
             if column != "objective" and len(row[column]) > LIMITS.get(column, TEXT_LIMIT):
                 subject = SUBJECTS.get(column, f"The {column}")
-                problems.append(ImportProblem(number, column, length_message(subject, LIMITS.get(column, TEXT_LIMIT))))
+                problem(column, length_message(subject, LIMITS.get(column, TEXT_LIMIT)))
             if "\x00" in row[column]:
-                problems.append(ImportProblem(number, column, "Must not contain a null character"))
+                problem(column, "Must not contain a null character")
         if withheld_fields(row[WITHHELD_COLUMN]) is None:
-            problems.append(
-                ImportProblem(
-                    number,
-                    WITHHELD_COLUMN,
-                    "Withheld must be whole row, or some of action, outcomes, outputs and lead separated by commas",
-                )
+            problem(
+                WITHHELD_COLUMN,
+                "Withheld must be whole row, or some of action, outcomes, outputs and lead separated by commas",
             )
-        objective_problem = _objective_length(row["objective"].strip())
-        if objective_problem:
-            problems.append(ImportProblem(number, "objective", objective_problem))
         beyond = years_out_of_range(row["timescale"])
         if beyond:
-            problems.append(ImportProblem(number, "timescale", timescale_message(beyond)))
+            problem("timescale", timescale_message(beyond))
         reference = row["reference"].strip()
         if reference and reference in seen_refs:
-            problems.append(
-                ImportProblem(number, "reference", f"Reference {reference} is also used in row {seen_refs[reference]}")
-            )
+            advice = NUMBER_ADVICE if row.get("_reference_number") else ""
+            problem("reference", f"Reference {reference} is also used in row {seen_refs[reference]}{advice}")
         seen_refs.setdefault(reference, number)
-        match = OBJECTIVE.match(row["objective"].strip())
-        if match:
-            objective_number, title = int(match.group(1)), match.group(2).strip()
-            known = file_objectives.get(objective_number, existing_objectives.get(objective_number))
-            if known is not None and known != title:
-                problems.append(
-                    ImportProblem(number, "objective", f"Objective {objective_number} is also called “{known}”")
-                )
-            file_objectives.setdefault(objective_number, title)
-        if row["rag_status"].strip() and row["rag_status"].strip().lower() not in RAG_BY_LABEL:
-            problems.append(
-                ImportProblem(number, "rag_status", "Must be one of Not started, Green, Amber, Red or Complete")
-            )
+        if reading.rag_of(row["rag_status"]) is None:
+            problem("rag_status", f"{_shown(row['rag_status'])} is not a RAG status; {reading.RAG_ADVICE}")
         if row["last_update"].strip():
-            try:
-                when = datetime.date.fromisoformat(row["last_update"].strip())
-            except ValueError:
-                problems.append(ImportProblem(number, "last_update", "Must be a date like 2018-09-01"))
-            else:
-                if when > timezone.localdate():
-                    problems.append(ImportProblem(number, "last_update", "Must be today or in the past"))
-                elif out_of_range := year_message("The last update", when.year):
-                    problems.append(ImportProblem(number, "last_update", out_of_range))
+            when = reading.date_of(row["last_update"])
+            if when is None:
+                problem("last_update", f"{_shown(row['last_update'])} is not a date; enter it like 31/03/2019")
+            elif when > timezone.localdate():
+                problem("last_update", "The last update must be today or in the past")
+            elif out_of_range := year_message("The last update", when.year):
+                problem("last_update", out_of_range)
 
 
-def _objective_length(cell: str) -> str | None:
-    """An "Objective N: title" cell becomes an objective's title; any other words name the section the action sits
-    in, a shorter field: each is held to its own limit."""
-    match = OBJECTIVE.match(cell)
-    if match and len(match.group(2).strip()) > OBJECTIVE_TITLE_LIMIT:
-        return length_message("The objective's title", OBJECTIVE_TITLE_LIMIT)
-    if not match and len(cell) > SECTION_LIMIT:
-        return (
-            f"The objective must be written like “Objective 1: title”, or be a section name of "
-            f"{SECTION_LIMIT} characters or fewer"
-        )
-    return None
+def _objectives(
+    plan: DeliveryPlan, result: ImportResult
+) -> tuple[list[tuple[int | None, str, str]], list[ImportProblem], list[ImportProblem]]:
+    """Each row's objective as (number, title, section), with the problems and warnings found on the way.
+
+    A number names an objective of the plan or one the file titles ("Objective 1: title" somewhere); a title
+    alone names the objective of that title, in any case and spacing. A title matching none becomes a new
+    objective when neither the plan nor the file numbers any and the file is not a plan export (a council's own
+    sheet), and otherwise the name of the section the action sits in, outside every objective, as the plan export
+    writes such actions.
+    """
+    titles = dict(plan.objectives.values_list("number", "title"))
+    problems: list[ImportProblem] = []
+    warnings: list[ImportProblem] = []
+    column = result.heading("objective")
+    read = [(int(row["_row"]), *reading.objective_of(row["objective"])) for row in result.rows]
+    for number, objective, title in read:
+        if objective is not None and title:
+            if len(title) > OBJECTIVE_TITLE_LIMIT:
+                problems.append(ImportProblem(number, column, length_message("The objective's title", TITLE)))
+            known = titles.setdefault(objective, title)
+            if not reading.same_title(known, title):
+                problems.append(ImportProblem(number, column, f"Objective {objective} is also called “{known}”"))
+    # The plan export writes an action outside the objectives under its section's name: a file with the export's own
+    # columns is read that way even when no objective is numbered, so an export always reads back as it was.
+    numbered = bool(titles) or any(column in result.columns for column in EXTRA_COLUMNS)
+    resolved: list[tuple[int | None, str, str]] = []
+    for number, objective, title in read:
+        if objective is None and title:
+            objective = next((n for n, known in titles.items() if reading.same_title(known, title)), None)
+            if objective is None and not numbered:
+                objective = max(titles, default=0) + 1
+                titles[objective] = title
+                if len(title) > OBJECTIVE_TITLE_LIMIT:
+                    problems.append(ImportProblem(number, column, length_message("The objective's title", TITLE)))
+            elif objective is None:
+                if len(title) > SECTION_LIMIT:
+                    problems.append(ImportProblem(number, column, SECTION_MESSAGE))
+                else:
+                    warnings.append(ImportProblem(number, column, f"{_shown(title)} {NO_OBJECTIVE}"))
+                resolved.append((None, "", title))
+                continue
+        elif objective is not None and objective not in titles:
+            problems.append(ImportProblem(number, column, f"Objective {objective} {UNTITLED}"))
+        resolved.append((objective, titles.get(objective, ""), ""))
+    return resolved, problems, warnings
 
 
 def row_objective(row: dict[str, str]) -> tuple[int, str] | None:
-    """The objective's number and title when the cell names one; otherwise the cell names a section."""
-    match = OBJECTIVE.match(row["objective"].strip())
-    return (int(match.group(1)), match.group(2).strip()) if match else None
+    """The objective's number and title the row goes under, as check() resolved them; None for a section."""
+    number = row.get("_objective_number", "")
+    return (int(number), row["_objective_title"]) if number else None
+
+
+def row_section(row: dict[str, str]) -> str:
+    """The section the row goes in when it is under no objective, as check() resolved it."""
+    return row.get("_section", "")
 
 
 def row_rag(row: dict[str, str]) -> RAG:
-    return RAG_BY_LABEL.get(row["rag_status"].strip().lower(), RAG.NOT_STARTED)
+    return reading.rag_of(row["rag_status"]) or RAG.NOT_STARTED
 
 
 def row_as_of(row: dict[str, str]) -> datetime.date | None:
     """The date the row's update speaks for: its own column when the file has it, else the last update's date."""
     written = row.get(AS_OF_COLUMN, "").strip() or row["last_update"].strip()
-    return datetime.date.fromisoformat(written) if written else None
+    return reading.date_of(written) if written else None

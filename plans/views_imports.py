@@ -22,7 +22,7 @@ class ImportForm(BaseForm):
 
     file = forms.FileField(
         label="Upload a file",
-        help_text="A CSV (UTF-8) or Excel (.xlsx) file with the columns of the template, smaller than 5MB",
+        help_text="A CSV (UTF-8 or Windows-1252) or Excel (.xlsx) file with the plan's columns, smaller than 5MB",
         error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
     )
 

@@ -335,7 +335,7 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_is_previewed_an
              "rag_status": "Purple"},
             {"objective": OBJECTIVE_5, "reference": "5.1", "action": NEW_ACTIONS["5.1"], "timescale": "March 2020"},
             {"objective": OBJECTIVE_5, "reference": "5.2", "action": "", "timescale": "",
-             "last_update": "1 September 2019"},
+             "last_update": "early September"},
         ],
     )  # fmt: skip
     upload = page.get_by_label("Upload a file")
@@ -347,10 +347,10 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_is_previewed_an
         "There is a problem with the file: nothing has been imported"
     )
     problems = [
-        "Row 2, column rag_status: Must be one of Not started, Green, Amber, Red or Complete",
+        "Row 2, column rag_status: 'Purple' is not a RAG status; use Green, Amber, Red, Complete or Not started",
         "Row 4, column action: Enter the action",
         "Row 4, column timescale: Enter a timescale",
-        "Row 4, column last_update: Must be a date like 2018-09-01",
+        "Row 4, column last_update: 'early September' is not a date; enter it like 31/03/2019",
     ]
     expect(summary.get_by_role("link")).to_have_text(problems)
     expect(summary).to_be_focused()

@@ -59,11 +59,12 @@ def test_a_nul_byte_in_the_published_address_is_not_found_before_any_query(
 def test_an_objective_cell_too_long_for_a_section_is_a_row_and_column_problem(world, coordinator, signed_in):
     draft = f.make_plan(world.council, year="2019-20", status=DeliveryPlan.Status.DRAFT)
     heading = "Actions the partnership agreed at its away day " * 4  # not "Objective N: ...", so a section
-    rows = [PLAN_COLUMNS, [heading, *ROW[1:], "", "", ""]]
+    # Another row numbers an objective, so a title matching none names a section rather than a new objective.
+    rows = [PLAN_COLUMNS, [*ROW, "", "", ""], [heading, "1.2", *ROW[2:], "", "", ""]]
     response = signed_in(coordinator).post(reverse("plans:import", args=[draft.pk]), {"file": csv_file(rows)})
     assert response.status_code == 200
     assert (
-        "Row 2, column objective: The objective must be written like “Objective 1: title”, or be a section name of "
+        "Row 3, column objective: The objective must be written like “Objective 1: title”, or be a section name of "
         "100 characters or fewer"
     ) in response.text
     assert not Action.objects.filter(plan=draft).exists()
@@ -80,7 +81,7 @@ def test_an_objective_title_over_its_limit_is_a_row_and_column_problem(world, co
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ({"last_update": "9999-12-31"}, "Row 2, column last_update: Must be today or in the past"),
+        ({"last_update": "9999-12-31"}, "Row 2, column last_update: The last update must be today or in the past"),
         ({"last_update": "0001-01-01"}, "Row 2, column last_update: The last update must be in 2000 or later"),
         ({"timescale": "March 0000"}, "Row 2, column timescale: Timescale must name years from 2000 to 2100, not 0000"),
         ({"commentary": "x" * 2_001}, "Row 2, column commentary: The commentary must be 2,000 characters or fewer"),

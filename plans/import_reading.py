@@ -1,0 +1,238 @@
+"""Reading a spreadsheet the way councils keep them, for the import: which row holds the headings and what each
+heading means, how a CSV is encoded, what a typed XLSX cell says, and the RAG statuses, objectives and dates
+people write. Nothing here touches the database.
+"""
+
+import calendar
+import datetime
+import re
+
+from core.rag import RAG
+
+from .import_files import Typed, cell_text
+
+# Each column's headings as people write them, folded (see fold): the export's own name first.
+HEADINGS = {
+    "objective": {
+        "objective",
+        "objectives",
+        "strategicobjective",
+        "localstrategicobjective",
+        "localobjective",
+        "objectivetitle",
+        "priority",
+        "theme",
+    },
+    "reference": {
+        "reference",
+        "ref",
+        "refno",
+        "referencenumber",
+        "referenceno",
+        "actionref",
+        "actionreference",
+        "actionno",
+        "actionnumber",
+        "no",
+        "number",
+    },
+    "action": {"action", "actions", "actiontitle", "activity", "activities", "whatwewilldo", "task"},
+    "outcomes": {"outcomes", "outcome", "expectedoutcomes", "intendedoutcomes", "desiredoutcomes"},
+    "outputs": {"outputs", "output", "expectedoutputs", "deliverables", "milestones"},
+    "timescale": {"timescale", "timescales", "timeframe", "timeframes", "deadline", "targetdate", "bywhen", "when"},
+    "lead": {"lead", "leads", "leadofficer", "leadofficers", "actionlead", "owner", "actionowner", "responsible"},
+    "rag_status": {"ragstatus", "rag", "status", "ragrating", "rating", "currentrag", "currentstatus"},
+    "last_update": {"lastupdate", "lastupdated", "dateoflastupdate", "updatedon", "dateupdated", "asat", "asof"},
+    "commentary": {"commentary", "comment", "comments", "progress", "progressupdate", "update", "notes"},
+    "withheld": {"withheld"},
+    # The columns the plan export adds after the contract's, so an export reads back (plans/exports.py).
+    "recommendations": {"recommendations", "recommendationsanswered", "reviewrecommendations", "peerreviewrecs"},
+    "lead_agency": {"leadagency", "leadorganisation"},
+    "last_update_as_of": {"lastupdateasof", "updateasof", "updatespeaksfor", "datetheupdatespeaksfor"},
+}
+COLUMN_BY_HEADING = {heading: column for column, headings in HEADINGS.items() for heading in headings}
+# The row naming this many known columns is the heading row; a title row above it names at most one.
+HEADINGS_NEEDED = 3
+REQUIRED_COLUMNS = {"reference": "Reference", "action": "Action", "timescale": "Timescale"}
+NOT_FOLDED = re.compile(r"[^0-9a-z]+")
+LINE_END = re.compile(r"\r+\n?")
+# The markers people type before a line to make a list in a cell; the app shows the lines as a list itself.
+BULLET = re.compile(r"^[ \t]*(?:[•▪◦‣·●]|[-*–o](?=[ \t]))[ \t]*")
+LIST_COLUMNS = {"outcomes", "outputs"}
+
+RAG_WORDS = {
+    "green": RAG.GREEN,
+    "g": RAG.GREEN,
+    "amber": RAG.AMBER,
+    "a": RAG.AMBER,
+    "red": RAG.RED,
+    "r": RAG.RED,
+    "complete": RAG.COMPLETE,
+    "completed": RAG.COMPLETE,
+    "c": RAG.COMPLETE,
+    "notstarted": RAG.NOT_STARTED,
+}
+RAG_ADVICE = "use Green, Amber, Red, Complete or Not started"
+
+NUMBER_WORDS = [
+    *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"),
+]
+NUMBER_BY_WORD = {word: number for number, word in enumerate(NUMBER_WORDS, start=1)}
+OBJECTIVE = re.compile(
+    r"^objective\s+(?P<number>\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b\s*(?:[:.\-–—]\s*(?P<title>.*))?$",
+    re.IGNORECASE | re.DOTALL,
+)
+NUMBER_ALONE = re.compile(r"^\d{1,3}$")
+
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
+MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+DECIMALS = re.compile(r"^0(?:\.(0+))?$")
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a spreadsheet; the message says why, for the person who uploaded it."""
+
+
+def fold(heading: str) -> str:
+    """A heading with case, spacing and punctuation folded away: "RAG status", "rag_status", "R.A.G. Status"."""
+    return NOT_FOLDED.sub("", heading.lower())
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV: UTF-8 (with or without a byte-order mark) when it is valid UTF-8, else Windows-1252,
+    Excel's "CSV" on a UK Windows machine. Both are tried strictly, so a file in neither is refused rather than read
+    as the wrong characters; UTF-8 text is almost never also valid as anything else."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise Unreadable(
+            "The selected file is saved as Unicode text (UTF-16): save it as “CSV UTF-8” or as an Excel file"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise Unreadable(
+            f"The selected file is neither UTF-8 nor Windows-1252 text (line {line} has a character neither can "
+            "hold): save it as “CSV UTF-8” or as an Excel file"
+        ) from error
+
+
+def find_headings(table: list[list]) -> tuple[int, dict[str, int], dict[str, str], list[str]] | None:
+    """The heading row (its index in the table), each known column's position and heading as written, and the
+    headings of the columns ignored; None when no row names enough known columns."""
+    for index, cells in enumerate(table):
+        texts = [str(cell).strip() for cell in cells]
+        known = {COLUMN_BY_HEADING.get(fold(text)) for text in texts} - {None}
+        if len(known) < HEADINGS_NEEDED:
+            continue
+        positions: dict[str, int] = {}
+        ignored = []
+        for position, text in enumerate(texts):
+            column = COLUMN_BY_HEADING.get(fold(text))
+            if column and column not in positions:
+                positions[column] = position
+            elif text:  # unknown, or a second heading for a column already found
+                ignored.append(text)
+        return index, positions, {column: texts[position] for column, position in positions.items()}, ignored
+    return None
+
+
+def lines(text: str, column: str) -> str:
+    """Line ends made one newline each, however the file ended them; typed bullets taken off list cells' lines."""
+    text = LINE_END.sub("\n", text)
+    if column in LIST_COLUMNS:
+        # Only a cell whose every line starts with the same marker is a typed list: "-5 on last year" stays.
+        found = [BULLET.match(line) for line in text.split("\n") if line.strip()]
+        markers = {match[0].strip() if match else None for match in found}
+        if len(markers) == 1 and None not in markers:
+            text = "\n".join(BULLET.sub("", line, count=1) for line in text.split("\n"))
+    return text
+
+
+def month_of(value: datetime.date, number_format: str) -> str:
+    """A date cell in the timescale, as the wording the plan uses. Excel stores a typed "March 2019" or "Mar-19" as
+    the 1st of that month, so a date shown without its day, or on the 1st, names the month; any other day is kept."""
+    if value.day != 1 and "d" in number_format.lower():
+        return value.strftime("%d/%m/%Y")
+    return f"{calendar.month_name[value.month]} {value.year}"
+
+
+def reference_text(cell: Typed) -> tuple[str, str | None]:
+    """A reference Excel stored as a number, as text, and the problem when the sheet shows it otherwise: 4.1
+    formatted to show 4.10 is the tenth action, which the number itself cannot tell from the first."""
+    text = cell_text(cell.value)
+    match = DECIMALS.match(cell.number_format.strip())
+    if isinstance(cell.value, int | float) and match:
+        shown = f"{cell.value:.{len(match.group(1) or '')}f}"
+        if shown != text:
+            return text, (
+                f"'{shown}' is stored as the number {text}, which cannot tell 4.1 from 4.10; "
+                "format the column as text and type the references again"
+            )
+    return text, None
+
+
+def text_of(cell: object, column: str) -> tuple[str, str | None]:
+    """A cell as the text the import reads for its column, and a problem with it if it cannot be read."""
+    if not isinstance(cell, Typed):
+        return lines(str(cell), column), None
+    value = cell.value
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if column == "reference":
+        return reference_text(cell)
+    if isinstance(value, datetime.date):
+        if column == "timescale":
+            return month_of(value, cell.number_format), None
+        return value.isoformat(), None
+    return cell_text(value), None
+
+
+def rag_of(text: str) -> RAG | None:
+    """The RAG status a cell names, as a word in any case and spacing or as a council's letter; None if none."""
+    return RAG_WORDS.get(fold(text)) if text.strip() else RAG.NOT_STARTED
+
+
+def objective_of(text: str) -> tuple[int | None, str]:
+    """The number and title an objective cell names: "Objective 1: title", "OBJECTIVE ONE - title", "1", or a
+    title alone (no number)."""
+    text = text.strip()
+    match = OBJECTIVE.match(text)
+    if match:
+        number = match.group("number").lower()
+        return NUMBER_BY_WORD.get(number) or int(number), (match.group("title") or "").strip()
+    if NUMBER_ALONE.match(text):
+        return int(text), ""
+    return None, text
+
+
+def same_title(first: str, second: str) -> bool:
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def date_of(text: str) -> datetime.date | None:
+    """A date as people type it in the UK: 31/03/2019, 31/3/19, 1 September 2018, 1 Sept 2018, 2018-09-01. Day
+    first always: 03/04/2019 is the 3rd of April. None when it is not a real date."""
+    text = text.strip()
+    try:
+        if match := ISO_DATE.match(text):
+            return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+        if match := DAY_FIRST.match(text):
+            year = int(match[3]) if len(match[3]) == 4 else 2000 + int(match[3])
+            return datetime.date(year, int(match[2]), int(match[1]))
+        if match := DAY_MONTH_YEAR.match(text):
+            word = match[2].lower()
+            months = [number for name, number in MONTH_NUMBERS.items() if len(word) >= 3 and name.startswith(word)]
+            if word == "sept":
+                months = [9]
+            if months:
+                return datetime.date(int(match[3]), months[0], int(match[1]))
+    except ValueError:
+        return None
+    return None
