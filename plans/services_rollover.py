@@ -11,6 +11,7 @@ from core.rag import RAG
 from core.versioning import create_recorded
 from objectives.models import Objective
 from projects.models import CommissionedProject, OutputTarget
+from projects.services import EDITABLE_FIELDS as PROJECT_EDITABLE_FIELDS
 
 from .models import DeliveryPlan, validate_financial_year
 
@@ -41,20 +42,8 @@ def next_year(year: str) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-# What a carried project keeps; its status updates stay with the old one.
-CARRIED_PROJECT_FIELDS = [
-    "name",
-    "provider",
-    "description",
-    "outcomes",
-    "lead",
-    "funding_source",
-    "amount",
-    "timescale",
-    "due_date",
-    "rag",
-    "withheld_fields",
-]
+# What a carried project keeps: what a coordinator can edit, and its RAG; its status updates stay with the old one.
+CARRIED_PROJECT_FIELDS = [*PROJECT_EDITABLE_FIELDS, "rag"]
 
 
 def carried_projects(plan: DeliveryPlan) -> list[CommissionedProject]:
