@@ -1,18 +1,19 @@
 """Small builders for test data. Each returns a saved object; keyword arguments override the defaults."""
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from guardian.shortcuts import assign_perm
 
-from actions.models import Action
+from actions.models import Action, StatusUpdate
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from plans.models import Council, DeliveryPlan, Membership, Role
-from projects.models import CommissionedProject, OutputTarget
+from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 PASSWORD = "a-long-test-password-2026"
 _sequence = itertools.count(1)
@@ -89,3 +90,21 @@ def make_lead(user: AbstractBaseUser, item: Action | CommissionedProject) -> Non
     """Make the user the lead of an action or project: the object permission the access modules check."""
     app = "actions" if isinstance(item, Action) else "projects"
     assign_perm(f"{app}.update_status", user, item)
+
+
+def evidenced_updates(
+    action: Action, project: CommissionedProject, *, by: AbstractBaseUser, media_root: Path
+) -> tuple[StatusUpdate, ProjectStatusUpdate]:
+    """A status update with an evidence file on the action and on the project, the files written under
+    media_root (the caller points MEDIA_ROOT there): for walks over every URL, evidence downloads included."""
+    for folder in ("actions", "projects"):
+        (media_root / "evidence" / folder / "x").mkdir(parents=True)
+        (media_root / "evidence" / folder / "x" / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")
+    fields = {"rag": "green", "previous_rag": "not_started", "commentary": "ok", "as_of": "2018-09-01"}
+    update = StatusUpdate.objects.create(
+        action=action, created_by=by, evidence="evidence/actions/x/minutes.pdf", **fields
+    )
+    project_update = ProjectStatusUpdate.objects.create(
+        project=project, created_by=by, evidence="evidence/projects/x/minutes.pdf", **fields
+    )
+    return update, project_update

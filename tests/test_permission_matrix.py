@@ -10,10 +10,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import StatusUpdate
 from core.models import AuditEntry
 from plans.models import BoardMeeting, Invitation, StagedImport
-from projects.models import ProjectStatusUpdate
+from tests import factories as f
 from tests.factories import PASSWORD
 
 PERSONAS = ["anonymous", "coordinator", "lead", "other_lead", "board", "auditor", "outsider"]
@@ -32,28 +31,8 @@ def expected(rule: dict, persona: str) -> int:
 @pytest.fixture
 def items(world, coordinator, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    for folder in ("actions", "projects"):
-        (tmp_path / "evidence" / folder / "x").mkdir(parents=True)
-        (tmp_path / "evidence" / folder / "x" / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")
     meeting = BoardMeeting.objects.create(plan=world.plan, date="2018-11-12")
-    update = StatusUpdate.objects.create(
-        action=world.action,
-        rag="green",
-        previous_rag="not_started",
-        commentary="ok",
-        as_of="2018-09-01",
-        created_by=coordinator,
-        evidence="evidence/actions/x/minutes.pdf",
-    )
-    project_update = ProjectStatusUpdate.objects.create(
-        project=world.project,
-        rag="green",
-        previous_rag="not_started",
-        commentary="ok",
-        as_of="2018-09-01",
-        created_by=coordinator,
-        evidence="evidence/projects/x/minutes.pdf",
-    )
+    update, project_update = f.evidenced_updates(world.action, world.project, by=coordinator, media_root=tmp_path)
     # The coordinator's file between its preview and its confirmation.
     staged = StagedImport.objects.create(
         plan=world.plan, user=coordinator, name="plan.csv", data=b"objective\n", uploaded_at=timezone.now()

@@ -9,11 +9,9 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import get_resolver, reverse
 
-from actions.models import StatusUpdate
 from core.headers import permissions_policy
 from plans.models import BoardMeeting, DeliveryPlan
 from plans.services import plan_publish
-from projects.models import ProjectStatusUpdate
 from tests import factories as f
 from tests.test_login_required import concrete_path, walk
 
@@ -28,27 +26,7 @@ REFUSED_FEATURES = ["camera=()", "microphone=()", "geolocation=()", "payment=()"
 def objects(world, coordinator, settings, tmp_path):
     """Real objects behind every URL: a meeting, status updates with evidence, the plan published publicly."""
     settings.MEDIA_ROOT = tmp_path
-    for folder in ("actions", "projects"):
-        (tmp_path / "evidence" / folder / "x").mkdir(parents=True)
-        (tmp_path / "evidence" / folder / "x" / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")
-    update = StatusUpdate.objects.create(
-        action=world.action,
-        rag="green",
-        previous_rag="not_started",
-        commentary="On track",
-        as_of="2018-09-01",
-        created_by=coordinator,
-        evidence="evidence/actions/x/minutes.pdf",
-    )
-    project_update = ProjectStatusUpdate.objects.create(
-        project=world.project,
-        rag="amber",
-        previous_rag="not_started",
-        commentary="Venue problems",
-        as_of="2018-09-01",
-        created_by=coordinator,
-        evidence="evidence/projects/x/minutes.pdf",
-    )
+    update, project_update = f.evidenced_updates(world.action, world.project, by=coordinator, media_root=tmp_path)
     world.plan.refresh_from_db()
     plan = plan_publish(plan=world.plan, public=True, by=coordinator, expected_version=world.plan.version)
     meeting = BoardMeeting.objects.create(plan=plan, date="2018-11-12")
