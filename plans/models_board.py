@@ -38,8 +38,9 @@ class ProgrammeBoard(Versioned):
         return self.name
 
     @property
-    def aim_list(self) -> list[str]:
-        return lines(self.aims)
+    def aim_list(self) -> list[tuple[str, str]]:
+        """The aims lettered a), b), ... as terms of reference list them."""
+        return [(f"{chr(ord('a') + n)})" if n < 26 else "", aim) for n, aim in enumerate(lines(self.aims))]
 
     @property
     def informed_by_list(self) -> list[str]:
@@ -54,7 +55,8 @@ class BoardMember(models.Model):
     agency = models.CharField(max_length=NAME)
     role = models.CharField(max_length=NAME, blank=True)
 
-    history = HistoricalRecords()
+    # Order is kept on the live rows only, as for actions and projects: moving a seat is not a change of the terms.
+    history = HistoricalRecords(excluded_fields=["position"])
 
     class Meta:
         ordering = ["position", "pk"]

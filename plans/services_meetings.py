@@ -88,9 +88,8 @@ def programme_board_save(
             continue
         wanted.remove(match)
         if member.position != match[0]:
-            member.position = match[0]
-            member._history_user = by
-            member.save(update_fields=["position"])
+            # Not a change the history records (the position is not tracked), so no history entry either.
+            BoardMember.objects.filter(pk=member.pk).update(position=match[0])
     for position, (agency, role) in wanted:
         _recorded(BoardMember(board=board, position=position, agency=agency, role=role), by=by)
     return board
