@@ -71,7 +71,7 @@ def carried_plans(plan: DeliveryPlan) -> dict[int, str]:
     """The plans whose actions arising come to this plan's meetings, by key: itself and the plan before (1 query)."""
     years = {plan.pk: plan.year}
     before = DeliveryPlan.objects.filter(council=plan.council_id, year=previous_year(plan.year))
-    years.update(before.values_list("pk", "year"))
+    years.update(before.order_by().values_list("pk", "year"))
     return years
 
 
