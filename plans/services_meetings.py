@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.limits import check_limits
-from core.versioning import create_recorded, lock_for_edit, save_edit
+from core.versioning import StaleEdit, create_recorded, lock_for_edit, save_edit
 
 from .models import BoardMeeting, Council
 from .models_board import ActionArising, BoardMember, MeetingAttendance, ProgrammeBoard
@@ -71,8 +71,11 @@ def programme_board_save(
     if existing is None:
         if expected_version != 0:
             raise ValidationError("The Board's terms of reference were deleted after you opened this form")
-        # Two first saves at once: the one-to-one constraint refuses the second.
-        board = create_recorded(ProgrammeBoard, by=by, council=council, **terms)
+        try:
+            with transaction.atomic():  # a savepoint: two first saves at once, and the constraint refuses one
+                board = create_recorded(ProgrammeBoard, by=by, council=council, **terms)
+        except IntegrityError:
+            raise StaleEdit(ProgrammeBoard.objects.get(council=council)) from None
     else:
         board = lock_for_edit(existing, expected_version)
         for name, value in terms.items():

@@ -275,3 +275,14 @@ def test_the_board_and_meeting_pages_cost_the_same_queries_whatever_they_hold(
         assert client.get(council_url).status_code == 200
     with django_assert_num_queries(MEETING_PAGE):
         assert client.get(meeting_url).status_code == 200
+
+
+def test_a_cached_dashboard_shows_an_action_arising_marked_done(history, signed_in):
+    client = signed_in(history.board)
+    url = reverse("plans:dashboard", args=[history.plan.pk])
+    assert "Draft the communications plan" in client.get(url).text
+    action = ActionArising.objects.get(description="Draft the communications plan")
+    services_meetings.action_arising_done(
+        action=action, done_on=datetime.date(2019, 1, 10), by=history.coordinator, expected_version=action.version
+    )
+    assert "Draft the communications plan" not in client.get(url).text  # done before today: no longer open
