@@ -186,8 +186,9 @@ def board_meeting_record(
             done=[(earlier_action, meeting.date)],
         )
 
-    History is stamped with the current time, like every other write: to date a record in the past, run the call
-    at that time (a loader moves the clock, for example with time-machine).
+    History is stamped with the current time (django.utils.timezone.now), like every other write: to date a record
+    in the past, run the call at that time, as tests/plans/board_world.py does by moving the clock. Actions arising
+    are carried by date: one raised at a meeting shows at every later meeting until its `done_on`.
     """
     for attendee in attendance:
         meeting_attendance_add(meeting=meeting, attendee=attendee, by=by)
