@@ -19,6 +19,7 @@ from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget
 
+from .demo_board import BOARD_FILES, load_board
 from .models import Council, DeliveryPlan, Membership, Role
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -176,6 +177,9 @@ def load_demo() -> list[str]:
             loaded.append(name)
     for name in PLAN_FILES:
         if load_plan(read(name), councils):
+            loaded.append(name)
+    for name in BOARD_FILES:
+        if load_board(read(name), councils):
             loaded.append(name)
     load_accounts(councils)
     return loaded
