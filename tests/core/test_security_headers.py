@@ -49,6 +49,7 @@ def arguments(world, objects) -> dict[str, list]:
         "login": [],
         "logout": None,  # sign-out is a POST, checked on its own below
         "accessibility": [],
+        "health": [],
         "plans:home": [],
         "plans:detail": [plan.pk],
         "plans:edit": [plan.pk],
