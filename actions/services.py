@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,7 +40,7 @@ def action_update_status(
     rag: str,
     commentary: str,
     as_of: datetime.date,
-    evidence: UploadedFile | None,
+    evidence: str | None,  # the name core.evidence.stored gave the file, written before this transaction
     by: AbstractBaseUser,
     expected_version: int,
 ) -> StatusUpdate:

@@ -58,15 +58,16 @@ def action_update_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_update_status(
-                action=action,
-                rag=data["rag"],
-                commentary=data["commentary"],
-                as_of=data["as_of"],
-                evidence=data["evidence"],
-                by=request.user,
-                expected_version=data["version"],
-            )
+            with evidence.stored(data["evidence"], folder=f"evidence/actions/{action.pk}") as stored:
+                services.action_update_status(
+                    action=action,
+                    rag=data["rag"],
+                    commentary=data["commentary"],
+                    as_of=data["as_of"],
+                    evidence=stored,
+                    by=request.user,
+                    expected_version=data["version"],
+                )
         except StaleEdit as stale:
             current = stale.current
             return conflict_response(
@@ -78,6 +79,8 @@ def action_update_status(request: HttpRequest, pk: int) -> HttpResponse:
                 cancel_url=current.get_absolute_url(),
                 lost_file=bool(data["evidence"]),
             )
+        except evidence.EvidenceNotSaved:
+            form.add_error("evidence", evidence.NOT_SAVED)
         except ValidationError as error:
             form.add_error(None, error)
         else:

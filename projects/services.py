@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,7 +56,7 @@ def project_update_status(
     rag: str,
     commentary: str,
     as_of: datetime.date,
-    evidence: UploadedFile | None,
+    evidence: str | None,  # the name core.evidence.stored gave the file, written before this transaction
     deliveries: dict[int, int],
     by: AbstractBaseUser,
     expected_version: int,

@@ -59,16 +59,17 @@ def project_update_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.project_update_status(
-                project=project,
-                rag=data["rag"],
-                commentary=data["commentary"],
-                as_of=data["as_of"],
-                evidence=data["evidence"],
-                deliveries=form.deliveries(),
-                by=request.user,
-                expected_version=data["version"],
-            )
+            with evidence.stored(data["evidence"], folder=f"evidence/projects/{project.pk}") as stored:
+                services.project_update_status(
+                    project=project,
+                    rag=data["rag"],
+                    commentary=data["commentary"],
+                    as_of=data["as_of"],
+                    evidence=stored,
+                    deliveries=form.deliveries(),
+                    by=request.user,
+                    expected_version=data["version"],
+                )
         except StaleEdit as stale:
             current = stale.current
             form.rebind_kwargs["targets"] = targets = list(current.output_targets.all())
@@ -88,6 +89,8 @@ def project_update_status(request: HttpRequest, pk: int) -> HttpResponse:
                 cancel_url=current.get_absolute_url(),
                 lost_file=bool(data["evidence"]),
             )
+        except evidence.EvidenceNotSaved:
+            form.add_error("evidence", evidence.NOT_SAVED)
         except ValidationError as error:
             form.add_error(None, error)
         else:
