@@ -5,10 +5,13 @@ from plans.demo import demo_sign_ins, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Tower Hamlets demo plans, reviews and demo accounts (idempotent)."
+    help = (
+        "Load the Tower Hamlets demo plans, reviews and demo accounts, and play the illustrative year of the 2018-19 "
+        "plan (idempotent)."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
-        loaded = load_demo()
+        loaded = load_demo(story=True)
         if loaded:
             self.stdout.write(self.style.SUCCESS(f"Loaded {', '.join(loaded)}"))
         else:
