@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -21,7 +20,7 @@ from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget
 
-from .demo_story import STORY_FILE, clock_at, load_story, moment, read_story
+from .demo_story import STORY_FILE, clock_at, load_story, moment, read_story, set_demo_password
 from .models import Council, DeliveryPlan, Membership, Role
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -155,7 +154,7 @@ def load_accounts(councils: dict[str, Council]) -> None:
             username=username, defaults={"email": f"{username}@example.org", "first_name": username}
         )
         if created:
-            user.set_password(settings.DEMO_PASSWORD)
+            set_demo_password(user)
             if username == "admin":
                 user.is_staff = user.is_superuser = True
             user.save()

@@ -10,6 +10,7 @@ The story is clearly fictional and says so: the plan is marked `illustrative`, w
 """
 
 import datetime
+import functools
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ import time_machine
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -107,6 +109,17 @@ def evidence_file(name: str) -> ContentFile:
     return ContentFile(text_pdf(lines), name=Path(name).with_suffix(".pdf").name)
 
 
+@functools.cache
+def demo_password_hash(password: str, hashers: tuple[str, ...]) -> str:
+    """The demo password hashed once for every demo account: hashing is slow on purpose (a second or more each),
+    and the password is the same public one for all of them."""
+    return make_password(password)
+
+
+def set_demo_password(user: AbstractBaseUser) -> None:
+    user.password = demo_password_hash(settings.DEMO_PASSWORD, tuple(settings.PASSWORD_HASHERS))
+
+
 def lead_accounts(story: dict[str, Any]) -> dict[str, AbstractBaseUser]:
     """The demo account of each lead role (made if missing; an existing one keeps its name and password)."""
     User = get_user_model()
@@ -117,7 +130,7 @@ def lead_accounts(story: dict[str, Any]) -> dict[str, AbstractBaseUser]:
             defaults={"email": f"{lead['username']}@example.org", "first_name": lead["role"][:150]},
         )
         if created:
-            user.set_password(settings.DEMO_PASSWORD)
+            set_demo_password(user)
             user.save(update_fields=["password"])
         accounts[lead["role"].casefold()] = user
     return accounts
