@@ -189,3 +189,12 @@ def test_home_query_count_is_fixed(story: DeliveryPlan, django_assert_max_num_qu
 def test_project_updates_report_deliveries(story: DeliveryPlan) -> None:
     final = ProjectStatusUpdate.objects.filter(project__plan=story, rag=RAG.COMPLETE).count()
     assert final >= 3
+
+
+def test_history_and_as_at_pages_read_the_year(story: DeliveryPlan) -> None:
+    auditor = client_for("auditor")
+    history = auditor.get(reverse("plans:history", args=[story.pk]))
+    assert history.status_code == 200
+    as_at = auditor.get(reverse("plans:as_at", args=[story.pk]), {"date": "2018-09-01", "time": "23:59"})
+    assert as_at.status_code == 200
+    assert "Illustrative demo data" in as_at.content.decode()
