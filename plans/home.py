@@ -1,8 +1,8 @@
 """What the home page offers each person besides their plans: something to do or read for every role.
 
-Leads see how many of their items need an update; Board members and coordinators the plan's latest Board meeting
-(its dashboard and pack) and the next; coordinators the update requests; administrators the admin. A fixed number
-of queries whatever the number of plans, items or meetings.
+Leads see how many of their items need an update; Board members, auditors and coordinators the latest Board meeting
+of each active plan (its dashboard and pack) and the next; coordinators the update requests; administrators the
+admin. A fixed number of queries whatever the number of plans, items or meetings.
 """
 
 from dataclasses import dataclass, field
@@ -47,7 +47,7 @@ def home_tasks(user: AbstractBaseUser, plans: list[DeliveryPlan]) -> HomeTasks:
     board_plans = {
         plan.pk: BoardLinks(plan, ask_leads=Role.COORDINATOR in roles_in(user, plan.council_id))
         for plan in plans
-        if roles_in(user, plan.council_id) & BOARD_PACK_ROLES and plan.status != DeliveryPlan.Status.DRAFT
+        if roles_in(user, plan.council_id) & BOARD_PACK_ROLES and plan.status == DeliveryPlan.Status.ACTIVE
     }
     for meeting in BoardMeeting.objects.filter(plan__in=list(board_plans)).order_by("date"):
         links = board_plans[meeting.plan_id]
