@@ -6,7 +6,9 @@ the published version are what people working through that year would have left,
 So the plan as at any past date, each past meeting's dashboard and `verify_audit` all hold, and the chain's order
 follows time. Nothing here writes a row the services would not.
 
-The story is clearly fictional and says so: the plan is marked `illustrative`, which the pages show.
+The story is clearly fictional and says so: the plan is marked `illustrative`, which the pages show. Since each event
+commits on its own, a run cut short (the process killed) leaves the year part-played and is not resumed: the plan is
+already marked. `make clean` and `make run` start afresh.
 """
 
 import datetime
