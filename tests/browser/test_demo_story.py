@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from core import audit
 from plans.demo import load_demo
 
 from .conftest import assert_accessible, sign_in
@@ -53,3 +54,8 @@ def test_a_board_member_walks_the_year_from_home_to_a_past_meeting_pack(page: Pa
     expect(page.get_by_text("Illustrative demo data.")).to_be_visible()
     expect(page.get_by_text("No draft yet").first).to_be_visible()
     assert_accessible(page)
+
+    # Committed event by event, as in `make run`: the chain verifies against the checkpoints each commit wrote.
+    result = audit.verify()
+    assert result.ok, result.problems
+    assert result.checkpoints > 100
