@@ -18,4 +18,4 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present; nothing changed.")
         self.stdout.write(f"\nDemo sign-ins (password: {settings.DEMO_PASSWORD}):")
         for username, what in demo_sign_ins():
-            self.stdout.write(f"  {username:<20} {what}")
+            self.stdout.write(f"  {username:<30} {what}")
