@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line logged while answering, and the response, carry the request's id.
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files carry the policies too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -161,8 +163,16 @@ else:
     # Just-in-time compilation pays off for long analytical queries, not for a web application's: the planner
     # judged the history statement of a large council worth compiling and spent 20 s doing it before the first row.
     # Times as text in ISO order whatever the server's default: the history export writes them in SQL.
+    # A statement or an open transaction left waiting (a download whose client stalled) holds a worker and a
+    # snapshot: PostgreSQL ends a statement after DATABASE_STATEMENT_TIMEOUT and a transaction idle for
+    # DATABASE_IDLE_IN_TRANSACTION_TIMEOUT ("0" turns either off; a background worker may need a longer one).
+    statement_timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "120s")
+    idle_timeout = os.environ.get("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", "60s")
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off -c datestyle=ISO".strip()
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c datestyle=ISO "
+        f"-c statement_timeout={statement_timeout} -c idle_in_transaction_session_timeout={idle_timeout}"
+    ).strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -343,20 +353,23 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # Prevent work is sensitive: sign-ins (failed, locked out, succeeded), sessions ended, and pages refused or hidden
 # are logged by core.security as one JSON object a line on the "prevent.security" logger.
+# One JSON object a line on the console (core.logs), each with the request id (core.request_id), for the log
+# collector. Security events (core.security) are lines of their own logger, prevent.security.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"security": {"()": "core.security.SecurityEventFormatter"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {"json": {"()": "core.logs.JsonLines"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "security": {"class": "logging.StreamHandler", "formatter": "security"},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
     },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "prevent.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING"},
-        "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "prevent.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
         # Wrong and refused second-factor codes, set-ups and resets.
-        "mfa": {"handlers": ["console"], "level": "INFO"},
+        "mfa": {"level": "INFO"},
         # django-axes' own lines would repeat the security events in another form.
         "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
@@ -365,9 +378,21 @@ LOGGING = {
 # Rendered dashboards are cached by plan revision (never older than the record). In memory by default, one copy per
 # process; with several gunicorn workers or servers set CACHE_URL=redis://host:6379/1 so they share one copy.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+# A Redis that hangs or refuses must not take the pages with it: core.cache bounds each call to
+# CACHE_TIMEOUT_SECONDS and, after a failure, serves without the cache for CACHE_RETRY_SECONDS.
 if CACHE_URL:
+    CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.25"))
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "TIMEOUT": 86400}
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": 86400,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "retry_after": int(os.environ.get("CACHE_RETRY_SECONDS", "30")),
+            },
+        }
     }
 
 # A status counts as stale after one Board cycle without an update.

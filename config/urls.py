@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.decorators.csp import csp_override
 
+from core import health
 from core import views as core_views
 from core.forms import SignInForm
 from core.ratelimit import anonymous_rate_limit
@@ -37,6 +38,8 @@ urlpatterns = [
     path("accounts/two-factor/", include("mfa.urls")),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),
+    # For load balancers and monitoring (core/health.py); on the anonymous allow-list.
+    path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),
     path("", include("actions.urls")),

@@ -6,8 +6,6 @@ out), signed_out (with its reason: signed_out, or idle when a session timed out)
 username, the user's id when known, the client address, the request method and path.
 """
 
-import datetime
-import json
 import logging
 from typing import Any
 
@@ -43,20 +41,6 @@ def log_event(
     # Fields given explicitly (a user id looked up for a failed sign-in, say) win over those derived here.
     details.update(fields)
     logger.log(level, event, extra={"security": details})
-
-
-class SecurityEventFormatter(logging.Formatter):
-    """One JSON object a line. JSON escapes whatever a visitor typed (a username with a line break cannot forge a
-    second event)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-        }
-        line.update(getattr(record, "security", None) or {"message": record.getMessage()})
-        return json.dumps(line, default=str, ensure_ascii=False)
 
 
 class Hidden(Http404):

@@ -27,6 +27,7 @@ from .models import (
     Role,
     StagedImport,
 )
+from .models_board import ActionArising, MeetingAttendance
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -115,6 +116,42 @@ def get_meeting_for_user(user: User, pk: int, *, write: bool = False) -> BoardMe
     if write and not can_edit_plan(user, meeting.plan):
         raise PermissionDenied
     return meeting
+
+
+def can_change_board(user: User, council: Council) -> bool:
+    """Coordinators keep the Board's terms of reference."""
+    return Role.COORDINATOR in roles_in(user, council)
+
+
+def get_council_for_board(user: User, slug: str, *, write: bool = False) -> Council:
+    """The council whose Programme Board the user reads: anyone with a role in it or leading in one of its plans
+    (else 404); with write=True, only its coordinators (else 403)."""
+    council = Council.objects.filter(slug=slug).first() if user.is_authenticated else None
+    if council is None:
+        raise Http404("No such council")
+    if not (roles_in(user, council) or plans_visible_to(user).filter(council=council).exists()):
+        raise hidden(council, "No such council")
+    if write and not can_change_board(user, council):
+        raise PermissionDenied
+    return council
+
+
+def get_action_arising_for_user(user: User, pk: int, *, write: bool = False) -> ActionArising:
+    """An action arising, as its meeting (get_meeting_for_user): 404 unseen, 403 to a write by a non-coordinator."""
+    action = ActionArising.objects.filter(pk=pk).first() if user.is_authenticated else None
+    if action is None:
+        raise Http404("No such action arising")
+    action.meeting = get_meeting_for_user(user, action.meeting_id, write=write)
+    return action
+
+
+def get_attendance_for_user(user: User, pk: int, *, write: bool = False) -> MeetingAttendance:
+    """Someone recorded at a meeting, as the meeting: 404 unseen, 403 to a write by a non-coordinator."""
+    found = MeetingAttendance.objects.filter(pk=pk).first() if user.is_authenticated else None
+    if found is None:
+        raise Http404("No such attendance")
+    found.meeting = get_meeting_for_user(user, found.meeting_id, write=write)
+    return found
 
 
 BOARD_PACK_ROLES = frozenset({Role.COORDINATOR, Role.BOARD, Role.AUDITOR})

@@ -29,7 +29,8 @@ from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
-from .models import BoardMeeting, DeliveryPlan, SealedDashboard
+from .board_record import BoardRecord, board_record
+from .models import ActionArising, BoardMeeting, DeliveryPlan, SealedDashboard
 from .services_rollover import answered_in_earlier_plans
 from .snapshot import (
     ActionState,
@@ -47,8 +48,9 @@ logger = logging.getLogger(__name__)
 ACTION, PROJECT = "action", "project"
 # The shape of Contents.to_json and what goes into it. Change it with either: a dashboard reads only sealed contents
 # of the current version, and builds the rest afresh until `seal_meetings` seals them again.
-CONTENTS_VERSION = 3  # 2: who made a RAG change is sealed as the user's key, not their name then
+CONTENTS_VERSION = 4  # 2: who made a RAG change is sealed as the user's key, not their name then
 # 3: an item carries its "timescale to review" flag (a carried action with last year's timescale is not overdue)
+# 4: the Board's record: the previous meeting's decisions and the open actions arising
 
 
 def end_of_day(date: datetime.date) -> datetime.datetime:
@@ -270,6 +272,7 @@ class Dashboard:
     changes: Changes | None  # None: no earlier meeting to compare with
     reviews: list[ReviewProgress]
     project_items: list[Item]
+    board: BoardRecord = field(default_factory=BoardRecord)  # the previous meeting's decisions, open actions
     # Until when this dashboard holds as it is, if nothing is recorded meanwhile: the next moment an item turns
     # stale or a day ends (overdue is by date). None for a past moment, which never changes.
     fresh_until: datetime.datetime | None = None
@@ -306,6 +309,7 @@ class Contents:
     then: list[Item] | None = None  # the items at the moment compared with; None: nothing to compare with
     rag_changes: list[RagChange] = field(default_factory=list)  # between the two moments, oldest first
     named: list[Item] = field(default_factory=list)  # items of rag_changes added and withdrawn between the two
+    board: BoardRecord = field(default_factory=BoardRecord)
 
     def to_json(self, *, any_order: bool = False) -> str:
         """The contents as JSON. `any_order` sorts the items by kind and key: the plan's order of its items is kept
@@ -330,6 +334,7 @@ class Contents:
                 for change in data["rag_changes"]
             ],
             named=[_item_from(item) for item in data["named"]],
+            board=BoardRecord.from_dict(data["board"]),
         )
 
 
@@ -365,6 +370,7 @@ def dashboard_contents(plan: DeliveryPlan, at: datetime.datetime | None, since: 
         objectives=[ObjectiveState(pk=o.pk, number=o.number, title=o.title) for o in snapshot.objectives],
         items=_items_of(snapshot.actions, snapshot.projects),
         recommendations=snapshot.recommendations,
+        board=board_record(plan, at),
     )
     moment = at or timezone.now()
     if since is None or since >= moment:
@@ -486,6 +492,7 @@ def build_dashboard(
             live=at is None,
         ),
         project_items=projects,
+        board=contents.board,
         fresh_until=None if at is not None else _fresh_until(everything, moment),
     )
 
@@ -524,6 +531,10 @@ def _revision_sql(alias: str) -> str:
             project_id__in=CommissionedProject.objects.filter(plan=OuterRef(OuterRef("pk")))
         ),
         "meetings": BoardMeeting.history.filter(plan_id=OuterRef("pk")),
+        # Actions arising carry over from the plan before, so any of the council's counts.
+        "arising": ActionArising.history.filter(
+            meeting_id__in=BoardMeeting.objects.filter(plan__council=OuterRef(OuterRef("council_id")))
+        ),
         "reviews": Review.history.filter(council_id=OuterRef("council_id")),
         "recommendations": Recommendation.history.filter(
             review_id__in=Review.objects.filter(council=OuterRef(OuterRef("council_id")))

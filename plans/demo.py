@@ -20,6 +20,7 @@ from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget
 
+from .demo_board import BOARD_FILES, load_board
 from .demo_story import STORY_FILE, clock_at, load_story, moment, read_story, set_demo_password
 from .models import Council, DeliveryPlan, Membership, Role
 
@@ -176,6 +177,7 @@ def load_demo(*, story: bool = False) -> list[str]:
     with clock_at(min(recorded.values())), transaction.atomic():
         councils = load_councils()
     steps = [(name, load_review) for name in REVIEW_FILES] + [(name, load_plan) for name in PLAN_FILES]
+    steps += [(name, load_board) for name in BOARD_FILES]
     for name, load in sorted(steps, key=lambda step: recorded.get(step[0], recorded["accounts"])):
         with clock_at(recorded.get(name)), transaction.atomic():
             if load(read(name), councils):

@@ -37,9 +37,11 @@ from core.versioning import lock_for_edit, save_edit
 from projects.models import CommissionedProject
 from projects.services import project_update_status
 
-from . import services, services_board
+from . import services, services_board, services_meetings
 from .models import BoardMeeting, DeliveryPlan
+from .models_board import ActionArising
 from .sealing import seal_meetings
+from .services_meetings import Arising, Attendee
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 STORY_FILE = "story-2018-19.yaml"
@@ -153,6 +155,13 @@ class Story:
         self.User = get_user_model()
         self.accounts: dict[str, AbstractBaseUser] = {}
         self.events: list[Event] = []
+        # When each action arising was done, by the meeting that raised it and its description.
+        self.done_on = {
+            (meeting["date"], item["description"]): item["done_on"]
+            for meeting in story["meetings"]
+            for item in meeting.get("actions_arising") or []
+            if item.get("done_on")
+        }
 
     def plan(self) -> DeliveryPlan:
         return DeliveryPlan.objects.get(pk=self.plan_pk)
@@ -185,13 +194,31 @@ class Story:
         services.plan_publish(plan=plan, public=True, by=self.user("coordinator"), expected_version=plan.version)
 
     def decide(self, meeting: dict[str, Any]) -> None:
+        """What the coordinator records after the meeting: who came or sent apologies, the decisions, the actions
+        arising, and the earlier actions arising reported done since the meeting before."""
         current = BoardMeeting.objects.get(plan=self.plan_pk, date=meeting["date"])
-        services.board_meeting_change(
+        attendance = [
+            Attendee(name=person["role"], agency=person.get("agency") or "", apologies=bool(person.get("apologies")))
+            for person in meeting.get("attendance") or []
+        ]
+        arising = [
+            Arising(description=item["description"], owner=item["owner"], due_date=item.get("due_date"))
+            for item in meeting.get("actions_arising") or []
+        ]
+        done = []
+        for action in ActionArising.objects.filter(meeting__plan=self.plan_pk, done_on__isnull=True).select_related(
+            "meeting"
+        ):
+            done_on = self.done_on.get((action.meeting.date, action.description))
+            if done_on is not None and done_on <= current.date and action.meeting.date < current.date:
+                done.append((action, done_on))
+        services_meetings.board_meeting_record(
             meeting=current,
-            date=current.date,
-            decisions=meeting["decisions"].strip(),
             by=self.user("coordinator"),
-            expected_version=current.version,
+            attendance=attendance,
+            decisions=meeting["decisions"].strip(),
+            actions_arising=arising,
+            done=done,
         )
 
     def request(self, message: str) -> None:
@@ -230,7 +257,6 @@ class Story:
         for request in story.get("update_requests") or []:
             self.add(moment(request["at"]), lambda message=request["message"]: self.request(message))
         for meeting in story["meetings"]:
-            # Attendance and actions arising are kept in the story for when meetings record them.
             decided = moment(datetime.datetime.combine(meeting["date"], DECISIONS_TIME))
             self.add(decided, lambda meeting=meeting: self.decide(meeting))
             night = moment(datetime.datetime.combine(meeting["date"] + datetime.timedelta(days=1), SEALING_TIME))

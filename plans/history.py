@@ -39,12 +39,16 @@ from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 from .models import BoardMeeting, Council, DeliveryPlan
+from .models_board import ActionArising, BoardMember, MeetingAttendance, ProgrammeBoard
 
 CHUNK = 2000
 SYSTEM = "system"
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
 # Bookkeeping, not content: the edit counter, when the latest update came, and the parent every row belongs to.
-NOT_SHOWN = {"id", "version", "status_updated_at", "plan_id", "council_id", "review_id", "project_id", "slug"}
+NOT_SHOWN = {
+    *("id", "version", "status_updated_at", "plan_id", "council_id", "review_id", "project_id", "slug"),
+    *("meeting_id", "board_id"),
+}
 MONTHS = [datetime.date(2000, month, 1).strftime("%B") for month in range(1, 13)]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as the start of a formula
 
@@ -361,6 +365,10 @@ class _Statement:
         plan_year = self.year("c.plan_id")
         project_name = f"COALESCE({_latest(CommissionedProject, 'name', 'c.project_id')}, '')"
         project_year = self.year(_latest(CommissionedProject, "plan_id", "c.project_id"))
+        meetings = f"h.meeting_id IN (SELECT h.id FROM {_history_table(BoardMeeting)} h WHERE {by_plan})"
+        meeting_date = self.d.long_date(_latest(BoardMeeting, "date", "c.meeting_id"))
+        meeting_year = self.year(_latest(BoardMeeting, "plan_id", "c.meeting_id"))
+        boards = f"h.board_id IN (SELECT id FROM {_history_table(ProgrammeBoard)} WHERE council_id = {council})"
         sources = [
             _Source(DeliveryPlan, "Plan", f"'Prevent Delivery Plan ' || {self.year('c.id')}",
                     self.in_plans("h.id"), self.year("c.id")),
@@ -370,6 +378,11 @@ class _Statement:
             _Source(OutputTarget, "Output target", f"{project_name} || ': ' || c.description", projects,
                     project_year),
             _Source(BoardMeeting, "Board meeting", self.d.long_date("c.date"), by_plan, plan_year),
+            _Source(MeetingAttendance, "Board meeting attendance", f"{meeting_date} || ': ' || c.name", meetings,
+                    meeting_year),
+            _Source(ActionArising, "Action arising", f"{meeting_date} || ': ' || c.owner", meetings, meeting_year),
+            _Source(ProgrammeBoard, "Programme Board", "c.name", f"h.council_id = {council}", review_year),
+            _Source(BoardMember, "Board member", "c.agency", boards, review_year),
             _Source(Review, "Review", "c.title", f"h.council_id = {council}", review_year),
             _Source(Recommendation, "Recommendation", _recommendation_label("c.id"), reviews, review_year),
         ]  # fmt: skip
@@ -382,6 +395,9 @@ class _Statement:
                 kept.append(source)
             elif source.model is OutputTarget and only is CommissionedProject:
                 source.where = f"h.project_id = {self.p(pk)}"  # a project's history includes its output targets
+                kept.append(source)
+            elif source.model in (MeetingAttendance, ActionArising) and only is BoardMeeting:
+                source.where = f"h.meeting_id = {self.p(pk)}"  # a meeting's history includes what it recorded
                 kept.append(source)
         return kept
 
@@ -416,7 +432,7 @@ class _Statement:
             fields.append(_Field("m2m", m2m.name, _text, _blank))
         history_columns = {f.attname for f in history_model(source.model)._meta.concrete_fields}
         needed = ["id", *sorted(HISTORY_META), *(f.column for f in fields if f.column != "m2m")]
-        needed += [name for name in ("plan_id", "project_id") if name in history_columns]
+        needed += [name for name in ("plan_id", "project_id", "meeting_id") if name in history_columns]
         selected = ", ".join(f"h.{_q(name)}" for name in dict.fromkeys(needed))
         olds = "".join(f", previous.{_q(f.column)} AS {_q(f.column + '__old')}" for f in fields if f.column != "m2m")
         records = (

@@ -11,6 +11,9 @@ from core.limits import LONG_TEXT, MESSAGE, DateInRange
 from core.models import Versioned
 from core.withheld import WITHHELD_PASSAGE
 
+# The Board's own records live beside the plan's; imported so that Django registers them with this app.
+from .models_board import ActionArising, BoardMember, MeetingAttendance, ProgrammeBoard  # noqa: F401
+
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -1,4 +1,9 @@
-"""The Board pack and the published plan as PDF documents (WeasyPrint, on the server)."""
+"""The Board pack and the published plan as PDF documents (WeasyPrint, on the server).
+
+Both are tagged PDF/UA-1 documents: a screen reader meets their headings, lists and tables as structure, in the
+language the page declares, titled by the page's <title>. The published plan goes on the council's website, where
+the accessibility regulations apply to it as to any page; the Board pack is read by members who use screen readers.
+"""
 
 from functools import cache
 from pathlib import Path
@@ -7,6 +12,7 @@ from django.contrib.staticfiles import finders
 
 # The same stylesheet the printable Board pack page links to, so the page and its PDF look alike.
 STYLESHEET = "plans/board_pack.css"
+PDF_VARIANT = "pdf/ua-1"
 
 
 @cache
@@ -24,4 +30,4 @@ def html_to_pdf(html: str) -> bytes:
 
     fetcher = URLFetcher(allowed_protocols=())
     stylesheet = CSS(string=_stylesheet(), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)

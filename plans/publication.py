@@ -24,7 +24,7 @@ from .snapshot import ActionState, ProjectState, RecommendationState, ReviewStat
 
 # What the stored PDFs were made with (templates/plans/published_pdf.html and the redaction step above): change it
 # when either changes, so every stored PDF is rendered again on its next request and none keeps an older redaction.
-PDF_VERSION = 1
+PDF_VERSION = 2
 
 
 def _only_redacted(value: Any, where: str) -> None:

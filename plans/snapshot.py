@@ -168,6 +168,11 @@ def _latest_rows(model: type[models.Model], at: datetime.datetime, **filters: An
     return sorted((row for row in rows if row.history_type != "-"), key=lambda row: row.id)
 
 
+def latest_rows(model: type[models.Model], at: datetime.datetime, **filters: Any) -> list[Any]:
+    """The latest history record of each object of `model` as at `at`, for the other readers of the past."""
+    return _latest_rows(model, at, **filters)
+
+
 def _m2m_at(history: type[models.Model], attname: str, history_ids: Iterable[int]) -> dict[int, set[int]]:
     """For each history record, the ids its m2m field held at that record."""
     m2m_model = m2m_history_model(history)

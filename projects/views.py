@@ -12,7 +12,9 @@ from core import evidence
 from core.access import leads_of
 from core.conflicts import conflict_response, status_rows
 from core.item_views import confirm_delete, withdraw_or_reinstate
+from core.pagination import queryset_page
 from core.rag import RAG
+from core.status_form import TIMELINE_PER_PAGE
 from core.versioning import StaleEdit
 from plans.access import can_edit_plan, get_plan_for_user
 
@@ -30,7 +32,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": project.plan,
         "objectives": project.objectives.order_by("number"),
         "output_targets": project.output_targets.all(),
-        "status_updates": project.status_updates.select_related("created_by"),
+        "timeline": queryset_page(project.status_updates.select_related("created_by"), request, TIMELINE_PER_PAGE),
         "can_update_status": can_update_status(request.user, project) and not project.is_withdrawn,
         "can_edit": can_edit_plan(request.user, project.plan),
     }

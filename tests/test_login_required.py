@@ -16,6 +16,8 @@ ANONYMOUS_ALLOWED = {
     # The page an invited lead's emailed link opens, to set their first password; it refuses every link but a
     # valid, unused, unexpired one (tests/plans/test_invitations.py).
     "plans:invitation_accept",
+    # Load balancers and monitoring ask whether the instance can serve: part names and ok/failing, nothing else.
+    "health",
 }
 
 ARGUMENT_VALUES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000001"}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEntry
-from plans.models import BoardMeeting, Invitation, StagedImport
+from plans.models import ActionArising, BoardMeeting, Invitation, MeetingAttendance, StagedImport
 from tests import factories as f
 from tests.factories import PASSWORD
 
@@ -37,7 +37,16 @@ def items(world, coordinator, settings, tmp_path):
     staged = StagedImport.objects.create(
         plan=world.plan, user=coordinator, name="plan.csv", data=b"objective\n", uploaded_at=timezone.now()
     )
-    return {"meeting": meeting, "update": update, "project_update": project_update, "staged": staged}
+    attendance = MeetingAttendance.objects.create(meeting=meeting, name="A. Chair")
+    arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
+    return {
+        "meeting": meeting,
+        "update": update,
+        "project_update": project_update,
+        "staged": staged,
+        "attendance": attendance,
+        "arising": arising,
+    }
 
 
 # (url name, how to find its argument, rule for GET, rule for POST)
@@ -47,6 +56,13 @@ PAGES = [
     ("plans:meetings", lambda w, i: w.plan.pk, READ, EDIT),
     ("plans:meeting_edit", lambda w, i: i["meeting"].pk, EDIT, EDIT),
     ("plans:meeting_delete", lambda w, i: i["meeting"].pk, EDIT, EDIT),
+    ("plans:meeting", lambda w, i: i["meeting"].pk, READ, None),
+    ("plans:attendance_add", lambda w, i: i["meeting"].pk, EDIT, EDIT),
+    ("plans:attendance_remove", lambda w, i: i["attendance"].pk, EDIT, EDIT),
+    ("plans:action_arising_add", lambda w, i: i["meeting"].pk, EDIT, EDIT),
+    ("plans:action_arising_done", lambda w, i: i["arising"].pk, EDIT, EDIT),
+    ("plans:programme_board", lambda w, i: w.plan.council.slug, READ, None),
+    ("plans:programme_board_edit", lambda w, i: w.plan.council.slug, EDIT, EDIT),
     ("objectives:create", lambda w, i: w.plan.pk, EDIT, EDIT),
     ("objectives:edit", lambda w, i: w.action.objective_id, EDIT, EDIT),
     ("objectives:delete", lambda w, i: w.action.objective_id, EDIT, EDIT),

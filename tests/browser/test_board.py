@@ -138,3 +138,44 @@ def test_the_coordinator_asks_the_leads_for_updates(page: Page) -> None:
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Update request sent")
     expect(page.get_by_role("table", name="Who has responded since")).to_contain_text("Not yet")
     assert_accessible(page)
+
+
+def test_the_coordinator_keeps_the_boards_own_record(page: Page) -> None:
+    """From the plan to the Board's terms of reference, then to the past meeting: an action arising recorded there,
+    then marked done, without leaving GOV.UK forms."""
+    meeting = BoardMeeting.objects.get(plan__council__slug="tower-hamlets", plan__year="2018-19")
+    when = f"{meeting.date:%-d %B %Y}"
+    page.goto("/")
+    sign_in(page, "coordinator")
+    page.get_by_role("link", name=PLAN, exact=True).first.click()
+    page.get_by_role("link", name="The Programme Board", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prevent Programme Board")
+    expect(page.get_by_role("table", name="Members of the board by agency")).to_contain_text("London Fire Brigade")
+    expect(page.get_by_text("Corporate Director for Communities, Localities & Culture (CLC)")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=f"Board meetings of the {PLAN}").click()
+    page.get_by_role("link", name=when, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Board meeting of {when}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Add an action arising").click()
+    page.get_by_role("button", name="Add action arising").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter what is to be done")
+    assert_accessible(page)
+    page.get_by_label("What is to be done").fill("Report the training figures to the Board")
+    page.get_by_label("Who is to do it").fill("Prevent Co-ordinator")
+    page.get_by_role("button", name="Add action arising").click()
+    raised = page.get_by_role("table", name="Raised at this meeting")
+    expect(raised).to_contain_text("Report the training figures to the Board")
+    expect(raised).to_contain_text("Open")
+    assert_accessible(page)
+
+    raised.get_by_role("link", name=re.compile("^Mark as done")).click()
+    today = timezone.localdate()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Mark as done").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Board meeting of {when}")
+    expect(page.get_by_role("table", name="Raised at this meeting")).to_contain_text(f"Done {today:%-d %B %Y}")
+    assert_accessible(page)

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import get_resolver, reverse
 
 from core.headers import permissions_policy
-from plans.models import BoardMeeting, DeliveryPlan
+from plans.models import ActionArising, BoardMeeting, DeliveryPlan, MeetingAttendance
 from plans.services import plan_publish
 from tests import factories as f
 from tests.test_login_required import concrete_path, walk
@@ -30,7 +30,16 @@ def objects(world, coordinator, settings, tmp_path):
     world.plan.refresh_from_db()
     plan = plan_publish(plan=world.plan, public=True, by=coordinator, expected_version=world.plan.version)
     meeting = BoardMeeting.objects.create(plan=plan, date="2018-11-12")
-    return {"meeting": meeting, "update": update, "project_update": project_update, "plan": plan}
+    attendance = MeetingAttendance.objects.create(meeting=meeting, name="A. Chair")
+    arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
+    return {
+        "meeting": meeting,
+        "update": update,
+        "project_update": project_update,
+        "plan": plan,
+        "attendance": attendance,
+        "arising": arising,
+    }
 
 
 # Every URL name of the service, with the arguments of a real object, for a GET by the coordinator.
@@ -40,6 +49,7 @@ def arguments(world, objects) -> dict[str, list]:
         "login": [],
         "logout": None,  # sign-out is a POST, checked on its own below
         "accessibility": [],
+        "health": [],
         "plans:home": [],
         "plans:detail": [plan.pk],
         "plans:edit": [plan.pk],
@@ -63,6 +73,13 @@ def arguments(world, objects) -> dict[str, list]:
         "plans:update_requests": [plan.pk],
         "plans:board_pack": [meeting.pk],
         "plans:board_pack_pdf": [meeting.pk],
+        "plans:programme_board": [plan.council.slug],
+        "plans:programme_board_edit": [plan.council.slug],
+        "plans:meeting": [meeting.pk],
+        "plans:attendance_add": [meeting.pk],
+        "plans:attendance_remove": [objects["attendance"].pk],
+        "plans:action_arising_add": [meeting.pk],
+        "plans:action_arising_done": [objects["arising"].pk],
         "password_change": [],
         "mfa:account": [],
         "mfa:set_up": [],

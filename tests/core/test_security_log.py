@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.client_ip import client_ip
-from core.security import SecurityEventFormatter, log_event
+from core.logs import JsonLines
+from core.security import log_event
 from tests import factories as f
 
 SIGN_IN = "/accounts/login/"
@@ -121,7 +122,7 @@ def test_each_event_is_one_json_line_whatever_was_typed(rf: RequestFactory, capl
     with caplog.at_level(logging.INFO, logger="prevent.security"):
         log_event("signin_failed", request=request, username='forged\n{"event": "signin_succeeded"}', user_id=None)
     [record] = [record for record in caplog.records if record.name == "prevent.security"]
-    line = SecurityEventFormatter().format(record)
+    line = JsonLines().format(record)
     assert "\n" not in line
     parsed = json.loads(line)
     assert parsed["event"] == "signin_failed" and parsed["username"].startswith("forged\n")
@@ -131,8 +132,8 @@ def test_each_event_is_one_json_line_whatever_was_typed(rf: RequestFactory, capl
 
 def test_the_security_logger_writes_the_json_lines_to_the_console():
     handlers = settings.LOGGING["loggers"]["prevent.security"]["handlers"]
-    assert [settings.LOGGING["handlers"][name]["formatter"] for name in handlers] == ["security"]
-    assert settings.LOGGING["formatters"]["security"]["()"] == "core.security.SecurityEventFormatter"
+    assert [settings.LOGGING["handlers"][name]["formatter"] for name in handlers] == ["json"]
+    assert settings.LOGGING["formatters"]["json"]["()"] == "core.logs.JsonLines"
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,9 @@ from actions import services as action_services
 from actions.models import Action
 from objectives.models import Objective
 from peer_review.models import Recommendation
+from plans import services_meetings
 from plans.models import BoardMeeting, Council, DeliveryPlan, Role
+from plans.services_meetings import Arising, Attendee
 from projects import services as project_services
 from projects.models import CommissionedProject
 from tests import factories as f
@@ -89,7 +91,10 @@ def report_project(project: CommissionedProject, rag: str, by: AbstractBaseUser,
     )
 
 
-def build(monkeypatch: Any) -> BoardWorld:
+def build(monkeypatch: Any, *, with_board_record: bool = False) -> BoardWorld:
+    """The world above; `with_board_record` also records the Board's own record: at the first meeting two people
+    (one with apologies) and two actions arising (the health training figures, due 31 October 2018, and the
+    communications plan, due 30 November 2018); at the second, its decisions and the figures done that day."""
     clock = Clock(monkeypatch, datetime.datetime(2018, 6, 1, 9, 0, tzinfo=datetime.UTC))
     council = f.make_council(name="Tower Hamlets test council")
     plan = f.make_plan(council, year="2018-19")
@@ -172,6 +177,20 @@ def build(monkeypatch: Any) -> BoardWorld:
     clock.set(2018, 8, 1, 9, 0)
     report(actions["2.1"], "red", comms, "No communications officer in post")
     meetings = [BoardMeeting.objects.create(plan=plan, date=date(2018, 9, 10), decisions="Recruit an officer")]
+    if with_board_record:
+        clock.set(2018, 9, 10, 15, 0)
+        board_record = services_meetings.board_meeting_record(
+            meeting=meetings[0],
+            by=coordinator,
+            attendance=[
+                Attendee("Dana Rector", "Chair", "The council"),
+                Attendee("Sam Borough", "Borough Commander", "London Fire Brigade", apologies=True),
+            ],
+            actions_arising=[
+                Arising("Send the health training figures", "Named safeguarding nurse", date(2018, 10, 31)),
+                Arising("Draft the communications plan", "Communications manager", date(2018, 11, 30)),
+            ],
+        )
 
     clock.set(2018, 10, 1, 9, 0)
     report(actions["1.1"], "complete", education, "All schools reached")
@@ -199,6 +218,15 @@ def build(monkeypatch: Any) -> BoardWorld:
     actions["2.2"].refresh_from_db()
     action_services.action_withdraw(action=actions["2.2"], by=coordinator, expected_version=actions["2.2"].version)
     meetings.append(BoardMeeting.objects.create(plan=plan, date=date(2018, 11, 12)))
+    if with_board_record:
+        # At the second meeting the figures are reported: done that day; the communications plan is not.
+        clock.set(2018, 11, 12, 15, 0)
+        services_meetings.board_meeting_record(
+            meeting=meetings[1],
+            by=coordinator,
+            decisions="Accept the training figures",
+            done=[(board_record[0], date(2018, 11, 12))],
+        )
 
     clock.set(2018, 12, 1, 9, 0)
     report(actions["2.1"], "green", comms, "Officer appointed")

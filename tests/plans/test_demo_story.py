@@ -198,3 +198,16 @@ def test_history_and_as_at_pages_read_the_year(story: DeliveryPlan) -> None:
     as_at = auditor.get(reverse("plans:as_at", args=[story.pk]), {"date": "2018-09-01", "time": "23:59"})
     assert as_at.status_code == 200
     assert "Illustrative demo data" in as_at.content.decode()
+
+
+def test_meetings_record_attendance_and_carry_actions_arising(story: DeliveryPlan) -> None:
+    meetings = {meeting.date.month: meeting for meeting in BoardMeeting.objects.filter(plan=story)}
+    assert all(meeting.attendance.filter(apologies=False).exists() for meeting in meetings.values())
+    assert meetings[11].attendance.filter(apologies=True).exists()
+    board = client_for("board")
+    channel = "Share the Channel referral figures"  # raised in September 2018, reported done in January 2019
+    november = board.get(reverse("plans:board_pack", args=[meetings[11].pk])).content.decode()
+    assert channel in november and "Decisions of the Board meeting of 20 September 2018" in november
+    march = board.get(reverse("plans:board_pack", args=[meetings[3].pk])).content.decode()
+    assert channel not in march
+    assert "Decisions of the Board meeting of 24 January 2019" in march

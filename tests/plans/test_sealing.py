@@ -15,6 +15,7 @@ from actions import services as action_services
 from actions.models import Action
 from core import append_only, audit
 from plans import dashboard
+from plans.board_record import ArisingState, BoardRecord
 from plans.dashboard import (
     CONTENTS_VERSION,
     Contents,
@@ -63,8 +64,9 @@ def test_a_sealed_meeting_shows_exactly_what_was_built_from_history(history, sig
 def test_a_sealed_meeting_is_read_from_one_row(history, django_assert_num_queries):
     at, since = end_of_day(SECOND), end_of_day(FIRST)
     meetings = list(BoardMeeting.objects.filter(plan=history.plan))
-    # The snapshot, the earlier moment, the changes, who made them and a look for a seal.
-    with django_assert_num_queries(22):
+    # The snapshot, the earlier moment, the changes, who made them, the Board's record (the plan before, meetings,
+    # actions arising) and a look for a seal.
+    with django_assert_num_queries(25):
         built = build_dashboard(history.plan, at=at, meetings=meetings)
     seal_meetings()
     with django_assert_num_queries(4):  # the sealed row, the live order of actions and projects, who made changes
@@ -93,12 +95,12 @@ def test_contents_come_back_from_json_as_they_went_in(history):
 def test_what_is_sealed_has_the_shape_its_version_names():
     """Change what a dashboard's contents hold and this fails: bump CONTENTS_VERSION, so the rows sealed in the old
     shape are left aside and sealed again, then write the new shape here."""
-    kinds = (Contents, Item, OutputState, ObjectiveState, RecommendationState, RagChange)
+    kinds = (Contents, Item, OutputState, ObjectiveState, RecommendationState, RagChange, BoardRecord, ArisingState)
     shape = {kind.__name__: [field.name for field in dataclasses.fields(kind)] for kind in kinds}
     assert (CONTENTS_VERSION, shape) == (
-        3,
+        4,
         {
-            "Contents": ["objectives", "items", "recommendations", "then", "rag_changes", "named"],
+            "Contents": ["objectives", "items", "recommendations", "then", "rag_changes", "named", "board"],
             "Item": [
                 "kind",
                 "pk",
@@ -120,6 +122,8 @@ def test_what_is_sealed_has_the_shape_its_version_names():
             "ObjectiveState": ["pk", "number", "title", "actions"],
             "RecommendationState": ["pk", "review_id", "review_title", "number", "theme", "text", "owner"],
             "RagChange": ["kind", "item_pk", "pk", "from_rag", "to_rag", "by_id", "at", "commentary"],
+            "BoardRecord": ["meeting_date", "decisions", "arising"],
+            "ArisingState": ["pk", "description", "owner", "due_date", "done_on", "raised_on", "raised_in"],
         },
     )
 
