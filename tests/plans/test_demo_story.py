@@ -163,7 +163,7 @@ def test_the_earlier_plan_is_not_marked_illustrative(story: DeliveryPlan) -> Non
 HOMES = {
     "coordinator": ["Ask leads for status updates", "Go to my actions"],
     "education-lead": ["You lead 3 actions or projects", "Go to my actions"],
-    "board": ["Latest meeting, 21 March 2019", "its Board pack"],
+    "board": ["Latest meeting, 21 March 2019", "its Board pack", "terms of reference"],
     "auditor": ["The audit record", "its Board pack"],
     "admin": ["The administration pages"],
     "example-coordinator": ["Example Borough Council"],
