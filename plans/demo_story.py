@@ -32,6 +32,7 @@ from django.test.utils import override_settings
 
 from actions.models import Action
 from actions.services import action_update_status
+from core import evidence
 from core.access import leads_of, set_leads
 from core.versioning import lock_for_edit, save_edit
 from projects.models import CommissionedProject
@@ -231,24 +232,29 @@ class Story:
         """One lead's status update: the item's first-named lead unless the story names who."""
         when = moment(entry["at"])
         as_of = entry.get("as_of") or when.date()
-        evidence = evidence_file(entry["evidence"]) if entry.get("evidence") else None
-        common = {"rag": entry["rag"], "commentary": entry["text"].strip(), "as_of": as_of, "evidence": evidence}
+        upload = evidence_file(entry["evidence"]) if entry.get("evidence") else None
+        common = {"rag": entry["rag"], "commentary": entry["text"].strip(), "as_of": as_of}
         if key[0].isdigit():
             action = Action.objects.get(plan=self.plan_pk, reference=key)
             by = entry.get("by") or leads_named(action.lead, self.accounts)[0].get_username()
-            action_update_status(action=action, by=self.user(by), expected_version=action.version, **common)
+            with evidence.stored(upload, folder=f"evidence/actions/{action.pk}") as stored:
+                action_update_status(
+                    action=action, by=self.user(by), expected_version=action.version, evidence=stored, **common
+                )
             return
         project = CommissionedProject.objects.filter(plan=self.plan_pk).order_by("position", "pk")[ord(key) - ord("A")]
         targets = list(project.output_targets.order_by("position", "pk"))
         delivered = entry.get("delivered") or []
         deliveries = {target.pk: count for target, count in zip(targets, delivered, strict=False) if count is not None}
-        project_update_status(
-            project=project,
-            deliveries=deliveries,
-            by=self.user(entry.get("by") or self.story["projects_lead"]),
-            expected_version=project.version,
-            **common,
-        )
+        with evidence.stored(upload, folder=f"evidence/projects/{project.pk}") as stored:
+            project_update_status(
+                project=project,
+                deliveries=deliveries,
+                by=self.user(entry.get("by") or self.story["projects_lead"]),
+                expected_version=project.version,
+                evidence=stored,
+                **common,
+            )
 
     def events_in_order(self) -> list[Event]:
         story = self.story
