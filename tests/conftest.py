@@ -50,6 +50,13 @@ def audit_checkpoints(settings, tmp_path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path) -> None:
+    # Evidence files land in the test's own folder: never the developer's var/media, and never a file another test
+    # (or another xdist worker, whose database hands out the same primary keys) wrote under the same name.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # The demo and test accounts need real hashing semantics, not its cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
