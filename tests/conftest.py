@@ -7,15 +7,17 @@ recommendations, one answered); council "elsewhere" with its own plan and coordi
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client, TransactionTestCase
+from django.utils import timezone
 
 from actions.models import Action
 from core import append_only
 from peer_review.models import Recommendation
-from plans.models import Council, DeliveryPlan, Role
+from plans.models import BoardMeeting, Council, DeliveryPlan, Invitation, Role, StagedImport
 from projects.models import CommissionedProject
 
 from . import factories as f
@@ -157,6 +159,30 @@ def outsider(world: World) -> AbstractBaseUser:
     user = f.make_user("example-coordinator")
     f.make_member(user, world.elsewhere, Role.COORDINATOR)
     return user
+
+
+@pytest.fixture
+def url_objects(world: World, coordinator: AbstractBaseUser, settings, tmp_path) -> dict:
+    """A real object behind every URL argument the world lacks (tests/test_permission_matrix.py says which is
+    whose): a Board meeting, evidence files, a staged import, an invitation."""
+    settings.MEDIA_ROOT = tmp_path
+    meeting = BoardMeeting.objects.create(plan=world.plan, date="2018-11-12")
+    update, project_update = f.evidenced_updates(world.action, world.project, by=coordinator, media_root=tmp_path)
+    # The coordinator's file between its preview and its confirmation.
+    staged = StagedImport.objects.create(
+        plan=world.plan, user=coordinator, name="plan.csv", data=b"objective\n", uploaded_at=timezone.now()
+    )
+    invited = get_user_model().objects.create_user("walked@example.org", email="walked@example.org", is_active=False)
+    invitation = Invitation.objects.create(
+        user=invited, council=world.council, agency="NHS", invited_by=coordinator, sent_at=timezone.now()
+    )
+    return {
+        "meeting": meeting,
+        "update": update,
+        "project_update": project_update,
+        "staged": staged,
+        "invitation": invitation,
+    }
 
 
 @pytest.fixture
