@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from actions.models import Action
+from core import audit
 from core.access import leads_of, set_leads
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
@@ -166,7 +166,7 @@ def load_accounts(councils: dict[str, Council]) -> None:
         set_leads(action, {*leads_of(action), lead_user})
 
 
-@transaction.atomic
+@audit.chained()
 def load_demo() -> list[str]:
     """Load whatever of the demo is missing; returns what was loaded, for the command to report."""
     loaded = []
