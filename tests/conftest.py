@@ -5,6 +5,7 @@ recommendations, one answered); council "elsewhere" with its own plan and coordi
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -37,6 +38,28 @@ def _flush_past_the_append_only_triggers(self: TransactionTestCase) -> None:
 
 
 TransactionTestCase._fixture_teardown = _flush_past_the_append_only_triggers
+
+
+# The browser tests' Content-Security-Policy counts from each xdist worker, added up here in the controller.
+WORKERS_CSP: dict = {"pages": 0, "paths": set(), "refused": 0}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    counts = getattr(node, "workeroutput", {}).get("csp")
+    if counts:
+        WORKERS_CSP["pages"] += counts["pages"]
+        WORKERS_CSP["paths"].update(counts["paths"])
+        WORKERS_CSP["refused"] += counts["refused"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if WORKERS_CSP["pages"]:
+        terminalreporter.write_line(csp_summary(**WORKERS_CSP))
+
+
+def csp_summary(pages: int, paths: set[str], refused: int) -> str:
+    return f"Content-Security-Policy: {pages} pages loaded ({len(paths)} distinct paths), {refused} refusals"
 
 
 @pytest.fixture(autouse=True)
