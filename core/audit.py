@@ -150,7 +150,8 @@ def _hashed(rows: list[tuple[type[models.Model], int]]) -> list[tuple[str, int, 
     for model, pk in rows:
         pks_by_model.setdefault(model, []).append(pk)
     hashes = {model: _content_hashes(model, pks) for model, pks in pks_by_model.items()}
-    return [(label(model), pk, hashes[model][pk]) for model, pk in rows if pk in hashes[model]]
+    # Each row once, in case a key a rolled-back savepoint used were handed out again.
+    return [(label(model), pk, hashes[model][pk]) for model, pk in dict.fromkeys(rows) if pk in hashes[model]]
 
 
 def _link(rows: list[tuple[str, int, str]]) -> None:
