@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from plans.models import Council, Role
 
+from . import audit as audit_chain
 from .audit import Verification, verify
 from .keys import key_or_none
 from .models import AuditEvent
@@ -50,16 +51,17 @@ def audit(request: HttpRequest) -> HttpResponse:
         result = verify(councils=frozenset(council.pk for council in councils))
         # One event per council audited, each with that council's outcome, so each council's list shows every
         # verification made on its behalf.
-        events = [
-            AuditEvent.objects.create(
-                kind=AuditEvent.Kind.VERIFICATION,
-                user=request.user,
-                council=council,
-                description=f"Verification of the audit record for {council.name}",
-                outcome=describe(result, council),
-            )
-            for council in councils
-        ]
+        with audit_chain.chained():
+            events = [
+                AuditEvent.objects.create(
+                    kind=AuditEvent.Kind.VERIFICATION,
+                    user=request.user,
+                    council=council,
+                    description=f"Verification of the audit record for {council.name}",
+                    outcome=describe(result, council),
+                )
+                for council in councils
+            ]
         return redirect(f"{reverse('plans:audit')}?{urlencode([('verification', event.pk) for event in events])}")
     asked = [pk for pk in map(key_or_none, request.GET.getlist("verification")) if pk is not None][: len(councils)]
     shown = list(

@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from actions.models import Action
+from core import audit
 from core.access import leads_of, set_leads
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
@@ -174,15 +174,15 @@ def load_demo(*, story: bool = False) -> list[str]:
     illustrative year too (what `manage.py load_demo` does). Returns what was loaded, for the command to report."""
     recorded = {name: moment(when) for name, when in read_story()["recorded"].items()}
     loaded = []
-    with clock_at(min(recorded.values())), transaction.atomic():
+    with clock_at(min(recorded.values())), audit.chained():
         councils = load_councils()
     steps = [(name, load_review) for name in REVIEW_FILES] + [(name, load_plan) for name in PLAN_FILES]
     steps += [(name, load_board) for name in BOARD_FILES]
     for name, load in sorted(steps, key=lambda step: recorded.get(step[0], recorded["accounts"])):
-        with clock_at(recorded.get(name)), transaction.atomic():
+        with clock_at(recorded.get(name)), audit.chained():
             if load(read(name), councils):
                 loaded.append(name)
-    with clock_at(recorded["accounts"]), transaction.atomic():
+    with clock_at(recorded["accounts"]), audit.chained():
         load_accounts(councils)
     if story and load_story():
         loaded.append(STORY_FILE)

@@ -27,12 +27,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.test.utils import override_settings
 
 from actions.models import Action
 from actions.services import action_update_status
-from core import evidence
+from core import audit, evidence
 from core.access import leads_of, set_leads
 from core.versioning import lock_for_edit, save_edit
 from projects.models import CommissionedProject
@@ -173,7 +172,7 @@ class Story:
     def add(self, when: datetime.datetime, play: Callable[[], None]) -> None:
         self.events.append((when, len(self.events), play))
 
-    @transaction.atomic
+    @audit.chained()
     def begin(self) -> None:
         """The coordinator marks the plan as illustrative, the leads get their accounts and items, and the year's
         Board meetings are listed."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actions.access import leads_of_plan as action_leads
 from actions.models import Action, StatusUpdate
+from core import audit
 from core.access import lead_ids_by_item
 from core.limits import MESSAGE
 from core.models import AuditEvent
@@ -166,7 +167,7 @@ def _send(emails: list[tuple[int, EmailMessage]]) -> None:
     UpdateRequestRecipient.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
 
 
-@transaction.atomic
+@audit.chained()
 def update_request_send(*, plan: DeliveryPlan, message: str, by: AbstractBaseUser, base_url: str) -> UpdateRequest:
     """Ask every lead with an overdue or stale item in the plan for a status update, in one step.
 

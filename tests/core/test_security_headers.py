@@ -13,7 +13,7 @@ from core.headers import permissions_policy
 from plans.models import ActionArising, BoardMeeting, DeliveryPlan, MeetingAttendance
 from plans.services import plan_publish
 from tests import factories as f
-from tests.test_login_required import concrete_path, walk
+from tests.url_walk import concrete_path, walk
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "

@@ -5,6 +5,7 @@ that verifies."""
 import datetime
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -31,11 +32,15 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def story_loaded(
-    django_db_setup: None, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[list[str]]:
+def story_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the story's evidence files are written: each test has a media folder of its own otherwise."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def story_loaded(django_db_setup: None, django_db_blocker: DjangoDbBlocker, story_media: Path) -> Iterator[list[str]]:
     """load_demo(story=True) once for this module, in a transaction rolled back after its last test."""
-    media = tmp_path_factory.mktemp("media")
+    media = story_media
     with (
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media),
@@ -64,7 +69,8 @@ def test_the_story_is_played_once(story_loaded: list[str], story: DeliveryPlan) 
     assert (StatusUpdate.objects.count(), AuditEntry.objects.count(), BoardMeeting.objects.count()) == counts
 
 
-def test_every_item_of_the_plan_is_reported_on_by_its_lead(story: DeliveryPlan) -> None:
+def test_every_item_of_the_plan_is_reported_on_by_its_lead(story: DeliveryPlan, story_media: Path, settings) -> None:
+    settings.MEDIA_ROOT = story_media
     for action in Action.objects.filter(plan=story):
         updates = list(action.status_updates.all())
         assert updates, action.reference
