@@ -14,6 +14,7 @@ from django.db import transaction
 
 from actions.models import Action
 from core.access import leads_of, set_leads
+from core.rag import RAG
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
@@ -118,6 +119,7 @@ def load_plan(data: dict[str, Any], councils: dict[str, Council]) -> bool:
             amount=entry.get("amount"),
             timescale=entry.get("timescale") or "",
             due_date=due_date_from_timescale(entry.get("timescale") or ""),
+            rag=entry.get("rag") or data.get("rag") or RAG.NOT_STARTED,
             withheld_fields=entry.get("withheld") or [],
         )
         project.objectives.set([objectives[number] for number in entry.get("objectives") or []])
@@ -139,6 +141,7 @@ def load_plan(data: dict[str, Any], councils: dict[str, Council]) -> bool:
             due_date=due_date_from_timescale(entry.get("timescale") or ""),
             lead=entry.get("lead") or "",
             lead_agency=entry.get("lead_agency") or "",
+            rag=entry.get("rag") or data.get("rag") or RAG.NOT_STARTED,
             withheld_fields=entry.get("withheld") or [],
         )
         action.answers.set([find_recommendation(council, citation) for citation in entry.get("answers") or []])
