@@ -134,7 +134,7 @@ class RecommendationForm(BaseModelForm):
         model = Recommendation
         fields = ["number", "text", "theme", "owner"]
         labels = {"text": "Recommendation", "theme": "Theme (optional)", "owner": "Owner (optional)"}
-        help_texts = {"owner": 'The service that owns it, for example "Community Safety"'}
+        help_texts = {"owner": 'Whom it addresses, for example "Community Safety Service" or "The council"'}
         error_messages = {
             "text": {"required": "Enter the recommendation"},
             "theme": {"max_length": "Theme must be 300 characters or fewer"},

@@ -69,7 +69,11 @@ class Recommendation(Versioned):
     number = models.PositiveSmallIntegerField()
     theme = models.CharField(max_length=300, blank=True)
     text = models.TextField(max_length=LONG_TEXT)
-    owner = models.CharField(max_length=300, blank=True, help_text="The service that owns the recommendation")
+    owner = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Whom the recommendation addresses: a service, the council, elected members",
+    )
 
     history = HistoricalRecords()
 
