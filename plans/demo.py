@@ -119,6 +119,7 @@ def load_plan(data: dict[str, Any], councils: dict[str, Council]) -> bool:
             funding_source=entry.get("funding_source") or "",
             amount=entry.get("amount"),
             timescale=entry.get("timescale") or "",
+            unheaded_column=entry.get("unheaded_column") or "",
             due_date=due_date_from_timescale(entry.get("timescale") or ""),
             rag=entry.get("rag") or data.get("rag") or RAG.NOT_STARTED,
             withheld_fields=entry.get("withheld") or [],

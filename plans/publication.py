@@ -181,6 +181,7 @@ def _project(project: ProjectState, objective_numbers: dict[int, int], r: _Redac
         "outcomes": Redacted("\n".join(lines("outcomes", "Outcomes"))),
         "timescale": text("timescale", "Timescale"),
         "provider": text("provider", "Provider"),
+        "unheaded_column": text("unheaded_column", "Unheaded column"),
     }
     if whole or "outputs" in withheld:
         everything = "\n".join(output.description for output in project.outputs)

@@ -81,6 +81,7 @@ class ProjectState:
     objective_ids: set[int] = field(default_factory=set)
     outputs: list[OutputState] = field(default_factory=list)
     latest_update: Any = None
+    unheaded_column: str = ""  # only the published version shows it
 
 
 @dataclass
@@ -380,6 +381,7 @@ def _project_state(
             if o.project_id == pk
         ],
         latest_update=latest_update,
+        unheaded_column=getattr(row, "unheaded_column", ""),  # history rows from before the field have none
     )
 
 

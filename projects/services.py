@@ -29,6 +29,7 @@ EDITABLE_FIELDS = [
     "funding_source",
     "amount",
     "timescale",
+    "unheaded_column",
     "due_date",
     "withheld_fields",
 ]
