@@ -101,6 +101,7 @@ def load_plan(data: dict[str, Any], councils: dict[str, Council]) -> bool:
         status=data.get("status", DeliveryPlan.Status.ACTIVE),
         introduction=lines(data.get("introduction")),
         local_context=lines(data.get("local_context")),
+        rag_column=data.get("rag_column", True),
     )
     objectives = {}
     for entry in data["objectives"]:

@@ -75,6 +75,10 @@ class DeliveryPlan(Versioned):
     public = models.BooleanField(
         default=False, help_text="Anyone may read the published version at its public address, without signing in"
     )
+    # Some plans were written without one (Tower Hamlets 2017-18): their published version does not add it.
+    rag_column = models.BooleanField(
+        "RAG status column", default=True, help_text="The plan's tables of actions have a RAG status column"
+    )
 
     history = HistoricalRecords()
 
