@@ -108,7 +108,7 @@ class PublishedPlan(_Published):
     projects: list[PublishedRow]
     reviews: list[PublishedReview]  # those the plan's actions answer
     rag_column: bool
-    project_columns: list[str]  # the optional columns some project fills: provider, lead, unheaded_column
+    project_columns: frozenset[str]  # the optional columns some project fills: provider, lead, unheaded_column
 
     @property
     def activities(self) -> list[PublishedObjective]:
@@ -222,6 +222,7 @@ def _project(project: ProjectState, objective_numbers: dict[int, int], r: _Redac
         "timescale": text("timescale", "Timescale"),
         "provider": text("provider", "Provider"),
         "lead": text("lead", "Lead agency or service"),
+        "funding_source": text("funding_source", "Funding source"),
         "unheaded_column": text("unheaded_column", "Unheaded column"),
     }
     if whole or "outputs" in withheld:
@@ -230,6 +231,15 @@ def _project(project: ProjectState, objective_numbers: dict[int, int], r: _Redac
     else:
         outputs = [r.text(output.description, item=item, field="Outputs") for output in project.outputs]
     return PublishedRow(cells=cells, outputs=outputs, redacted=whole)
+
+
+def _project_columns(projects: list[PublishedRow]) -> frozenset[str]:
+    """The optional columns of the projects table, as the plans have them: "Lead agency / service" naming the lead,
+    then the provider and the funding (2017-18), or else "Project Provider" (2018-19); and an unheaded column."""
+    filled = {name for name in ("provider", "lead", "unheaded_column") for row in projects if row.cells[name]}
+    if "lead" in filled:
+        filled.discard("provider")  # the lead's cell names it
+    return frozenset(filled)
 
 
 def _review(
@@ -318,9 +328,7 @@ def _build(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[PublishedP
             if review.pk in cited_reviews
         ],
         rag_column=plan.rag_column,
-        project_columns=frozenset(
-            name for name in ("provider", "lead", "unheaded_column") if any(project.cells[name] for project in projects)
-        ),
+        project_columns=_project_columns(projects),
     )
     return document, r.withheld
 

@@ -83,6 +83,9 @@ def test_2017_18_has_its_own_tables_and_no_rag_column(demo) -> None:
     assert "Local Strategic Objective Description Outcomes Outputs Timescale Lead agency / service" in text
     assert "Peer Review" not in text and "Scrutiny" not in text  # it cites no review
     assert "No activities" not in text
+    # Its projects table has no provider column: the "Lead agency / service" cell names lead, provider and funding.
+    assert "Project Provider" not in text
+    assert "Community Safety London Tigers (Commissioned directly by Home Office)" in text
 
 
 def bottom_lines(plan: DeliveryPlan) -> list[str]:
