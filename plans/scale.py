@@ -413,6 +413,7 @@ class Generator:
             "year": f"{year}-{(year + 1) % 100:02d}",
             "status": DeliveryPlan.Status.ACTIVE, "introduction": f"The {council.name} Prevent Delivery Plan.",
             "local_context": "", "published_at": None, "public": False, "heading": "", "rag_column": True,
+            "illustrative": False,
         }  # fmt: skip
         self._created(batch, DeliveryPlan, plan, start, council.coordinator)
         user = council.coordinator

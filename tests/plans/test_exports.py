@@ -113,11 +113,13 @@ EXPECTED_HISTORY = [
         "",
         "Our plan for 2018-19.",
     ),
+    _history("2018-04-02T09:00:00Z", "system", "Plan", "Prevent Delivery Plan 2018-19", "RAG status column", "", "Yes"),
     _history("2018-04-02T09:05:00Z", "system", "Objective", "Objective 1", "Number", "", "1"),
     _history("2018-04-02T09:05:00Z", "system", "Objective", "Objective 1", "Title", "", "Target support"),
     _history("2018-04-02T09:10:00Z", "system", "Review", "Peer Review 2018", "Kind", "", "Home Office peer review"),
     _history("2018-04-02T09:10:00Z", "system", "Review", "Peer Review 2018", "Title", "", "Peer Review 2018"),
     _history("2018-04-02T09:10:00Z", "system", "Review", "Peer Review 2018", "Date", "", "2018-02-01"),
+    _history("2018-04-02T09:10:00Z", "system", "Review", "Peer Review 2018", "Date precision", "", "Day"),
     _history(
         "2018-04-02T09:10:00Z", "system", "Recommendation", "Peer Review 2018, recommendation 1", "Number", "", "1"
     ),
@@ -366,7 +368,7 @@ def test_the_council_export_holds_every_plan_and_the_reviews_once(known, signed_
             new,
             "",
         ]
-        for field, new in [("Year", "2019-20"), ("Status", "Active")]
+        for field, new in [("Year", "2019-20"), ("Status", "Active"), ("RAG status column", "Yes")]
     ]
     assert later.pk != known.plan.pk
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
