@@ -70,6 +70,9 @@ def arguments(world, objects) -> dict[str, list]:
         "plans:meeting_edit": [meeting.pk],
         "plans:meeting_delete": [meeting.pk],
         "plans:dashboard": [plan.pk],
+        "plans:start": [],  # a redirect to the coordinator's page: the redirect carries the headers
+        "plans:attention": [plan.council.slug],
+        "plans:search": [plan.pk],
         "plans:update_requests": [plan.pk],
         "plans:board_pack": [meeting.pk],
         "plans:board_pack_pdf": [meeting.pk],
