@@ -123,7 +123,7 @@ def arguments(world, objects) -> dict[str, list]:
     }
 
 
-REDIRECTS = {"mfa:verify", "mfa:recovery", "mfa:recovery_codes"}
+REDIRECTS = {"mfa:verify", "mfa:recovery", "mfa:recovery_codes", "plans:start"}
 ROUTES = list(walk(get_resolver().url_patterns))
 SERVICE_NAMES = sorted({name for _, name, _ in ROUTES if not name.startswith("admin:")})
 ADMIN_PATHS = sorted({concrete_path(route) for route, name, _ in ROUTES if name.startswith("admin:")})
