@@ -201,7 +201,7 @@ REQUIRE_MFA = env_bool("REQUIRE_MFA", not DEBUG)
 OTP_TOTP_ISSUER = "Prevent delivery plan tracker"
 # Administrators reset a lost device; they never need to read anyone's secret key or recovery codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-LOGIN_REDIRECT_URL = "plans:home"
+LOGIN_REDIRECT_URL = "plans:start"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

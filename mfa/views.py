@@ -28,7 +28,7 @@ def _next(request: HttpRequest) -> str:
     safe = url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return wanted if wanted and safe else reverse("plans:home")
+    return wanted if wanted and safe else reverse("plans:start")
 
 
 def _with_next(name: str, next_url: str) -> str:

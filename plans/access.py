@@ -136,6 +136,12 @@ def get_council_for_board(user: User, slug: str, *, write: bool = False) -> Coun
     return council
 
 
+def get_council_for_coordinator(user: User, slug: str) -> Council:
+    """The council, for its coordinators' own pages: 404 if the user sees nothing of it, else 403 unless they are
+    its coordinator."""
+    return get_council_for_board(user, slug, write=True)
+
+
 def get_action_arising_for_user(user: User, pk: int, *, write: bool = False) -> ActionArising:
     """An action arising, as its meeting (get_meeting_for_user): 404 unseen, 403 to a write by a non-coordinator."""
     action = ActionArising.objects.filter(pk=pk).first() if user.is_authenticated else None

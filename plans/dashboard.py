@@ -48,9 +48,10 @@ logger = logging.getLogger(__name__)
 ACTION, PROJECT = "action", "project"
 # The shape of Contents.to_json and what goes into it. Change it with either: a dashboard reads only sealed contents
 # of the current version, and builds the rest afresh until `seal_meetings` seals them again.
-CONTENTS_VERSION = 4  # 2: who made a RAG change is sealed as the user's key, not their name then
+CONTENTS_VERSION = 5  # 2: who made a RAG change is sealed as the user's key, not their name then
 # 3: an item carries its "timescale to review" flag (a carried action with last year's timescale is not overdue)
 # 4: the Board's record: the previous meeting's decisions and the open actions arising
+# 5: an item carries the date its latest update speaks for (as_of), which the Board reads as "Updated"
 
 
 def end_of_day(date: datetime.date) -> datetime.datetime:
@@ -77,6 +78,7 @@ class Item:
     answers: frozenset[int] = frozenset()
     outputs: list[OutputState] = field(default_factory=list)
     timescale_to_review: bool = False
+    as_of: datetime.date | None = None  # the date its latest status update speaks for, not when it was typed
 
     @property
     def label(self) -> str:
@@ -109,6 +111,7 @@ def _action_item(action: ActionState) -> Item:
         objective_ids=frozenset([action.objective_id] if action.objective_id else []),
         updated_at=getattr(action.latest_update, "created_at", None),
         commentary=getattr(action.latest_update, "commentary", ""),
+        as_of=getattr(action.latest_update, "as_of", None),
         answers=frozenset(action.answers),
         timescale_to_review=action.timescale_to_review,
     )
@@ -128,6 +131,7 @@ def _project_item(project: ProjectState) -> Item:
         objective_ids=frozenset(project.objective_ids),
         updated_at=getattr(project.latest_update, "created_at", None),
         commentary=getattr(project.latest_update, "commentary", ""),
+        as_of=getattr(project.latest_update, "as_of", None),
         outputs=project.outputs,
     )
 
@@ -285,6 +289,14 @@ class Dashboard:
     def unanswered(self) -> int:
         return sum(review.unanswered for review in self.reviews)
 
+    @property
+    def needs_attention(self) -> list[tuple[Item, bool, bool]]:
+        """Overdue and stale items in one list for the Board, each once: (item, overdue, stale), overdue first."""
+        stale = {(item.kind, item.pk) for item in self.stale}
+        overdue = {(item.kind, item.pk) for item in self.overdue}
+        rows = [(item, True, (item.kind, item.pk) in stale) for item in self.overdue]
+        return rows + [(item, False, True) for item in self.stale if (item.kind, item.pk) not in overdue]
+
 
 def _rag_values(rag: str | Iterable[str] | None) -> frozenset[str]:
     values = frozenset([rag] if isinstance(rag, str) else rag or [])
@@ -354,6 +366,7 @@ def _item_from(data: dict[str, Any]) -> Item:
             **data,
             "due_date": data["due_date"] and datetime.date.fromisoformat(data["due_date"]),
             "updated_at": data["updated_at"] and datetime.datetime.fromisoformat(data["updated_at"]),
+            "as_of": data["as_of"] and datetime.date.fromisoformat(data["as_of"]),
             "objective_ids": frozenset(data["objective_ids"]),
             "answers": frozenset(data["answers"]),
             "outputs": [OutputState(**output) for output in data["outputs"]],

@@ -6,6 +6,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.forms import BaseForm, DateField
 from core.limits import MESSAGE
@@ -15,6 +16,16 @@ from .models import BoardMeeting
 from .snapshot import ObjectiveState
 
 MESSAGE_MAX = MESSAGE
+# A select shows its options on one line: longer labels are cut by the browser, mid-word and without a sign.
+OPTION_CHARACTERS = 45
+
+
+def short_label(text: str) -> str:
+    return Truncator(text).chars(OPTION_CHARACTERS)
+
+
+def objective_label(objective: ObjectiveState) -> str:
+    return short_label(f"{objective.number}. {objective.title}")
 
 
 class DashboardFilterForm(BaseForm):
@@ -31,13 +42,16 @@ class DashboardFilterForm(BaseForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["objective"].choices = [("", "All objectives")] + [
-            (objective.pk, f"{objective.number}. {objective.title}") for objective in objectives
+            (objective.pk, objective_label(objective)) for objective in objectives
         ]
-        self.fields["lead_agency"].choices = [("", "All lead agencies")] + [(name, name) for name in lead_agencies]
+        self.fields["lead_agency"].choices = [("", "All lead agencies")] + [
+            (name, short_label(name)) for name in lead_agencies
+        ]
         self.fields["objective"].error_messages["invalid_choice"] = "Select an objective of this plan"
         self.fields["lead_agency"].error_messages["invalid_choice"] = "Select a lead agency from the list"
         self.fields["rag"].error_messages["invalid_choice"] = "Select RAG statuses from the list"
         self.helper.inputs = []
+        self.helper.form_method = "get"  # no CSRF token: it would end up in the address, shared and logged
         self.helper.layout = Layout(
             Field.select("objective"),
             Field.select("lead_agency"),
@@ -59,6 +73,7 @@ class MomentForm(BaseForm):
         ]
         self.fields["meeting"].error_messages["invalid_choice"] = "Select a Board meeting of this plan"
         self.helper.inputs = []
+        self.helper.form_method = "get"  # as the filters: no CSRF token in the address
         self.helper.layout = Layout(Field.select("meeting"), "date")
 
     def clean(self) -> dict[str, Any]:

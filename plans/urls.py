@@ -10,6 +10,7 @@ from . import (
     views_exports,
     views_history,
     views_imports,
+    views_landing,
     views_meetings,
     views_people,
     views_publication,
@@ -35,6 +36,9 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views_landing.start, name="start"),
+    path("councils/<slug:slug>/attention/", views_landing.council_attention_page, name="attention"),
+    path("plans/<int:pk>/search/", views_landing.plan_search_page, name="search"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("councils/<slug:slug>/plans/new/", views_people.plan_create, name="create"),
     path("plans/<int:pk>/invite/", views_people.lead_invite, name="invite"),

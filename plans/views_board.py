@@ -55,6 +55,7 @@ def update_requests(request: HttpRequest, pk: int) -> HttpResponse:
         "latest": latest,
         "responses": services_board.update_request_responses(latest) if latest else [],
         "stale_after_days": settings.STALE_AFTER_DAYS,
+        "can_edit": True,  # only coordinators reach this page
     }
     return render(request, "plans/update_requests.html", context)
 

@@ -20,7 +20,7 @@ from core.rag import RAG
 
 from .access import can_edit_plan, can_export_board_pack, get_plan_for_user
 from .dashboard import Tally, build_dashboard, end_of_day, plan_revision
-from .forms_board import DashboardFilterForm, MomentForm
+from .forms_board import DashboardFilterForm, MomentForm, objective_label, short_label
 from .models import BoardMeeting, DeliveryPlan
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,36 @@ def _filters(query: QueryDict) -> dict[str, Any]:
     }
 
 
+@dataclass
+class FilterTag:
+    """An active filter as a removable tag: what it keeps, and the address without it."""
+
+    heading: str
+    label: str
+    remove_url: str
+
+
+def filter_tags(path: str, moment: Moment, filters: dict[str, Any], dashboard: Any) -> list[FilterTag]:
+    """One tag per active filter value; following a tag's link drops that value and keeps the rest."""
+    chosen = [("objective", filters["objective"])] if filters["objective"] is not None else []
+    chosen += [("lead_agency", filters["lead_agency"])] if filters["lead_agency"] else []
+    chosen += [("rag", value) for value in filters["rag"]]
+    objectives = {objective.pk: objective for objective in dashboard.objectives}
+    tags = []
+    for key, value in chosen:
+        rest = [(k, v) for k, v in chosen if (k, v) != (key, value)]
+        query = urlencode([*moment.query.items(), *rest])
+        if key == "objective":
+            objective = objectives.get(value)
+            heading, label = "Objective", objective_label(objective) if objective else str(value)
+        elif key == "lead_agency":
+            heading, label = "Lead agency", short_label(value)
+        else:
+            heading, label = "RAG status", RAG(value).label
+        tags.append(FilterTag(heading, label, f"{path}?{query}" if query else path))
+    return tags
+
+
 def rag_chart(actions: Tally, projects: Tally, *, width: int = 640) -> dict[str, Any]:
     """Horizontal bars for the SVG chart: one group for actions, one for projects, one bar per RAG status."""
     label_width, bar_height, gap, count_room = 110, 18, 8, 40
@@ -159,6 +189,7 @@ def _render_body(request: HttpRequest, plan: DeliveryPlan, moment: Moment, conte
         **context,
         "dashboard": dashboard,
         "filter_form": filter_form,
+        "filter_tags": filter_tags(request.path, moment, filters, dashboard),
         "chart": rag_chart(dashboard.actions, dashboard.projects),
     }
     body = render_to_string("plans/includes/dashboard_body.html", context, request=request)
@@ -185,7 +216,11 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         # A moment chosen in the form: go to the short address that can be shared or bookmarked.
         return redirect(f"{request.path}?{urlencode(moment.query | filter_query, doseq=True)}")
     can_edit, can_export_pack = can_edit_plan(request.user, plan), can_export_board_pack(request.user, plan)
+    today = timezone.localdate()
     context = {
+        # "Latest" is the newest meeting already held; one today or later is the next meeting, never the latest.
+        "latest_meeting": next((meeting for meeting in meetings if meeting.date < today), None),
+        "next_meeting": next((meeting for meeting in reversed(meetings) if meeting.date >= today), None),
         "plan": plan,
         "meetings": meetings,
         "moment": moment,

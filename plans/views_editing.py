@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.conflicts import conflict_response
@@ -12,7 +13,7 @@ from core.forms import ConfirmForm
 from core.versioning import StaleEdit
 
 from . import services, services_rollover
-from .access import can_edit_plan, get_meeting_for_user, get_plan_for_user
+from .access import can_edit_plan, can_export_board_pack, get_meeting_for_user, get_plan_for_user
 from .forms import BoardMeetingForm, PlanForm, RolloverForm
 from .models import BoardMeeting
 
@@ -81,8 +82,18 @@ def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Board meeting of {meeting.date:%-d %B %Y} added")
             return redirect(_meetings_url(plan.pk))
-    meetings = BoardMeeting.objects.filter(plan=plan).order_by("-date")
-    context = {"form": form, "plan": plan, "meetings": meetings, "can_edit": can_edit}
+    meetings = list(BoardMeeting.objects.filter(plan=plan).order_by("-date"))
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "plan": plan,
+        "meetings": meetings,
+        "can_edit": can_edit,
+        "can_export_pack": can_export_board_pack(request.user, plan),
+        "today": today,
+        # The next meeting is the first still to come (today's included); the latest is the last one held.
+        "next_meeting": next((meeting for meeting in reversed(meetings) if meeting.date >= today), None),
+    }
     return render(request, "plans/meetings.html", context)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from core.pagination import page_number, pagination
 
-from .access import can_export, get_plan_for_user
+from .access import can_edit_plan, can_export, get_plan_for_user
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
 from .history import ChangeRow, plan_change_people, plan_changes
 from .models import DeliveryPlan
@@ -54,6 +54,7 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
         "last_shown": (number - 1) * PER_PAGE + len(rows),
         "pagination": pagination(number, pages, query),
         "can_export": can_export(request.user, plan),
+        "can_edit": can_edit_plan(request.user, plan),
         "export_query": urlencode(query) if form.is_bound and not form.errors else "",
     }
     return render(request, "plans/history.html", context)
@@ -81,7 +82,12 @@ def plan_as_at(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     data = as_at_data(request.GET)
     form = AsAtForm(data, first_recorded=first_recorded(plan))
-    context: dict[str, Any] = {"plan": plan, "form": form, "snapshot": None}
+    context: dict[str, Any] = {
+        "plan": plan,
+        "form": form,
+        "snapshot": None,
+        "can_edit": can_edit_plan(request.user, plan),
+    }
     if data is not None and form.is_valid():
         canonical = {"date": form.cleaned_data["date"].isoformat(), "time": f"{form.cleaned_data['time']:%H:%M}"}
         if request.GET.dict() != canonical:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.conflicts import conflict_response
@@ -111,6 +112,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit_plan(request.user, plan),
         "can_export_pack": can_export_board_pack(request.user, plan),
         "council_slug": plan.council.slug,
+        # Held: its day has passed. Until then its dashboard and pack are the plan as it stands now.
+        "held": meeting.date < timezone.localdate(),
     }
     return render(request, "plans/meeting.html", context)
 

@@ -44,7 +44,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("plans:publish", pk=plan.pk)
         messages.success(request, f"{plan.title} published")
         return redirect("plans:publish", pk=plan.pk)
-    context = {"plan": plan, "form": form, "withheld": withheld_items(plan)}
+    context = {"plan": plan, "form": form, "withheld": withheld_items(plan), "can_edit": True}
     return render(request, "plans/publish.html", context)
 
 

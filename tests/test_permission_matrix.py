@@ -77,6 +77,8 @@ PAGES = [
     ("plans:publish_preview", lambda w, i: w.plan.pk, EDIT, None),
     ("plans:create", lambda w, i: w.plan.council.slug, EDIT, EDIT),
     ("plans:invite", lambda w, i: w.plan.pk, EDIT, EDIT),
+    ("plans:attention", lambda w, i: w.plan.council.slug, EDIT, None),
+    ("plans:search", lambda w, i: w.plan.pk, READ, None),
 ]
 # Downloads: exports are for coordinators and auditors; the Board pack PDF also for Board members.
 DOWNLOADS = [

@@ -111,7 +111,7 @@ def test_coordinator_signs_in_and_follows_an_action_to_its_recommendations(page:
 def test_skip_link_comes_first_and_sign_out_returns_to_sign_in(page: Page) -> None:
     page.goto("/accounts/login/")
     sign_in(page, "coordinator")
-    expect(page).to_have_title(f"Your plans - {SERVICE}")
+    expect(page).to_have_title(f"Needs attention, {COUNCIL} - {SERVICE}")
 
     page.keyboard.press("Tab")
     focused = page.locator(":focus")

@@ -89,7 +89,8 @@ def test_a_coordinator_sets_up_an_app_keeps_recovery_codes_and_signs_in_with_one
     assert_accessible(page)
     page.get_by_label("Enter one of your recovery codes").fill(codes[0])
     page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_title(f"Your plans - {SERVICE}")
+    # Signed in afresh (no page asked for): the coordinator's own page.
+    expect(page).to_have_title(f"Needs attention, London Borough of Tower Hamlets - {SERVICE}")
     expect(page.get_by_text("You have 9 recovery codes left")).to_be_visible()
 
     # Used once: the same recovery code no longer works.

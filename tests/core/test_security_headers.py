@@ -70,6 +70,9 @@ def arguments(world, objects) -> dict[str, list]:
         "plans:meeting_edit": [meeting.pk],
         "plans:meeting_delete": [meeting.pk],
         "plans:dashboard": [plan.pk],
+        "plans:start": [],  # a redirect to the coordinator's page: the redirect carries the headers
+        "plans:attention": [plan.council.slug],
+        "plans:search": [plan.pk],
         "plans:update_requests": [plan.pk],
         "plans:board_pack": [meeting.pk],
         "plans:board_pack_pdf": [meeting.pk],
@@ -120,7 +123,7 @@ def arguments(world, objects) -> dict[str, list]:
     }
 
 
-REDIRECTS = {"mfa:verify", "mfa:recovery", "mfa:recovery_codes"}
+REDIRECTS = {"mfa:verify", "mfa:recovery", "mfa:recovery_codes", "plans:start"}
 ROUTES = list(walk(get_resolver().url_patterns))
 SERVICE_NAMES = sorted({name for _, name, _ in ROUTES if not name.startswith("admin:")})
 ADMIN_PATHS = sorted({concrete_path(route) for route, name, _ in ROUTES if name.startswith("admin:")})

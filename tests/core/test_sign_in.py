@@ -16,11 +16,11 @@ def test_sign_in_page_has_the_contract_labels_and_button(client):
 
 
 @pytest.mark.django_db
-def test_signing_in_lands_on_the_plans(client):
+def test_signing_in_lands_on_the_persons_own_page(client):
     f.make_user("coordinator")
     response = client.post(SIGN_IN, {"username": "coordinator", "password": f.PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("plans:home")
+    assert response.url == reverse("plans:start")
 
 
 @pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_signing_in_returns_to_the_page_asked_for(client):
 def test_sign_in_never_redirects_off_site(client):
     f.make_user("coordinator")
     response = client.post(SIGN_IN + "?next=https://evil.example/", {"username": "coordinator", "password": f.PASSWORD})
-    assert response.url == reverse("plans:home")
+    assert response.url == reverse("plans:start")
 
 
 @pytest.mark.django_db

@@ -69,7 +69,7 @@ def test_thirty_wrong_passwords_are_stopped_at_the_limit_and_then_even_the_right
 
     end_cool_off()
     right = attempt(client, "coordinator", f.PASSWORD)
-    assert right.status_code == 302 and right.url == reverse("plans:home")
+    assert right.status_code == 302 and right.url == reverse("plans:start")
     assert signed_in_as(client, user)
 
 

@@ -116,7 +116,7 @@ def test_the_page_returned_to_is_on_this_site(coordinator, require_mfa):
     device, _ = set_up_authenticator(coordinator)
     client = signed_in_with_password(coordinator)
     response = client.post(VERIFY, {"code": code_for(device), "next": "https://evil.example/"})
-    assert response.url == reverse("plans:home")
+    assert response.url == reverse("plans:start")
 
 
 @pytest.mark.django_db

@@ -185,7 +185,10 @@ def test_the_pack_holds_the_previous_meetings_decisions_and_the_open_actions_ari
     assert "31 October 2018" in page  # its due date
     assert "Meeting of 10 September 2018" in page  # which meeting raised it
     assert "Draft the communications plan" in page
-    assert "Accept the training figures" not in page  # the decisions of the meeting itself, recorded that afternoon
+    # The meeting's own decisions, recorded that afternoon, under their own heading (issue 20: they belong in its pack).
+    own = page.index("Decisions recorded at this meeting, 12 November 2018")
+    assert page.index("Accept the training figures") > own > 0
+    assert page.index("Recruit an officer") > page.index("Decisions of the Board meeting of 10 September 2018")
 
     pdf = signed_in(history.board).get(reverse("plans:board_pack_pdf", args=[history.meetings[1].pk]))
     text = pdf_text(pdf.content)

@@ -98,7 +98,7 @@ def test_what_is_sealed_has_the_shape_its_version_names():
     kinds = (Contents, Item, OutputState, ObjectiveState, RecommendationState, RagChange, BoardRecord, ArisingState)
     shape = {kind.__name__: [field.name for field in dataclasses.fields(kind)] for kind in kinds}
     assert (CONTENTS_VERSION, shape) == (
-        4,
+        5,
         {
             "Contents": ["objectives", "items", "recommendations", "then", "rag_changes", "named", "board"],
             "Item": [
@@ -117,6 +117,7 @@ def test_what_is_sealed_has_the_shape_its_version_names():
                 "answers",
                 "outputs",
                 "timescale_to_review",
+                "as_of",
             ],
             "OutputState": ["pk", "description", "target", "delivered"],
             "ObjectiveState": ["pk", "number", "title", "actions"],
