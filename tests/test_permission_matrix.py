@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEntry
-from plans.models import ActionArising, BoardMeeting, Invitation, MeetingAttendance, StagedImport
+from plans.models import ActionArising, BoardMeeting, Invitation, MeetingAttendance, Role, StagedImport
 from tests import factories as f
 from tests.factories import PASSWORD
 
@@ -39,7 +39,10 @@ def items(world, coordinator, settings, tmp_path):
     )
     attendance = MeetingAttendance.objects.create(meeting=meeting, name="A. Chair")
     arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
+    # A second Board member, so that taking a role away never takes away the persona's own.
+    membership = f.make_member(f.make_user("second-board"), world.council, Role.BOARD)
     return {
+        "membership": membership,
         "meeting": meeting,
         "update": update,
         "project_update": project_update,
@@ -63,6 +66,8 @@ PAGES = [
     ("plans:action_arising_done", lambda w, i: i["arising"].pk, EDIT, EDIT),
     ("plans:programme_board", lambda w, i: w.plan.council.slug, READ, None),
     ("plans:programme_board_edit", lambda w, i: w.plan.council.slug, EDIT, EDIT),
+    ("plans:people", lambda w, i: w.plan.council.slug, EDIT, EDIT),
+    ("plans:membership_remove", lambda w, i: i["membership"].pk, EDIT, EDIT),
     ("objectives:create", lambda w, i: w.plan.pk, EDIT, EDIT),
     ("objectives:edit", lambda w, i: w.action.objective_id, EDIT, EDIT),
     ("objectives:delete", lambda w, i: w.action.objective_id, EDIT, EDIT),
