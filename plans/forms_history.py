@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from core.forms import BaseForm, DateField
+from core.templatetags.people_and_times import uk_time
 from objectives.models import Objective
 from peer_review.models import Review
 from projects.models import CommissionedProject
@@ -170,7 +171,7 @@ class AsAtForm(GetFormMixin, BaseForm):
             first = timezone.localtime(self.first_recorded)
             self.add_error(
                 "date",
-                f"The plan did not exist yet: it was first recorded at {first:%H:%M} on {first:%-d %B %Y}. "
+                f"The plan did not exist yet: it was first recorded at {uk_time(first)} on {first:%-d %B %Y}. "
                 "Enter a later date and time",
             )
         return data

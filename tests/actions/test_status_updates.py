@@ -65,7 +65,7 @@ def test_the_timeline_shows_updates_newest_first_with_who_and_rag_change(world, 
     client.post(status_url(world.action), valid_post(world.action, rag="green", commentary="Second report"))
     page = client.get(world.action.get_absolute_url()).text
     assert page.index("Second report") < page.index("First report")
-    assert "By coordinator" in page
+    assert "by coordinator" in page
 
 
 @pytest.mark.parametrize(
