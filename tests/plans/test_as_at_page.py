@@ -100,11 +100,16 @@ def test_the_date_inputs_lead_to_the_short_address(timeline, coordinator, signed
     assert response.url == reverse("plans:as_at", args=[timeline.plan.pk]) + "?date=2018-09-01&time=14%3A30"
 
 
+def test_without_a_time_the_plan_is_shown_at_the_end_of_that_day(timeline, coordinator, signed_in):
+    response = as_at(signed_in(coordinator), timeline, date_0="1", date_1="9", date_2="2018", time="")
+    assert response.status_code == 302
+    assert response.url == reverse("plans:as_at", args=[timeline.plan.pk]) + "?date=2018-09-01&time=23%3A59"
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
         ({"date_0": "", "date_1": "", "date_2": "", "time": ""}, "Enter the date"),
-        ({"date": "2018-09-01", "time": ""}, "Enter the time"),
         ({"date": "2018-09-01", "time": "25:61"}, "Enter the time on the 24-hour clock, for example 14:30"),
         ({"date": "2018-02-30", "time": "12:00"}, "Date must be a real date"),
         ({"date": "2019-01-10", "time": "09:01"}, "The date and time must be in the past"),
