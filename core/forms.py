@@ -37,6 +37,17 @@ class GovUKFormMixin:
             if isinstance(field, forms.CharField) and field.max_length:
                 _name_the_limit(field)
             name_the_field(field, name)
+            if isinstance(field.widget, forms.RadioSelect):
+                _no_empty_radio(field)
+
+
+def _no_empty_radio(field: forms.Field) -> None:
+    """Radios offer real choices only: Django's blank choice ("---------") would be a radio of its own. Leaving
+    them all unselected is how a person gives no answer, and the required message asks for one."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = None
+    elif isinstance(field, forms.ChoiceField):
+        field.choices = [(value, label) for value, label in field.choices if value != ""]
 
 
 def _name_the_limit(field: forms.CharField) -> None:

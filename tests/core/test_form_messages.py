@@ -129,3 +129,13 @@ def test_an_empty_form_answers_in_govuk_words(world, form_class):
 def test_a_form_far_too_long_answers_in_govuk_words(world, form_class):
     form = build(form_class, world, {})
     check(build(form_class, world, too_long(form)))
+
+
+@pytest.mark.parametrize("form_class", FORMS, ids=[form.__name__ for form in FORMS])
+def test_no_radio_offers_an_empty_option(world, form_class):
+    """A radio button with no value ("---------", "Select an option") is not a choice GOV.UK radios offer."""
+    form = build(form_class, world, {})
+    for name, field in form.fields.items():
+        if isinstance(field.widget, forms.RadioSelect):
+            values = [str(value) for value, _ in field.widget.choices]
+            assert "" not in values, f"{form_class.__name__}.{name} offers an empty radio"
