@@ -47,7 +47,8 @@ def _no_empty_radio(field: forms.Field) -> None:
     if isinstance(field, forms.ModelChoiceField):
         field.empty_label = None
     elif isinstance(field, forms.ChoiceField):
-        field.choices = [(value, label) for value, label in field.choices if value != ""]
+        # Filtered, not rebuilt: a choice may carry more than its value and label (crispy-forms-gds hints).
+        field.choices = [choice for choice in field.choices if choice[0] != ""]
 
 
 def _name_the_limit(field: forms.CharField) -> None:
