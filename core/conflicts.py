@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .rag import RAG
+from .templatetags.people_and_times import person, uk_datetime
 
 
 def rebind_at_version(form: forms.Form, version: int) -> forms.Form:
@@ -44,6 +45,6 @@ def status_rows(current: Any) -> list[tuple[str, str]]:
     if latest:
         rows += [
             ("Latest commentary", latest.commentary),
-            ("Updated by", f"{latest.created_by.get_username()}, {latest.created_at:%-d %B %Y %H:%M}"),
+            ("Updated by", f"{person(latest.created_by)}, {uk_datetime(latest.created_at)}"),
         ]
     return rows

@@ -30,10 +30,25 @@ class GovUKFormMixin:
         self.helper.legend_size = Size.SMALL
         # Pages write their own <form> element (with the CSRF token); crispy renders the fields and button.
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", self.submit_label))
-        for field in self.fields.values():
+        # GOV.UK's button ignores a second press within a second: several forms start long work (an export, a
+        # publication, sending emails), and a double click must not do it twice.
+        self.helper.add_input(Submit("submit", self.submit_label, data_prevent_double_click="true"))
+        for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and field.max_length:
                 _name_the_limit(field)
+            name_the_field(field, name)
+            if isinstance(field.widget, forms.RadioSelect):
+                _no_empty_radio(field)
+
+
+def _no_empty_radio(field: forms.Field) -> None:
+    """Radios offer real choices only: Django's blank choice ("---------") would be a radio of its own. Leaving
+    them all unselected is how a person gives no answer, and the required message asks for one."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = None
+    elif isinstance(field, forms.ChoiceField):
+        # Filtered, not rebuilt: a choice may carry more than its value and label (crispy-forms-gds hints).
+        field.choices = [choice for choice in field.choices if choice[0] != ""]
 
 
 def _name_the_limit(field: forms.CharField) -> None:
@@ -45,6 +60,72 @@ def _name_the_limit(field: forms.CharField) -> None:
         field.error_messages["max_length"] = length_message(label, field.max_length)
     if isinstance(field.widget, forms.Textarea):
         field.widget.attrs.pop("maxlength", None)
+
+
+# Django's default wording, by error code, that a field's own message replaces. Messages a form sets itself are kept.
+_DEFAULTS: dict[str, set[str]] = {}
+for _field_class in (
+    forms.Field,
+    forms.IntegerField,
+    forms.DecimalField,
+    forms.ChoiceField,
+    forms.MultipleChoiceField,
+    forms.ModelChoiceField,
+    forms.ModelMultipleChoiceField,
+    forms.EmailField,
+    forms.FileField,
+    forms.DateField,
+    forms.TimeField,
+):
+    for _code, _message in _field_class.default_error_messages.items():
+        _DEFAULTS.setdefault(_code, set()).add(str(_message))
+
+
+def _is_default(field: forms.Field, code: str) -> bool:
+    message = field.error_messages.get(code)
+    return message is None or str(message) in _DEFAULTS.get(code, set())
+
+
+def name_the_field(field: forms.Field, name: str) -> None:
+    """Replace Django's default messages ("This field is required", "Enter a whole number") with GOV.UK's, which
+    name the field: "Enter the reference", "Select the role", "Number must be a whole number"."""
+    label = str(field.label or name.replace("_", " ")).removesuffix(" (optional)")
+    subject = label[0].lower() + label[1:] if label[1:2].islower() or len(label) == 1 else label
+    named = label[0].upper() + label[1:]
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
+    if isinstance(field.widget, forms.HiddenInput):
+        # Only a page opened long ago, or altered, sends a hidden value that is missing or wrong.
+        stale = "The page was out of date: open it again and make your change"
+        messages = {"required": stale, "invalid": stale, "invalid_choice": stale, "min_value": stale}
+    else:
+        not_listed = f"Select {subject} from the list"  # noqa: S608 (words, not SQL)
+        messages = {
+            "required": f"Select {subject}" if choosing else f"Enter {subject}",
+            "invalid": f"{named} must be a whole number" if isinstance(field, forms.IntegerField) else "",
+            "invalid_choice": not_listed,
+            "invalid_list": not_listed,
+            "invalid_pk_value": not_listed,
+            "min_value": f"{named} must be %(limit_value)s or more",
+            "max_value": f"{named} must be %(limit_value)s or less",
+            "empty": f"The file for {subject} is empty",
+            "missing": f"Select a file for {subject}",
+        }
+        if isinstance(field, forms.DecimalField):
+            messages["invalid"] = f"{named} must be a number"
+            messages["max_digits"] = f"{named} must be %(max)s digits or fewer"
+            messages["max_decimal_places"] = f"{named} must have %(max)s decimal places or fewer"
+            messages["max_whole_digits"] = f"{named} must be %(max)s digits or fewer before the decimal point"
+        elif isinstance(field, forms.EmailField):
+            messages["invalid"] = "Enter an email address in the correct format, like name@example.org"
+        elif isinstance(field, forms.FileField):
+            messages["invalid"] = f"The file for {subject} could not be read: select it again"
+        elif isinstance(field, forms.TimeField):
+            messages["invalid"] = f"Enter {subject} as a time, like 2:30pm or 14:30"
+        elif isinstance(field, forms.DateField):
+            messages["invalid"] = f"{named} must be a real date"
+    for code, message in messages.items():
+        if message and (code in field.error_messages or code in _DEFAULTS) and _is_default(field, code):
+            field.error_messages[code] = message
 
 
 class BaseForm(GovUKFormMixin, forms.Form):
@@ -148,7 +229,7 @@ class DateField(DateInputField):
             part.error_messages["incomplete"] = f"{named} must include a {name}"
         day.validators = [RegexValidator(r"^[0-9]{1,2}$", real)]
         month.validators = [RegexValidator(r"^[0-9]{1,2}$", real)]
-        year.validators = [RegexValidator(r"^[0-9]{4}$", "Year must include 4 numbers")]
+        year.validators = [RegexValidator(r"^[0-9]{4}$", f"{named} must have a year of 4 numbers, like 2019")]
 
     def compress(self, data_list: list[str]) -> datetime.date | None:
         day, month, year = data_list
@@ -168,6 +249,10 @@ class ConfirmForm(forms.Form):
     """The version a confirmation page (withdraw, delete) was opened at, so it never acts on a newer state."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name_the_field(self.fields["version"], "version")
 
 
 def users_named(text: str, *, among: QuerySet, group: str) -> list[AbstractBaseUser]:

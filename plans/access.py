@@ -142,6 +142,21 @@ def get_council_for_coordinator(user: User, slug: str) -> Council:
     return get_council_for_board(user, slug, write=True)
 
 
+def get_council_for_people(user: User, slug: str) -> Council:
+    """The council whose people and roles the user manages: its coordinators only. Others who see the council get
+    403, everyone else 404, as for the Board's terms of reference."""
+    return get_council_for_board(user, slug, write=True)
+
+
+def get_membership_for_user(user: User, pk: int) -> Membership:
+    """A role someone holds, for its council's coordinators to take away (404 unseen, 403 to anyone else)."""
+    membership = Membership.objects.select_related("user", "council").filter(pk=pk).first()
+    if membership is None or not user.is_authenticated:
+        raise Http404("No such role")
+    get_council_for_people(user, membership.council.slug)
+    return membership
+
+
 def get_action_arising_for_user(user: User, pk: int, *, write: bool = False) -> ActionArising:
     """An action arising, as its meeting (get_meeting_for_user): 404 unseen, 403 to a write by a non-coordinator."""
     action = ActionArising.objects.filter(pk=pk).first() if user.is_authenticated else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from core.forms import BaseForm, DateField
+from core.templatetags.people_and_times import uk_time
 from objectives.models import Objective
 from peer_review.models import Review
 from projects.models import CommissionedProject
@@ -29,6 +30,9 @@ ITEM_MODELS: dict[str, type[models.Model]] = {
     "meeting": BoardMeeting,
     "review": Review,
 }
+
+
+END_OF_DAY = datetime.time(23, 59)  # local_moment takes in the whole of that minute
 
 
 def local_moment(date: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -145,15 +149,20 @@ def _person_label(username: str) -> str:
 
 class AsAtForm(GetFormMixin, BaseForm):
     date = DateField(label="Date", help_text=DATE_HINT)
-    time = forms.CharField(label="Time", help_text="24-hour clock, for example 14:30")
+    time = forms.CharField(
+        label="Time (optional)",
+        help_text="24-hour clock, for example 14:30. Leave it empty for the end of that day.",
+        required=False,
+    )
 
     def __init__(self, *args: Any, first_recorded: datetime.datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.first_recorded = first_recorded
-        self.fields["time"].error_messages["required"] = "Enter the time"
         self.helper.layout = Layout("date", Field.text("time", field_width=5))
 
-    def clean_time(self) -> datetime.time:
+    def clean_time(self) -> datetime.time | None:
+        if not self.cleaned_data["time"].strip():
+            return None  # the end of the day, or now if that day is today (clean)
         match = TIME.match(self.cleaned_data["time"])
         if not match:
             raise forms.ValidationError("Enter the time on the 24-hour clock, for example 14:30")
@@ -161,8 +170,12 @@ class AsAtForm(GetFormMixin, BaseForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("date") is None or data.get("time") is None:
+        if data.get("date") is None or "time" not in data:
             return data
+        if data["time"] is None:
+            # People asking for a day mean all of it: its last minute, or the current one for today.
+            now = timezone.localtime()
+            data["time"] = now.time().replace(second=0, microsecond=0) if data["date"] == now.date() else END_OF_DAY
         start = datetime.datetime.combine(data["date"], data["time"], tzinfo=LOCAL)
         if start > timezone.now():
             self.add_error("date", "The date and time must be in the past")
@@ -170,7 +183,7 @@ class AsAtForm(GetFormMixin, BaseForm):
             first = timezone.localtime(self.first_recorded)
             self.add_error(
                 "date",
-                f"The plan did not exist yet: it was first recorded at {first:%H:%M} on {first:%-d %B %Y}. "
+                f"The plan did not exist yet: it was first recorded at {uk_time(first)} on {first:%-d %B %Y}. "
                 "Enter a later date and time",
             )
         return data

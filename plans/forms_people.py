@@ -2,11 +2,12 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
+from django.db.models import QuerySet
 
 from core.forms import BaseForm, PasswordChangeForm
 from core.limits import LONG_TEXT
 
-from .models import validate_financial_year
+from .models import Role, validate_financial_year
 
 
 class PlanCreateForm(BaseForm):
@@ -84,3 +85,30 @@ class AcceptInvitationForm(PasswordChangeForm):
         self.fields["new_password1"].error_messages["required"] = "Enter a password"
         self.fields["new_password2"].label = "Confirm your password"
         self.fields["new_password2"].error_messages["required"] = "Confirm your password"
+
+
+class MembershipAddForm(BaseForm):
+    """Give one of the council's people or partners a role in it. Only people_of(council) are offered, so a
+    coordinator can neither reach nor discover accounts of other councils."""
+
+    submit_label = "Give the role"
+
+    person = forms.ModelChoiceField(
+        label="Person",
+        queryset=None,
+        empty_label="Choose a person",
+        error_messages={"required": "Select the person", "invalid_choice": "Select one of the people listed"},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the role", "invalid_choice": "Select one of the roles listed"},
+    )
+
+    def __init__(self, *args: Any, people: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        person.queryset = people.order_by("first_name", "last_name", "username")
+        person.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.helper.layout = Layout(Field.select("person"), Field.radios("role", legend_size="s"))

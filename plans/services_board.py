@@ -17,6 +17,7 @@ from actions.access import leads_of_plan as action_leads
 from actions.models import Action, StatusUpdate
 from core import audit
 from core.access import lead_ids_by_item
+from core.context_processors import SERVICE_NAME
 from core.limits import MESSAGE
 from core.models import AuditEvent
 from projects.access import leads_of_plan as project_leads
@@ -145,6 +146,7 @@ def _email(
         "meeting": meeting,
         "items": [(item, base + item.status_url) for item in lead.items],
         "my_actions_url": base + reverse("actions:mine"),
+        "service_name": SERVICE_NAME,
     }
     return EmailMessage(
         subject=f"Please update your Prevent actions: {plan.council.name}, {plan.title}",

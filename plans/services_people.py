@@ -23,6 +23,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base
 
 from core import audit
 from core.access import leads_of, set_leads
+from core.context_processors import SERVICE_NAME
 from core.versioning import create_recorded
 
 from .access import people_of
@@ -98,6 +99,7 @@ def _email(invitation: Invitation, *, base_url: str, item: models.Model | None) 
         "item": item,
         "link": invitation_link(invitation, base_url),
         "expires": timezone.localtime(invitation.expires_at),
+        "service_name": SERVICE_NAME,
     }
     return EmailMessage(
         subject=f"You are invited to report on Prevent actions for {invitation.council.name}",

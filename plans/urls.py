@@ -12,6 +12,7 @@ from . import (
     views_imports,
     views_landing,
     views_meetings,
+    views_members,
     views_people,
     views_publication,
 )
@@ -65,6 +66,8 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views_editing.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/delete/", views_editing.meeting_delete, name="meeting_delete"),
     path("councils/<slug:slug>/board/", views_meetings.programme_board, name="programme_board"),
+    path("councils/<slug:slug>/people/", views_members.council_people, name="people"),
+    path("roles/<int:pk>/remove/", views_members.membership_remove, name="membership_remove"),
     path("councils/<slug:slug>/board/edit/", views_meetings.programme_board_edit, name="programme_board_edit"),
     path("meetings/<int:pk>/", views_meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/attendance/", views_meetings.attendance_add, name="attendance_add"),

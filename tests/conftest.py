@@ -210,7 +210,10 @@ def url_objects(world: World, coordinator: AbstractBaseUser, settings, tmp_path)
     )
     attendance = MeetingAttendance.objects.create(meeting=meeting, name="A. Chair")
     arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
+    # A second Board member, so that taking a role away never takes away the persona's own.
+    membership = f.make_member(f.make_user("second-board"), world.council, Role.BOARD)
     return {
+        "membership": membership,
         "meeting": meeting,
         "update": update,
         "project_update": project_update,

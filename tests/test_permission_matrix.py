@@ -43,6 +43,8 @@ PAGES = [
     ("plans:action_arising_done", lambda w, i: i["arising"].pk, EDIT, EDIT),
     ("plans:programme_board", lambda w, i: w.plan.council.slug, READ, None),
     ("plans:programme_board_edit", lambda w, i: w.plan.council.slug, EDIT, EDIT),
+    ("plans:people", lambda w, i: w.plan.council.slug, EDIT, EDIT),
+    ("plans:membership_remove", lambda w, i: i["membership"].pk, EDIT, EDIT),
     ("objectives:create", lambda w, i: w.plan.pk, EDIT, EDIT),
     ("objectives:edit", lambda w, i: w.action.objective_id, EDIT, EDIT),
     ("objectives:delete", lambda w, i: w.action.objective_id, EDIT, EDIT),

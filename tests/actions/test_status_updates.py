@@ -65,7 +65,7 @@ def test_the_timeline_shows_updates_newest_first_with_who_and_rag_change(world, 
     client.post(status_url(world.action), valid_post(world.action, rag="green", commentary="Second report"))
     page = client.get(world.action.get_absolute_url()).text
     assert page.index("Second report") < page.index("First report")
-    assert "By coordinator" in page
+    assert "by coordinator" in page
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_the_timeline_shows_updates_newest_first_with_who_and_rag_change(world, 
         ({"commentary": "x" * 2001}, "Commentary must be 2000 characters or fewer"),
         ({"as_of_0": "", "as_of_1": "", "as_of_2": ""}, "Enter the date the update speaks for"),
         ({"as_of_0": "31", "as_of_1": "2", "as_of_2": "2019"}, "Date the update speaks for must be a real date"),
-        ({"as_of_2": "99999999999999999999"}, "Year must include 4 numbers"),
+        ({"as_of_2": "99999999999999999999"}, "Date the update speaks for must have a year of 4 numbers"),
         ({"as_of_2": str(timezone.localdate().year + 1)}, "must be today or in the past"),
     ],
 )

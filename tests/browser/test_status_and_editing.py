@@ -75,7 +75,7 @@ def success_banner(page: Page) -> Locator:
 
 
 def timeline_entries(page: Page) -> Locator:
-    return page.locator("ol.app-timeline > li")
+    return page.locator("ol.moj-timeline > li")
 
 
 def sign_in_from_home(page: Page, username: str) -> None:
@@ -181,7 +181,7 @@ def test_education_lead_reports_on_their_action_with_evidence(page: Page, tmp_pa
     expect(rag_tag(page)).to_have_text("Amber")
     newest = timeline_entries(page).first
     expect(newest.get_by_role("heading", level=3)).to_have_text("No status recorded to Amber")
-    expect(newest).to_contain_text("By education-lead")
+    expect(newest).to_contain_text("by education-lead")
     expect(newest).to_contain_text(f"for {today.day} {today:%B %Y}")
     expect(newest).to_contain_text(commentary)
     evidence_link = newest.get_by_role("link", name=re.compile(r"^Evidence: wrap-sessions\.pdf"))

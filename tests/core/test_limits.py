@@ -114,7 +114,7 @@ def test_a_review_dated_outside_the_years_is_refused(world, coordinator, signed_
     url = reverse("peer_review:review_create", args=[world.plan.pk])
     response = signed_in(coordinator).post(url, review_post(**out_of_range("date", "1", "1", "1")))
     assert response.status_code == 200
-    assert "Year must include 4 numbers" in response.text
+    assert "must have a year of 4 numbers, like 2019" in response.text
     response = signed_in(coordinator).post(url, review_post(**out_of_range("date", "1", "1", "1066")))
     assert "Date of the review must be in 2000 or later" in response.text
     assert world.council.reviews.count() == 1

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import get_resolver, reverse
 
 from core.headers import permissions_policy
-from plans.models import ActionArising, BoardMeeting, DeliveryPlan, MeetingAttendance
+from plans.models import ActionArising, BoardMeeting, DeliveryPlan, MeetingAttendance, Role
 from plans.services import plan_publish
 from tests import factories as f
 from tests.url_walk import concrete_path, walk
@@ -32,7 +32,9 @@ def objects(world, coordinator, settings, tmp_path):
     meeting = BoardMeeting.objects.create(plan=plan, date="2018-11-12")
     attendance = MeetingAttendance.objects.create(meeting=meeting, name="A. Chair")
     arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
+    membership = f.make_member(f.make_user("second-board"), world.council, Role.BOARD)
     return {
+        "membership": membership,
         "meeting": meeting,
         "update": update,
         "project_update": project_update,
@@ -78,6 +80,8 @@ def arguments(world, objects) -> dict[str, list]:
         "plans:board_pack_pdf": [meeting.pk],
         "plans:programme_board": [plan.council.slug],
         "plans:programme_board_edit": [plan.council.slug],
+        "plans:people": [plan.council.slug],
+        "plans:membership_remove": [objects["membership"].pk],
         "plans:meeting": [meeting.pk],
         "plans:attendance_add": [meeting.pk],
         "plans:attendance_remove": [objects["attendance"].pk],

@@ -67,7 +67,7 @@ ORIGINAL_TITLE = "Prevent Education Officer to continue curriculum work"
 def test_the_plan_is_shown_exactly_as_it_stood_at_each_moment(timeline, board, signed_in):
     client = signed_in(board)
     response = as_at(client, timeline, date="2018-04-30", time="12:00")
-    assert "This is the plan as it stood at 12:00 on 30 April 2018" in response.text
+    assert "This is the plan as it stood at midday on 30 April 2018" in response.text
     april = main(response)
     assert ORIGINAL_TITLE in april and "Curriculum work, reworded" not in april
     assert "An introduction." in april and "rewritten in June" not in april
@@ -82,7 +82,7 @@ def test_the_plan_is_shown_exactly_as_it_stood_at_each_moment(timeline, board, s
     before = main(as_at(client, timeline, date="2018-09-01", time="13:59"))
     assert ORIGINAL_TITLE in before and "Curriculum work, reworded" not in before
     response = as_at(client, timeline, date="2018-09-01", time="14:00")
-    assert "This is the plan as it stood at 14:00 on 1 September 2018" in response.text
+    assert "This is the plan as it stood at 2pm on 1 September 2018" in response.text
     after = main(response)
     assert "Curriculum work, reworded" in after and ORIGINAL_TITLE not in after
     # The recommendation no action answered in July is answered by 1.1 from September.
@@ -100,17 +100,22 @@ def test_the_date_inputs_lead_to_the_short_address(timeline, coordinator, signed
     assert response.url == reverse("plans:as_at", args=[timeline.plan.pk]) + "?date=2018-09-01&time=14%3A30"
 
 
+def test_without_a_time_the_plan_is_shown_at_the_end_of_that_day(timeline, coordinator, signed_in):
+    response = as_at(signed_in(coordinator), timeline, date_0="1", date_1="9", date_2="2018", time="")
+    assert response.status_code == 302
+    assert response.url == reverse("plans:as_at", args=[timeline.plan.pk]) + "?date=2018-09-01&time=23%3A59"
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
         ({"date_0": "", "date_1": "", "date_2": "", "time": ""}, "Enter the date"),
-        ({"date": "2018-09-01", "time": ""}, "Enter the time"),
         ({"date": "2018-09-01", "time": "25:61"}, "Enter the time on the 24-hour clock, for example 14:30"),
         ({"date": "2018-02-30", "time": "12:00"}, "Date must be a real date"),
         ({"date": "2019-01-10", "time": "09:01"}, "The date and time must be in the past"),
         (
             {"date": "2018-04-02", "time": "08:59"},
-            "The plan did not exist yet: it was first recorded at 09:00 on 2 April",
+            "The plan did not exist yet: it was first recorded at 9am on 2 April",
         ),
     ],
 )

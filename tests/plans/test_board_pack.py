@@ -66,7 +66,7 @@ def test_the_printable_page_is_the_dashboard_at_the_meeting(history, signed_in):
     page = signed_in(history.coordinator).get(reverse("plans:board_pack", args=[history.meetings[1].pk])).text
     assert "<h1" in page and "Prevent Programme Board" in page
     assert "Tower Hamlets test council" in page and "Board pack for the meeting of 12 November 2018" in page
-    assert "as it stood at the end of the meeting day, 12 November 2018, 23:59" in page
+    assert "as it stood at the end of the meeting day, 12 November 2018, 11:59pm" in page
     # Its print styles come from a static file (the Content-Security-Policy refuses inline styles).
     assert '<link rel="stylesheet" href="/static/plans/board_pack.css">' in page and "<style" not in page
     for header in ("Action", "Lead", "Timescale", "RAG status", "Latest commentary"):

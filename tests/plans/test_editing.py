@@ -174,7 +174,7 @@ def test_the_coordinator_adds_a_meeting(world, coordinator, signed_in):
         ({"date_0": "31", "date_1": "2", "date_2": "2019"}, "Date of the meeting must be a real date"),
         ({"date_1": ""}, "Date of the meeting must include a month"),
         ({"date_0": "x"}, "Date of the meeting must be a real date"),
-        ({"date_2": "18"}, "Year must include 4 numbers"),
+        ({"date_2": "18"}, "Date of the meeting must have a year of 4 numbers, like 2019"),
         ({"date_0": "3", "date_1": "9"}, "This plan already has a board meeting on 3 September 2018"),
     ],
 )
