@@ -294,6 +294,7 @@ OUTSIDE_THE_MATRIX = {
     "plans:published": "tests/plans/test_publication.py (open to everyone once the council publishes)",
     "plans:published_pdf": "tests/plans/test_published_pdf.py (as plans:published)",
     "plans:invitation_accept": "tests/plans/test_invitations.py (the emailed link's token is the key)",
+    "plans:start": "tests/plans/test_landing.py (redirects whoever is signed in to their own page; anonymous: walk)",
     "health": "tests/core/test_health.py (open to load balancers: part names and ok or failing only)",
 }
 

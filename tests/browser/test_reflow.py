@@ -88,6 +88,9 @@ def walk(browser: Browser, base_url: str, username: str | None, paths: list[str]
 JOURNEYS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "coordinator": lambda w: [
         "/",
+        f"/councils/{w['council'].slug}/attention/",
+        f"/plans/{w['plan'].pk}/search/?q=teachers",
+        f"/plans/{w['plan'].pk}/update-requests/",
         w["plan"].get_absolute_url(),
         f"/plans/{w['plan'].pk}/dashboard/",
         f"/plans/{w['plan'].pk}/history/",
