@@ -25,6 +25,16 @@ from .models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
 CHUNK = 2000
+ENTRIES = "entries of the chain checked"
+LIVE_ROWS = "live rows compared with their history"
+# progress(done, total or None, unit): how far a stage of the verification has gone.
+Progress = Callable[[int, int | None, str], None]
+
+
+def _no_progress(done: int, total: int | None, unit: str) -> None:
+    return None
+
+
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
 # Further checks of what the record holds, added by the apps (AppConfig.ready) under what they count; each takes the
 # councils to check (None: all) and returns that count and the problems it found. `verify` runs them once the chain
@@ -223,11 +233,15 @@ def _content_hashes(model: type[models.Model], pks: list[int]) -> dict[int, str]
     return hashes
 
 
-def verify(*, councils: frozenset[int] | None = None) -> Verification:
+def verify(*, councils: frozenset[int] | None = None, progress: Progress | None = None) -> Verification:
     """Recompute the chain, check it against the checkpoints kept outside the database, compare every row with what
     was chained and every live row with its history. For the whole record by default; with `councils`, what each of
-    these councils' auditors may be told (Verification.problem_for)."""
+    these councils' auditors may be told (Verification.problem_for). `progress(done, total, unit)` is told how far
+    each stage has gone, for a progress page or the command line."""
+    progress = progress or _no_progress
     result = Verification(councils=councils)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    progress(0, head.last_seq if head else 0, ENTRIES)
     models_by_label = {label(model): model for model in chained_models()}
     chained: dict[str, set[int]] = {name: set() for name in models_by_label}
     running, last_seq = GENESIS, 0
@@ -260,6 +274,7 @@ def verify(*, councils: frozenset[int] | None = None) -> Verification:
             result.entries += 1
             if result.done:
                 return result
+        progress(result.entries, max(result.entries, head.last_seq if head else 0), ENTRIES)
     result.head_hash = running
     head = AuditChainHead.objects.filter(pk=1).first()
     if result.entries and (head is None or head.last_hash != running):
@@ -276,8 +291,8 @@ def verify(*, councils: frozenset[int] | None = None) -> Verification:
                 result.add(f"{name} {pk}: a row was added without passing through the application", row=(model, pk))
                 if result.done:
                     return result
-    _compare_live_rows(result)
-    _run_checks(result)
+    _compare_live_rows(result, progress)
+    _run_checks(result, progress)
     return result
 
 
@@ -318,11 +333,12 @@ def _compare_checkpoints(result: Verification, last_seq: int) -> None:
         compare()
 
 
-def _run_checks(result: Verification) -> None:
+def _run_checks(result: Verification, progress: Progress) -> None:
     """The apps' further checks: over the whole record, or council by council for those not already failed."""
     for name, check in CHECKS.items():
         if result.done:
             return
+        progress(0, None, name)
         if result.councils is None:
             result.checked[name], problems = check(None)
             for problem in problems:
@@ -336,8 +352,9 @@ def _run_checks(result: Verification) -> None:
                 result.found.append(Problem(problems[0], problems[0], council))
 
 
-def _compare_live_rows(result: Verification) -> None:
+def _compare_live_rows(result: Verification, progress: Progress) -> None:
     """Each live row must equal its latest history entry, field by field."""
+    progress(0, None, LIVE_ROWS)
     for history_model in (m for m in apps.get_models() if is_history_model(m)):
         live_model = history_model.instance_type
         tracked = [f.attname for f in history_model._meta.concrete_fields if f.attname not in HISTORY_META]
@@ -373,3 +390,4 @@ def _compare_live_rows(result: Verification) -> None:
                     result.add(problem, row=(live_model, pk))
                     if result.done:
                         return
+            progress(result.rows_compared, None, LIVE_ROWS)

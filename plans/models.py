@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT, MESSAGE, DateInRange
@@ -208,11 +209,18 @@ class UpdateRequest(models.Model):
 
 
 class UpdateRequestRecipient(models.Model):
-    """A lead asked by an update request; emailed_at stays empty when they have no email address or sending failed."""
+    """A lead asked by an update request; emailed_at stays empty when they have no email address or sending failed.
+
+    Each email is sent by a worker (plans.tasks.send_update_request_email) and tried again when it fails: the last
+    failure's reason and time are kept, and when it will be tried again, if it will."""
 
     request = models.ForeignKey(UpdateRequest, on_delete=models.CASCADE, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     emailed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure = models.CharField(max_length=300, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -221,6 +229,19 @@ class UpdateRequestRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.request}"
+
+    @property
+    def outcome(self) -> str:
+        """The email's outcome in words: queued, sent at, failed with its reason (and whether it is tried again)."""
+        if self.emailed_at:
+            return f"Sent {timezone.localtime(self.emailed_at):%-d %B %Y, %H:%M}"
+        if not self.user.email:
+            return "Not reachable: no email address"
+        if self.failed_at and self.retry_at:
+            return f"Not sent yet ({self.failure}); trying again at {timezone.localtime(self.retry_at):%H:%M}"
+        if self.failed_at:
+            return f"Failed after {self.attempts} attempts: {self.failure}"
+        return "Queued to send"
 
 
 STAGED_IMPORT_HOURS = 24

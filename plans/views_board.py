@@ -38,6 +38,7 @@ def update_requests(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             asked = sent.recipients.count()
+            # The emails go from a worker: the table below shows each one's outcome as it comes.
             messages.success(request, f"Update request sent: {asked} lead{'s' if asked != 1 else ''} asked")
             return redirect("plans:update_requests", plan.pk)
     past = list(
