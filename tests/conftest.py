@@ -19,6 +19,7 @@ from plans.models import Council, DeliveryPlan, Role
 from projects.models import CommissionedProject
 
 from . import factories as f
+from .worker import job_files, worker  # noqa: F401 - the background worker, and its files kept per test
 
 _flush_between_tests = TransactionTestCase._fixture_teardown
 
