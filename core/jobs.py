@@ -5,12 +5,14 @@ runs, `manage.py run_worker`). The row is written before the task is queued and 
 row is committed, so a worker never looks for a job that is not there yet.
 """
 
+import datetime
 import logging
 import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.http import Http404
@@ -118,6 +120,8 @@ def run_job(job_id: str, work: Callable[[Job], None], *, what_to_do: str) -> Non
         job.save(update_fields=["status", "finished_at", "error"])
         raise
     job.status, job.finished_at = Job.Status.DONE, timezone.now()
+    if job.file:  # downloadable for a while from the moment it is ready
+        job.expires_at = job.finished_at + datetime.timedelta(hours=settings.JOB_FILE_HOURS)
     job.save(
         update_fields=["status", "finished_at", "done", "total", "outcomes", "intact", "file", "filename", "expires_at"]
     )

@@ -4,7 +4,7 @@ from django.tasks import task
 
 from plans.models import Council
 
-from .audit import Verification, verify
+from .audit import ENTRIES, Verification, verify
 from .jobs import Progress, run_job
 from .models import AuditEvent, Job
 
@@ -32,8 +32,10 @@ def verify_for(job: Job) -> None:
     """Verify the record for the job's councils (the whole record when it names none), then record the outcome
     told to each council in its audit events, as the page did when it verified while you waited."""
     councils = list(job.councils.order_by("name"))
-    progress = Progress(job, unit="entries of the chain checked")
+    progress = Progress(job, unit=ENTRIES)
     result = verify(councils=frozenset(c.pk for c in councils) if councils else None, progress=progress)
+    # What the finished page says: how much of the chain was checked (the later stages count other things).
+    progress(result.entries, result.entries, ENTRIES)
     progress.finish()
     job.intact = result.ok if not councils else all(result.problem_for(c.pk) is None for c in councils)
     if councils:

@@ -8,7 +8,6 @@ import logging
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
-from django.conf import settings
 from django.core.files import File
 from django.core.mail import EmailMessage, mailers
 from django.db.models import F
@@ -59,7 +58,6 @@ def write_export_file(job: Job, *, extension: str, name: str, rows: Iterable[Seq
         handle.seek(0)
         job.file.save(f"{job.pk}/{name}", File(handle), save=False)
     job.filename = name
-    job.expires_at = timezone.now() + datetime.timedelta(hours=settings.JOB_FILE_HOURS)
 
 
 def _council_history(job: Job, extension: str, name: str) -> None:
