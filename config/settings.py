@@ -227,6 +227,8 @@ STORAGES["job_files"] = {
 # Long work runs in the background (Django's tasks, queued in the database by django-tasks-db, run by
 # `manage.py run_worker`): the same on SQLite and PostgreSQL, nothing else to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The health endpoint reports the task queue "behind" (the service "degraded") when a task has waited this long.
+TASK_QUEUE_BEHIND_SECONDS = int(os.environ.get("TASK_QUEUE_BEHIND_SECONDS", "300"))
 # How long a file a worker produced can be downloaded by the person who asked for it.
 JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))
 # A single plan's history export of more rows than this is produced in the background rather than streamed.

@@ -7,6 +7,7 @@ the workers themselves cannot be forgotten when the service moves to another mac
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import OperationalError, ProgrammingError
+from django.utils import timezone
 
 from plans.nightly import nightly_scheduled
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         except (OperationalError, ProgrammingError) as error:  # not migrated yet: `make run` migrates first
             self.stderr.write(f"The nightly run could not be queued ({error}); run `manage.py migrate`.")
         else:
-            self.stdout.write(f"Nightly sealing and verification queued for {at:%Y-%m-%d %H:%M %Z}")
+            self.stdout.write(f"Nightly sealing and verification queued for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}")
         call_command(
             "db_worker",
             batch=batch,
