@@ -19,7 +19,7 @@ from plans.models import Council, DeliveryPlan, Role
 from projects.models import CommissionedProject
 
 from . import factories as f
-from .worker import job_files, worker  # noqa: F401 - the background worker, and its files kept per test
+from .worker import job_files, worker, worker_thread  # noqa: F401 - background workers, their files per test
 
 _flush_between_tests = TransactionTestCase._fixture_teardown
 
