@@ -189,6 +189,27 @@ class PublishedPdf(models.Model):
         return f"PDF of plan {self.plan_id} as published at {self.published_at:%Y-%m-%d %H:%M}"
 
 
+class BoardPackPdf(models.Model):
+    """The PDF of a past meeting's Board pack, rendered once (by a worker, or by the first download) and served as
+    stored after. A past meeting's pack shows the plan as it stood at the end of the meeting's day (`at`), which
+    never changes; a meeting still to come shows the plan as it stands, so its pack is never kept. Not part of the
+    record: rebuilt from the history at will. `version` names the layout (plans.board_pack.PACK_VERSION)."""
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    version = models.PositiveSmallIntegerField()
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "at", "version"], name="board_pack_pdf_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Board pack PDF of meeting {self.meeting_id} as at {self.at:%Y-%m-%d %H:%M}"
+
+
 class UpdateRequest(models.Model):
     """The coordinator asking the leads of overdue or stale items for a status update, usually before the Board."""
 

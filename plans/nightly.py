@@ -20,6 +20,7 @@ from core.jobs import Progress, run_job
 from core.models import AuditEvent, Job
 
 from .sealing import seal_meetings
+from .tasks import render_board_pack
 
 logger = logging.getLogger(__name__)
 NIGHTS = uuid.UUID("1b0c4f0e-4a51-4b7e-9a3c-5f0c0a9e2d11")  # the namespace of each night's job id
@@ -58,6 +59,9 @@ def expired_files_removed(*, now: datetime.datetime | None = None) -> int:
 def run_night(job: Job) -> None:
     progress = Progress(job, unit="past meetings looked at")
     sealing = seal_meetings(progress=progress)
+    # The packs of the meetings sealed tonight, rendered and kept before anyone asks for them.
+    for meeting_id in sealing.meetings:
+        render_board_pack.enqueue(meeting_id)
     result = verify(progress=progress)
     progress.finish()
     removed = expired_files_removed()

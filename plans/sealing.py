@@ -34,6 +34,7 @@ class Sealing:
     past: int = 0  # past meetings found
     sealed: int = 0  # sealed by this run; the rest were already
     skipped: list[str] = field(default_factory=list)  # the meetings that could not be sealed, named
+    meetings: list[int] = field(default_factory=list)  # the ids of those sealed by this run
 
 
 def _named(meeting: BoardMeeting) -> str:
@@ -97,6 +98,7 @@ def seal_meetings(
             result.skipped.append(_named(meeting))
             continue
         result.sealed += 1
+        result.meetings.append(meeting.pk)
     if progress is not None:
         progress(len(moments), len(moments), SEALING)
     return result

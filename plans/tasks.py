@@ -18,10 +18,12 @@ from openpyxl import Workbook
 from core.jobs import Progress, run_job
 from core.models import Job
 
+from .board_pack import pack_pdf
 from .exports import csv_lines
 from .history import COLUMNS as HISTORY_COLUMNS
 from .history import Scope, export_rows
-from .models import Council, UpdateRequestRecipient
+from .models import BoardMeeting, Council, DeliveryPlan, UpdateRequestRecipient
+from .publication import published_pdf
 from .sheets import write_table
 
 logger = logging.getLogger(__name__)
@@ -99,3 +101,23 @@ def send_update_request_email(recipient_id: int, subject: str, body: str, reply_
         raise  # the last attempt: the task fails too, which the operators alert on
     UpdateRequestRecipient.objects.filter(pk=recipient_id).update(emailed_at=timezone.now(), retry_at=None)
     return "sent"
+
+
+@task()
+def render_board_pack(meeting_id: int) -> str:
+    """Render and keep a past meeting's Board pack, so its first download is served as kept."""
+    meeting = BoardMeeting.objects.select_related("plan__council").filter(pk=meeting_id).first()
+    if meeting is None:
+        return "meeting deleted"
+    pack_pdf(meeting)
+    return "kept"
+
+
+@task()
+def render_published_pdf(plan_id: int, published_at: str) -> str:
+    """Render and keep the PDF of a publication, so nobody waits for it; a later publication supersedes it."""
+    plan = DeliveryPlan.objects.select_related("council").filter(pk=plan_id).first()
+    if plan is None or plan.published_at is None or plan.published_at.isoformat() != published_at:
+        return "superseded"
+    published_pdf(plan=plan)
+    return "kept"
