@@ -3,12 +3,15 @@
 Only people holding the auditor role in some council see it; to anyone else it does not exist (404).
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from plans.models import Council, Role
@@ -18,6 +21,9 @@ from .models import AuditEvent, Job
 from .tasks import verify_audit_record
 
 LATEST = 50
+# A verification waiting or running for longer than this is taken to be lost (its worker killed): pressing the
+# button starts another. The national-scale record verifies in well under an hour.
+STALE_AFTER_HOURS = 6
 
 
 def auditor_councils(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Council]:
@@ -37,8 +43,13 @@ def verification_start(*, user: AbstractBaseUser, councils: list[Council]) -> Jo
     """Queue a full verification for the user's councils, or give back theirs that is waiting or running: pressing
     the button again, or in another tab, never queues a second."""
     with transaction.atomic():
+        # One left "in progress" by a worker killed under it is not waited on for ever.
+        since = timezone.now() - datetime.timedelta(hours=STALE_AFTER_HOURS)
         waiting = Job.objects.filter(
-            kind=Job.Kind.VERIFICATION, started_by=user, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+            kind=Job.Kind.VERIFICATION,
+            started_by=user,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            created_at__gte=since,
         ).first()
         if waiting is not None:
             return waiting

@@ -74,6 +74,10 @@ def test_pressing_the_button_again_gives_the_verification_already_waiting(
     second = start_verification(client, django_capture_on_commit_callbacks)
     assert first == second and Job.objects.count() == 1 and DBTaskResult.objects.count() == 1
     assert "A verification is waiting to start" in client.get(AUDIT).text
+    # One lost long ago (its worker killed under it) is not waited on: pressing again starts another.
+    Job.objects.update(status=Job.Status.RUNNING, created_at=timezone.now() - datetime.timedelta(hours=7))
+    third = start_verification(client, django_capture_on_commit_callbacks)
+    assert third != first and Job.objects.count() == 2
 
 
 def test_a_verification_that_stops_says_what_went_wrong_and_what_to_do(
