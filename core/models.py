@@ -128,7 +128,7 @@ class Job(models.Model):
     # What the work found, for people: by council id for a verification ({"12": "Intact: ..."}), else under "".
     outcomes = models.JSONField(default=dict, blank=True)
     intact = models.BooleanField(null=True, blank=True)  # a verification's verdict over the councils it covered
-    error = models.TextField(blank=True)  # what went wrong, in words for the person who asked
+    error = models.TextField(blank=True, max_length=1_000)  # what went wrong, in words for the person who asked
     file = models.FileField(storage=job_files, upload_to="jobs/", blank=True, max_length=300)
     filename = models.CharField(max_length=200, blank=True)  # the name the download is given
     expires_at = models.DateTimeField(null=True, blank=True)  # when the file is removed

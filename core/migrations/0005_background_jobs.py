@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('unit', models.CharField(default='done', max_length=40)),
                 ('outcomes', models.JSONField(blank=True, default=dict)),
                 ('intact', models.BooleanField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
+                ('error', models.TextField(blank=True, max_length=1000)),
                 ('file', models.FileField(blank=True, max_length=300, storage=core.models.job_files, upload_to='jobs/')),
                 ('filename', models.CharField(blank=True, max_length=200)),
                 ('expires_at', models.DateTimeField(blank=True, null=True)),
