@@ -4,12 +4,10 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.access import set_leads
-from core.audit import linked_together
 from core.limits import check_limits
 from core.rag import RAG
 from core.services import item_reinstate, item_withdraw, lock_for_delete
@@ -34,14 +32,14 @@ EDITABLE_FIELDS = [
 ]
 
 
-@linked_together()
+@audit.chained()
 def action_update_status(
     *,
     action: Action,
     rag: str,
     commentary: str,
     as_of: datetime.date,
-    evidence: UploadedFile | None,
+    evidence: str | None,  # the name core.evidence.stored gave the file, written before this transaction
     by: AbstractBaseUser,
     expected_version: int,
 ) -> StatusUpdate:
@@ -72,7 +70,7 @@ def action_update_status(
     return update
 
 
-@transaction.atomic
+@audit.chained()
 def action_create(
     *,
     plan: DeliveryPlan,
@@ -88,7 +86,7 @@ def action_create(
     return action
 
 
-@transaction.atomic
+@audit.chained()
 def action_change(
     *,
     action: Action,
@@ -126,7 +124,7 @@ def action_reinstate(*, action: Action, by: AbstractBaseUser, expected_version: 
     return item_reinstate(item=action, by=by, expected_version=expected_version)
 
 
-@transaction.atomic
+@audit.chained()
 def action_delete(*, action: Action, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete an action nobody has reported on yet; one with status updates can only be withdrawn."""
     current = lock_for_delete(item=action, by=by, expected_version=expected_version, noun="action")

@@ -12,8 +12,9 @@ from core import evidence
 from core.access import leads_of
 from core.conflicts import conflict_response, status_rows
 from core.item_views import confirm_delete, withdraw_or_reinstate
+from core.pagination import queryset_page
 from core.rag import RAG
-from core.status_form import StatusUpdateForm
+from core.status_form import TIMELINE_PER_PAGE, StatusUpdateForm
 from core.versioning import StaleEdit
 from plans.access import can_edit_plan, get_plan_for_user
 
@@ -35,7 +36,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action": action,
         "plan": action.plan,
         "recommendations": action.answers.select_related("review").order_by("review__date", "number"),
-        "status_updates": action.status_updates.select_related("created_by"),
+        "timeline": queryset_page(action.status_updates.select_related("created_by"), request, TIMELINE_PER_PAGE),
         "carried_from": action.carried_from,
         "can_update_status": can_update_status(request.user, action) and not action.is_withdrawn,
         "can_edit": can_edit_plan(request.user, action.plan),
@@ -57,15 +58,16 @@ def action_update_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_update_status(
-                action=action,
-                rag=data["rag"],
-                commentary=data["commentary"],
-                as_of=data["as_of"],
-                evidence=data["evidence"],
-                by=request.user,
-                expected_version=data["version"],
-            )
+            with evidence.stored(data["evidence"], folder=f"evidence/actions/{action.pk}") as stored:
+                services.action_update_status(
+                    action=action,
+                    rag=data["rag"],
+                    commentary=data["commentary"],
+                    as_of=data["as_of"],
+                    evidence=stored,
+                    by=request.user,
+                    expected_version=data["version"],
+                )
         except StaleEdit as stale:
             current = stale.current
             return conflict_response(
@@ -77,6 +79,8 @@ def action_update_status(request: HttpRequest, pk: int) -> HttpResponse:
                 cancel_url=current.get_absolute_url(),
                 lost_file=bool(data["evidence"]),
             )
+        except evidence.EvidenceNotSaved:
+            form.add_error("evidence", evidence.NOT_SAVED)
         except ValidationError as error:
             form.add_error(None, error)
         else:

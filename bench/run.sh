@@ -33,6 +33,8 @@ export SCALE_PASSWORD=${SCALE_PASSWORD:-$(.venv/bin/python -c 'import secrets; p
 # The generated coordinators have no authenticator app to give a second factor with. A verified session costs one
 # indexed query a request more (its device), which tests/mfa/test_enforcement.py counts.
 export REQUIRE_MFA=0
+# Generating and verifying a national dataset runs statements longer than a web request's limit.
+export DATABASE_STATEMENT_TIMEOUT=${DATABASE_STATEMENT_TIMEOUT:-0}
 PY=.venv/bin/python
 
 if [ "${BENCH_REUSE:-0}" != 1 ]; then

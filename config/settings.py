@@ -164,8 +164,16 @@ else:
     # Just-in-time compilation pays off for long analytical queries, not for a web application's: the planner
     # judged the history statement of a large council worth compiling and spent 20 s doing it before the first row.
     # Times as text in ISO order whatever the server's default: the history export writes them in SQL.
+    # A statement or an open transaction left waiting (a download whose client stalled) holds a worker and a
+    # snapshot: PostgreSQL ends a statement after DATABASE_STATEMENT_TIMEOUT and a transaction idle for
+    # DATABASE_IDLE_IN_TRANSACTION_TIMEOUT ("0" turns either off; a background worker may need a longer one).
+    statement_timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "120s")
+    idle_timeout = os.environ.get("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", "60s")
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off -c datestyle=ISO".strip()
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c datestyle=ISO "
+        f"-c statement_timeout={statement_timeout} -c idle_in_transaction_session_timeout={idle_timeout}"
+    ).strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

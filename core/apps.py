@@ -16,18 +16,19 @@ class CoreConfig(AppConfig):
         from . import append_only, audit, middleware, signin
 
         def chain_history(sender: Any, history_instance: Any, **kwargs: Any) -> None:
-            audit.append(type(history_instance), history_instance.pk)
+            audit.written(type(history_instance), history_instance.pk)
 
         def chain_row(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
             if created:
-                audit.append(sender, instance.pk)
+                audit.written(sender, instance.pk)
 
         def install_triggers(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
             if sender.name == self.name:
                 append_only.install(connections[using])
 
-        # The audit chain is infrastructure, not domain logic: every append-only row is linked as it is written,
-        # whichever code wrote it.
+        # The audit chain is infrastructure, not domain logic: every append-only row is noted as it is written,
+        # whichever code wrote it, and linked when the transaction that wrote it ends (audit.chained). The signals
+        # only pass on what was written; nothing is read back here.
         post_create_historical_record.connect(chain_history, weak=False, dispatch_uid="audit-chain-history")
         for label in append_only.APPEND_ONLY_MODELS:
             if label != "core.AuditEntry":

@@ -1,11 +1,13 @@
 """The tamper-evident audit record: a SHA-256 hash chain over every append-only row.
 
 Every history entry (django-simple-history), status update, output delivery and audit event is linked into the
-chain when it is written. `verify` recomputes the chain from the rows themselves and checks that each live row
-equals its latest history entry, so an edit made behind the application's back shows.
+chain by the transaction that writes it: services run in `chained()`, which links their new rows as it ends.
+`verify` recomputes the chain from the rows themselves and checks that each live row equals its latest history
+entry, so an edit made behind the application's back shows.
 """
 
 import contextlib
+import contextvars
 import datetime
 import decimal
 import hashlib
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from . import checkpoints
 from .append_only import APPEND_ONLY_MODELS, is_history_model, m2m_history_models
@@ -109,17 +111,57 @@ def contents(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]:
     return {pk: canonical(row) for pk, row in rows.items()}
 
 
-def append(model: type[models.Model], pk: int) -> None:
-    """Link one newly written row into the chain: now, or at the end of the enclosing `linked_together` block.
+# The rows written so far inside the innermost open `chained()` block of this thread (or task), in the order they
+# were written; None outside any. A context variable, not an attribute of the connection: it belongs to the code
+# running the block, and a thread or task of its own starts with none.
+_written: contextvars.ContextVar[list[tuple[type[models.Model], int]] | None] = contextvars.ContextVar(
+    "audit_written", default=None
+)
 
-    The row's content is hashed as it is written either way; only its place in the chain waits.
+
+@contextlib.contextmanager
+def chained() -> Iterator[None]:
+    """The transaction of a service, whose appended rows are linked into the chain together as it ends.
+
+    Rows are only noted as they are written (`written`); the block then reads each model's new rows in one query,
+    hashes them and takes the chain head for its last few statements, not from its first write: every writer waits
+    for the head, so the less time between taking it and committing, the less they wait. Inside another block it
+    is a savepoint of that one, which links. Use it where the service would use `transaction.atomic`.
     """
-    source, content_hash = label(model), sha256(contents(model, [pk])[pk])
-    waiting = getattr(connection, "audit_waiting", None)
-    if waiting is not None:
-        waiting.append((source, pk, content_hash))
-    else:
-        _link([(source, pk, content_hash)])
+    if _written.get() is not None:
+        with transaction.atomic():
+            yield
+        return
+    rows: list[tuple[type[models.Model], int]] = []
+    with transaction.atomic():
+        token = _written.set(rows)
+        try:
+            yield
+        finally:
+            _written.reset(token)
+        _link(_hashed(rows))
+
+
+def written(model: type[models.Model], pk: int) -> None:
+    """Note a newly written append-only row for the enclosing `chained()` block to link. A row written outside any
+    (the admin, a management command) is a block of its own, linked at once."""
+    rows = _written.get()
+    if rows is None:
+        with chained():
+            written(model, pk)
+        return
+    rows.append((model, pk))
+
+
+def _hashed(rows: list[tuple[type[models.Model], int]]) -> list[tuple[str, int, str]]:
+    """(source, pk, content hash) of each row, in the order written; each model's rows read in one query. A row
+    a savepoint inside the block rolled back is no longer there, and is not linked."""
+    pks_by_model: dict[type[models.Model], list[int]] = {}
+    for model, pk in rows:
+        pks_by_model.setdefault(model, []).append(pk)
+    hashes = {model: _content_hashes(model, pks) for model, pks in pks_by_model.items()}
+    # Each row once, in case a key a rolled-back savepoint used were handed out again.
+    return [(label(model), pk, hashes[model][pk]) for model, pk in dict.fromkeys(rows) if pk in hashes[model]]
 
 
 def _link(rows: list[tuple[str, int, str]]) -> None:
@@ -139,25 +181,6 @@ def _link(rows: list[tuple[str, int, str]]) -> None:
             head.last_seq, head.last_hash = entry.seq, entry.entry_hash
         head.save(update_fields=["last_seq", "last_hash"])
         checkpoints.after_commit(seq=head.last_seq, entry_hash=head.last_hash)
-
-
-@contextlib.contextmanager
-def linked_together() -> Iterator[None]:
-    """A transaction whose new rows are linked into the chain together, at its end.
-
-    Every writer waits for the chain head, so the less time between taking it and committing, the less they wait:
-    a status update takes it for its last few statements instead of from its first write.
-    """
-    with transaction.atomic():
-        if getattr(connection, "audit_waiting", None) is not None:  # inside another: that one links
-            yield
-            return
-        connection.audit_waiting = []
-        try:
-            yield
-        finally:
-            waiting, connection.audit_waiting = connection.audit_waiting, None
-        _link(waiting)
 
 
 @dataclass(frozen=True)

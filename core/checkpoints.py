@@ -11,6 +11,7 @@ Written after commit, never before: a checkpoint of a transaction that then roll
 chain. Several workers append at once, so lines may come out of sequence order; each is right on its own.
 """
 
+import contextvars
 import datetime
 import hashlib
 import hmac
@@ -22,10 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+# The latest head this thread's (or task's) transaction wrote: the one its commit checkpoints.
+_latest: contextvars.ContextVar[object | None] = contextvars.ContextVar("audit_latest_head", default=None)
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,14 @@ def after_commit(*, seq: int, entry_hash: str) -> None:
     """Checkpoint this head once the transaction that wrote it commits. Of several heads one transaction writes,
     only the last is checkpointed: it vouches for all before it."""
     token = object()
-    connection.audit_checkpoint = token
+    _latest.set(token)
 
     def checkpoint() -> None:
         # A later head of the same transaction, if any, writes instead. Should that later head have been rolled
         # back with a savepoint, this transaction goes without a checkpoint: one missed, never a wrong one.
-        if getattr(connection, "audit_checkpoint", None) is not token:
+        if _latest.get() is not token:
             return
-        connection.audit_checkpoint = None
+        _latest.set(None)
         try:
             write(seq=seq, entry_hash=entry_hash)
         except OSError:

@@ -1,8 +1,12 @@
 """Evidence attached to a status update: only documents and images a council would file, 10 MB at most."""
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django import forms
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
@@ -26,6 +30,16 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 WRONG_TYPE = "The selected file must be a PDF, Word document, Excel spreadsheet, PNG or JPEG"
 TOO_BIG = "The selected file must be smaller than 10MB"
 EMPTY = "The selected file is empty"
+NOT_SAVED = (
+    "The evidence file could not be saved, so the update has not been recorded. Select the file again and send the "
+    "update, or send it without the file"
+)
+
+logger = logging.getLogger(__name__)
+
+
+class EvidenceNotSaved(Exception):
+    """The file could not be written to storage (a full or read-only disk, storage unreachable)."""
 
 
 def validate_evidence(upload: UploadedFile | None) -> UploadedFile | None:
@@ -65,3 +79,37 @@ def download(evidence: FieldFile) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=name)
     response["Content-Type"] = content_type_for(name)
     return response
+
+
+@contextmanager
+def stored(upload: UploadedFile | None, *, folder: str) -> Iterator[str | None]:
+    """Write the evidence to storage before the database transaction, and remove it if the block raises.
+
+    Yields the stored name for the status update's FileField (assigning a name writes nothing), or None without a
+    file. Writing first keeps the transaction short and means a failed write changes nothing: the partial file is
+    removed and EvidenceNotSaved raised before any row exists. If the transaction then fails (a stale form, a
+    refused update), the file it would have pointed to is removed, so no file is left that no row names.
+    """
+    if not upload:
+        yield None
+        return
+    name = default_storage.get_available_name(f"{folder}/{upload.name}")
+    try:
+        name = default_storage.save(name, upload)
+    except OSError as error:
+        logger.error("Evidence file %s could not be saved: %s", name, error)
+        _remove(name)
+        raise EvidenceNotSaved(str(error)) from error
+    try:
+        yield name
+    except BaseException:
+        _remove(name)
+        raise
+
+
+def _remove(name: str) -> None:
+    try:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+    except OSError as error:
+        logger.error("Evidence file %s could not be removed after a failed update: %s", name, error)

@@ -6,14 +6,14 @@ withdrawal records and when an item may be deleted are written once.
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
+from . import audit
 from .access import set_leads
 from .versioning import lock_for_edit, save_edit
 
 
-@transaction.atomic
+@audit.chained()
 def item_withdraw[I](*, item: I, by: AbstractBaseUser, expected_version: int) -> I:
     """Withdraw an action or project from its plan; it and its history stay in the record.
 
@@ -27,7 +27,7 @@ def item_withdraw[I](*, item: I, by: AbstractBaseUser, expected_version: int) ->
     return current
 
 
-@transaction.atomic
+@audit.chained()
 def item_reinstate[I](*, item: I, by: AbstractBaseUser, expected_version: int) -> I:
     """Return a withdrawn action or project to its plan with the status it had."""
     current = lock_for_edit(item, expected_version)

@@ -16,6 +16,11 @@ from .rag import RAG
 COMMENTARY_MAX = COMMENTARY
 
 
+# Status updates shown on an item's page at a time, newest first: an item that has run for years pages its timeline
+# rather than growing its page (and its rendering time) with every update.
+TIMELINE_PER_PAGE = 10
+
+
 class StatusUpdateForm(BaseForm):
     submit_label = "Save status update"
 

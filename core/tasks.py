@@ -4,7 +4,7 @@ from django.tasks import task
 
 from plans.models import Council
 
-from .audit import ENTRIES, Verification, verify
+from .audit import ENTRIES, Verification, chained, verify
 from .jobs import Progress, run_job
 from .models import AuditEvent, Job
 
@@ -43,18 +43,20 @@ def verify_for(job: Job) -> None:
     else:
         job.outcomes = {"": ("Intact: " if result.ok else "FAILED: ") + (result.problems or [""])[0]}
     started = f" (started {job.created_at:%Y-%m-%d %H:%M} UTC)"
-    for council in councils:
-        AuditEvent.objects.create(
-            kind=AuditEvent.Kind.VERIFICATION,
-            user=job.started_by,
-            council=council,
-            description=f"Verification of the audit record for {council.name}{started}",
-            outcome=job.outcomes[str(council.pk)],
-        )
-    if not councils:
-        AuditEvent.objects.create(
-            kind=AuditEvent.Kind.VERIFICATION, description=f"{job.description}{started}", outcome=job.outcomes[""]
-        )
+    # One event per council, each with that council's outcome, linked into the chain together.
+    with chained():
+        for council in councils:
+            AuditEvent.objects.create(
+                kind=AuditEvent.Kind.VERIFICATION,
+                user=job.started_by,
+                council=council,
+                description=f"Verification of the audit record for {council.name}{started}",
+                outcome=job.outcomes[str(council.pk)],
+            )
+        if not councils:
+            AuditEvent.objects.create(
+                kind=AuditEvent.Kind.VERIFICATION, description=f"{job.description}{started}", outcome=job.outcomes[""]
+            )
 
 
 @task()

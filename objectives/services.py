@@ -3,8 +3,8 @@ edits raise StaleEdit when the objective changed after the form was opened."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from core import audit
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from plans.models import DeliveryPlan
 
@@ -36,7 +36,7 @@ def deletion_blockers(objective: Objective) -> list[str]:
     return reasons
 
 
-@transaction.atomic
+@audit.chained()
 def objective_create(
     *, plan: DeliveryPlan, number: int, title: str, description: str, by: AbstractBaseUser
 ) -> Objective:
@@ -45,7 +45,7 @@ def objective_create(
     return create_recorded(Objective, by=by, plan=plan, number=number, title=title, description=description)
 
 
-@transaction.atomic
+@audit.chained()
 def objective_change(
     *,
     objective: Objective,
@@ -65,7 +65,7 @@ def objective_change(
     return current
 
 
-@transaction.atomic
+@audit.chained()
 def objective_delete(*, objective: Objective, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete an objective nothing delivers yet; one with actions or projects must keep them in the record."""
     current = lock_for_edit(objective, expected_version)

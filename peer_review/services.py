@@ -5,9 +5,9 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.text import slugify
 
+from core import audit
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from plans.models import Council
 
@@ -32,7 +32,7 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": "Select the kind of review"})
 
 
-@transaction.atomic
+@audit.chained()
 def review_create(
     *,
     council: Council,
@@ -60,7 +60,7 @@ def review_create(
     )
 
 
-@transaction.atomic
+@audit.chained()
 def review_change(
     *,
     review: Review,
@@ -105,7 +105,7 @@ def _check_number(review: Review, number: int, recommendation: Recommendation | 
         raise ValidationError({"number": f"This review already has a recommendation {number}: choose another number"})
 
 
-@transaction.atomic
+@audit.chained()
 def recommendation_create(
     *, review: Review, number: int, text: str, theme: str, owner: str, by: AbstractBaseUser
 ) -> Recommendation:
@@ -114,7 +114,7 @@ def recommendation_create(
     return create_recorded(Recommendation, by=by, review=review, number=number, text=text, theme=theme, owner=owner)
 
 
-@transaction.atomic
+@audit.chained()
 def recommendation_change(
     *,
     recommendation: Recommendation,
@@ -136,7 +136,7 @@ def recommendation_change(
     return current
 
 
-@transaction.atomic
+@audit.chained()
 def recommendation_delete(*, recommendation: Recommendation, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete a recommendation no action answers; one that is answered is part of the plan's record."""
     current = lock_for_edit(recommendation, expected_version)

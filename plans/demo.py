@@ -1,18 +1,19 @@
 """Load the demo data: the Tower Hamlets plans and reviews transcribed in demo_data/, and the demo accounts.
 
 Loading is idempotent: a council, plan or review already present is left as it is (with any changes people
-made to it), and a demo account that exists keeps its password.
+made to it), and a demo account that exists keeps its password. Each document is recorded as at the start of the
+year it is for (the story file's `recorded`), so the history begins then, not when load_demo ran; with `story`, the
+illustrative year of the 2018-19 plan is then played on top (plans/demo_story.py).
 """
 
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from actions.models import Action
+from core import audit
 from core.access import leads_of, set_leads
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
@@ -20,6 +21,7 @@ from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget
 
 from .demo_board import BOARD_FILES, load_board
+from .demo_story import STORY_FILE, clock_at, load_story, moment, read_story, set_demo_password
 from .models import Council, DeliveryPlan, Membership, Role
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -153,7 +155,7 @@ def load_accounts(councils: dict[str, Council]) -> None:
             username=username, defaults={"email": f"{username}@example.org", "first_name": username}
         )
         if created:
-            user.set_password(settings.DEMO_PASSWORD)
+            set_demo_password(user)
             if username == "admin":
                 user.is_staff = user.is_superuser = True
             user.save()
@@ -167,21 +169,23 @@ def load_accounts(councils: dict[str, Council]) -> None:
         set_leads(action, {*leads_of(action), lead_user})
 
 
-@transaction.atomic
-def load_demo() -> list[str]:
-    """Load whatever of the demo is missing; returns what was loaded, for the command to report."""
+def load_demo(*, story: bool = False) -> list[str]:
+    """Load whatever of the demo is missing, each document dated when it was entered; with `story`, play the
+    illustrative year too (what `manage.py load_demo` does). Returns what was loaded, for the command to report."""
+    recorded = {name: moment(when) for name, when in read_story()["recorded"].items()}
     loaded = []
-    councils = load_councils()
-    for name in REVIEW_FILES:
-        if load_review(read(name), councils):
-            loaded.append(name)
-    for name in PLAN_FILES:
-        if load_plan(read(name), councils):
-            loaded.append(name)
-    for name in BOARD_FILES:
-        if load_board(read(name), councils):
-            loaded.append(name)
-    load_accounts(councils)
+    with clock_at(min(recorded.values())), audit.chained():
+        councils = load_councils()
+    steps = [(name, load_review) for name in REVIEW_FILES] + [(name, load_plan) for name in PLAN_FILES]
+    steps += [(name, load_board) for name in BOARD_FILES]
+    for name, load in sorted(steps, key=lambda step: recorded.get(step[0], recorded["accounts"])):
+        with clock_at(recorded.get(name)), audit.chained():
+            if load(read(name), councils):
+                loaded.append(name)
+    with clock_at(recorded["accounts"]), audit.chained():
+        load_accounts(councils)
+    if story and load_story():
+        loaded.append(STORY_FILE)
     return loaded
 
 
@@ -193,4 +197,8 @@ def demo_sign_ins() -> list[tuple[str, str]]:
         ("auditor", "Tower Hamlets auditor: reads plans and history, exports"),
         ("admin", "Administrator: Django admin at /admin/ (roles, users, leads)"),
         ("example-coordinator", "Coordinator of the fictional Example Borough: sees nothing of Tower Hamlets"),
+    ] + [
+        (lead["username"], f"{lead['role']} (illustrative): reports on the 2018-19 items that role leads")
+        for lead in read_story()["leads"]
+        if lead["username"] not in {"coordinator", "education-lead"}
     ]

@@ -22,6 +22,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core import audit
 from core.models import AuditEvent
 from core.rag import RAG
 from core.withheld import WHOLE_ITEM
@@ -73,7 +74,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def record_export(*, user: AbstractBaseUser, council: Council, description: str) -> AuditEvent:
     """Reading the record is itself recorded (and chained): who exported what, and when."""
-    return AuditEvent.objects.create(kind=AuditEvent.Kind.EXPORT, user=user, council=council, description=description)
+    with audit.chained():
+        return AuditEvent.objects.create(
+            kind=AuditEvent.Kind.EXPORT, user=user, council=council, description=description
+        )
 
 
 def utc_stamp(moment: datetime.datetime) -> str:

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from actions import services as action_services
 from actions.models import Action
+from core import audit
 from core.access import leads_of
-from core.audit import linked_together
 from core.limits import length_message, year_message
 from core.timescale import due_date_from_timescale
 from core.versioning import create_recorded
@@ -294,7 +294,7 @@ def preview_import(*, plan: DeliveryPlan, result: imports.ImportResult, finder: 
     return preview
 
 
-@linked_together()
+@audit.chained()
 def import_confirm(
     *,
     plan: DeliveryPlan,

@@ -56,8 +56,9 @@ HEADINGS_NEEDED = 3
 REQUIRED_COLUMNS = {"reference": "Reference", "action": "Action", "timescale": "Timescale"}
 NOT_FOLDED = re.compile(r"[^0-9a-z]+")
 LINE_END = re.compile(r"\r+\n?")
-# The markers people type before a line to make a list in a cell; the app shows the lines as a list itself.
-BULLET = re.compile(r"^[ \t]*(?:[•▪◦‣·●]|[-*–o](?=[ \t]))[ \t]*")
+# The markers people type before a line to make a list in a cell; the app shows the lines as a list itself. A marker
+# is followed by the line's words: a line that is a marker alone ("·") is text, kept as written.
+BULLET = re.compile(r"^[ \t]*(?:[•▪◦‣·●]|[-*–o](?=[ \t]))[ \t]*(?=\S)")
 LIST_COLUMNS = {"outcomes", "outputs"}
 
 RAG_WORDS = {

@@ -79,6 +79,14 @@ class DeliveryPlan(Versioned):
     public = models.BooleanField(
         default=False, help_text="Anyone may read the published version at its public address, without signing in"
     )
+    # The demo's plan carries a made-up year of activity (plans/demo_story.py) on the council's real text: the pages
+    # that show that activity say so, so that nothing illustrative passes for the council's own record.
+    illustrative = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Its status updates, meetings and requests are illustrative demo data, not the council's",
+    )
 
     history = HistoricalRecords()
 

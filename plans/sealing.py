@@ -16,8 +16,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
+
+from core import audit
 
 from .dashboard import CONTENTS_VERSION, Contents, dashboard_contents, end_of_day
 from .models import BoardMeeting, SealedDashboard
@@ -87,7 +89,7 @@ def seal_meetings(
             continue
         try:
             contents = dashboard_contents(plan, at, since)
-            with transaction.atomic():  # the row is linked into the audit chain as it is saved
+            with audit.chained():
                 SealedDashboard.objects.create(
                     plan=plan, at=at, since=since, version=CONTENTS_VERSION, content=contents.to_json(), sealed_at=now
                 )

@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 
 from .models import BoardMeeting, DeliveryPlan
 from .tasks import render_published_pdf
 
 
-@transaction.atomic
+@audit.chained()
 def plan_change(
     *,
     plan: DeliveryPlan,
@@ -48,7 +49,7 @@ def _check_meeting_date(plan: DeliveryPlan, date: datetime.date, meeting: BoardM
         raise ValidationError({"date": f"This plan already has a board meeting on {date:%-d %B %Y}"})
 
 
-@transaction.atomic
+@audit.chained()
 def board_meeting_create(
     *, plan: DeliveryPlan, date: datetime.date, decisions: str, by: AbstractBaseUser
 ) -> BoardMeeting:
@@ -57,7 +58,7 @@ def board_meeting_create(
     return create_recorded(BoardMeeting, by=by, plan=plan, date=date, decisions=decisions)
 
 
-@transaction.atomic
+@audit.chained()
 def board_meeting_change(
     *,
     meeting: BoardMeeting,
@@ -75,14 +76,14 @@ def board_meeting_change(
     return current
 
 
-@transaction.atomic
+@audit.chained()
 def board_meeting_delete(*, meeting: BoardMeeting, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete a meeting recorded by mistake; the history keeps who deleted it."""
     current = lock_for_edit(meeting, expected_version)
     delete_recorded(current, by=by)
 
 
-@transaction.atomic
+@audit.chained()
 def plan_publish(*, plan: DeliveryPlan, public: bool, by: AbstractBaseUser, expected_version: int) -> DeliveryPlan:
     """Publish the plan as it stands now (its redacted version), and say whether anyone may read it unsigned-in."""
     current = lock_for_edit(plan, expected_version)
@@ -95,7 +96,7 @@ def plan_publish(*, plan: DeliveryPlan, public: bool, by: AbstractBaseUser, expe
     return current
 
 
-@transaction.atomic
+@audit.chained()
 def plan_set_public(*, plan: DeliveryPlan, public: bool, by: AbstractBaseUser, expected_version: int) -> DeliveryPlan:
     """Open or close the public address of the version already published; what it shows does not change."""
     current = lock_for_edit(plan, expected_version)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from actions.access import leads_of_plan as action_leads
 from actions.models import Action, StatusUpdate
+from core import audit
 from core.access import lead_ids_by_item
 from core.limits import MESSAGE
 from core.models import AuditEvent
@@ -159,7 +160,7 @@ def _queue_email(recipient_pk: int, email: EmailMessage) -> None:
     send_update_request_email.enqueue(recipient_pk, email.subject, email.body, list(email.reply_to))
 
 
-@transaction.atomic
+@audit.chained()
 def update_request_send(*, plan: DeliveryPlan, message: str, by: AbstractBaseUser, base_url: str) -> UpdateRequest:
     """Ask every lead with an overdue or stale item in the plan for a status update, in one step.
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core import audit
 from core.limits import check_limits
 from core.versioning import StaleEdit, create_recorded, lock_for_edit, save_edit
 
@@ -45,7 +46,7 @@ def _recorded(instance, *, by: AbstractBaseUser) -> None:
     instance.save()
 
 
-@transaction.atomic
+@audit.chained()
 def programme_board_save(
     *,
     council: Council,
@@ -98,7 +99,7 @@ def programme_board_save(
     return board
 
 
-@transaction.atomic
+@audit.chained()
 def meeting_attendance_add(*, meeting: BoardMeeting, attendee: Attendee, by: AbstractBaseUser) -> MeetingAttendance:
     """Record someone at the meeting, or their apologies."""
     if not attendee.name.strip():
@@ -114,7 +115,7 @@ def meeting_attendance_add(*, meeting: BoardMeeting, attendee: Attendee, by: Abs
     return row
 
 
-@transaction.atomic
+@audit.chained()
 def meeting_attendance_remove(*, attendance: MeetingAttendance, by: AbstractBaseUser) -> None:
     """Remove someone recorded at a meeting by mistake; the history keeps who removed them."""
     attendance._history_user = by
@@ -126,7 +127,7 @@ def _check_done_on(meeting: BoardMeeting, done_on: datetime.date | None) -> None
         raise ValidationError({"done_on": f"The date done must be on or after the meeting of {meeting.date:%-d %B %Y}"})
 
 
-@transaction.atomic
+@audit.chained()
 def action_arising_add(*, meeting: BoardMeeting, arising: Arising, by: AbstractBaseUser) -> ActionArising:
     """Record an action the Board gave someone at the meeting; it is carried to every later meeting until done."""
     errors = {}
@@ -148,7 +149,7 @@ def action_arising_add(*, meeting: BoardMeeting, arising: Arising, by: AbstractB
     )
 
 
-@transaction.atomic
+@audit.chained()
 def action_arising_done(
     *, action: ActionArising, done_on: datetime.date | None, by: AbstractBaseUser, expected_version: int
 ) -> ActionArising:
@@ -161,7 +162,7 @@ def action_arising_done(
     return current
 
 
-@transaction.atomic
+@audit.chained()
 def board_meeting_record(
     *,
     meeting: BoardMeeting,

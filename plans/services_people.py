@@ -21,6 +21,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
+from core import audit
 from core.access import leads_of, set_leads
 from core.versioning import create_recorded
 
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 FIRST_YEAR, LAST_YEAR = 2000, 2098
 
 
-@transaction.atomic
+@audit.chained()
 def plan_create(*, council: Council, year: str, heading: str, introduction: str, by: AbstractBaseUser) -> DeliveryPlan:
     """Start a draft plan for the council; one plan a financial year."""
     validate_financial_year(year)
@@ -113,7 +114,7 @@ def _send(email: EmailMessage) -> None:
         logger.exception("Invitation email to %s not sent", email.to)
 
 
-@transaction.atomic
+@audit.chained()
 def invitation_send(
     *,
     council: Council,
@@ -150,7 +151,7 @@ def invitation_send(
     return invitation
 
 
-@transaction.atomic
+@audit.chained()
 def invitation_resend(*, invitation: Invitation, by: AbstractBaseUser, base_url: str) -> Invitation:
     """Send the invitation again with a new link (every earlier link stops working) and a new expiry."""
     current = (
@@ -167,7 +168,7 @@ def invitation_resend(*, invitation: Invitation, by: AbstractBaseUser, base_url:
     return current
 
 
-@transaction.atomic
+@audit.chained()
 def invitation_accept(*, invitation: Invitation, password: str) -> AbstractBaseUser:
     """The invited lead sets their password: the account becomes active and the link can never be used again."""
     current = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)

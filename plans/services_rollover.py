@@ -2,10 +2,10 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 
 from actions.models import Action
+from core import audit
 from core.access import leads_of, set_leads
 from core.rag import RAG
 from core.versioning import create_recorded
@@ -67,7 +67,7 @@ def carried_actions(plan: DeliveryPlan) -> list[Action]:
     )
 
 
-@transaction.atomic
+@audit.chained()
 def plan_rollover(*, plan: DeliveryPlan, year: str, by: AbstractBaseUser, carry_projects: bool = False) -> DeliveryPlan:
     """Create next year's draft plan: objectives copied; actions not Complete carried over, each linked to the
     action it continues, with its leads and the recommendations it answers (so recommendations still open are

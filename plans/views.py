@@ -11,15 +11,17 @@ from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject
 
 from .access import can_edit_plan, councils_to_create_plans_in, get_plan_for_user, plans_visible_to
+from .home import home_tasks
 from .services_rollover import answered_in_earlier_plans
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    plans = plans_visible_to(request.user).order_by("council__name", "-year")
+    plans = list(plans_visible_to(request.user).order_by("council__name", "-year"))
     councils = [(council, list(council_plans)) for council, council_plans in groupby(plans, key=lambda p: p.council)]
     creatable = list(councils_to_create_plans_in(request.user))
-    return render(request, "plans/home.html", {"councils": councils, "creatable": creatable})
+    context = {"councils": councils, "creatable": creatable, "tasks": home_tasks(request.user, plans)}
+    return render(request, "plans/home.html", context)
 
 
 @require_GET

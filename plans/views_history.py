@@ -1,7 +1,6 @@
 """The plan's history of changes and the plan as it stood at an earlier moment, for everyone who sees the plan."""
 
 import datetime
-import sys
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
@@ -12,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
+
+from core.pagination import page_number, pagination
 
 from .access import can_export, get_plan_for_user
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
@@ -35,43 +36,13 @@ def newest_page(rows: Iterable[ChangeRow], number: int, per_page: int = PER_PAGE
     return newest[(number - 1) * per_page : number * per_page], total, number
 
 
-def pagination(number: int, pages: int, query: dict[str, str]) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's links: first, last, and the pages either side of the current one."""
-    if pages <= 1:
-        return None
-
-    def link(page: int) -> str:
-        return "?" + urlencode({**query, "page": page})
-
-    items: list[dict[str, Any]] = []
-    for page in range(1, pages + 1):
-        if page in (1, pages) or abs(page - number) <= 1:
-            items.append({"number": page, "href": link(page), "current": page == number})
-        elif items and not items[-1].get("ellipsis"):
-            items.append({"ellipsis": True})
-    return {
-        "items": items,
-        "previous": link(number - 1) if number > 1 else None,
-        "next": link(number + 1) if number < pages else None,
-    }
-
-
-def _page_number(value: str | None) -> int:
-    """The page asked for, at least 1; any number past the end shows the last page (newest_page), so a number too
-    large to count rows up to is taken as the furthest it could be."""
-    try:
-        return min(max(1, int(value or 1)), sys.maxsize // PER_PAGE)
-    except ValueError:
-        return 1
-
-
 @require_GET
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     query = {key: value for key, value in request.GET.items() if key != "page"}
     form = HistoryFilterForm(query or None, people=plan_change_people(plan), items=history_items(plan))
     filters = form.filters(plan) if form.is_bound and form.is_valid() else {}
-    rows, total, number = newest_page(plan_changes(plan, **filters), _page_number(request.GET.get("page")))
+    rows, total, number = newest_page(plan_changes(plan, **filters), page_number(request.GET.get("page"), PER_PAGE))
     pages = max(1, -(-total // PER_PAGE))
     context = {
         "plan": plan,

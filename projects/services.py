@@ -5,12 +5,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.access import set_leads
-from core.audit import linked_together
 from core.limits import check_limits
 from core.rag import RAG
 from core.services import item_reinstate, item_withdraw, lock_for_delete
@@ -50,14 +48,14 @@ def _check_count(value: object, what: str) -> int:
     return value
 
 
-@linked_together()
+@audit.chained()
 def project_update_status(
     *,
     project: CommissionedProject,
     rag: str,
     commentary: str,
     as_of: datetime.date,
-    evidence: UploadedFile | None,
+    evidence: str | None,  # the name core.evidence.stored gave the file, written before this transaction
     deliveries: dict[int, int],
     by: AbstractBaseUser,
     expected_version: int,
@@ -147,7 +145,7 @@ def _save_outputs(project: CommissionedProject, outputs: list[OutputSpec], by: A
             target.save(update_fields=["position", "description", "target"])
 
 
-@transaction.atomic
+@audit.chained()
 def project_create(
     *,
     plan: DeliveryPlan,
@@ -169,7 +167,7 @@ def project_create(
     return project
 
 
-@transaction.atomic
+@audit.chained()
 def project_change(
     *,
     project: CommissionedProject,
@@ -215,7 +213,7 @@ def project_reinstate(
     return item_reinstate(item=project, by=by, expected_version=expected_version)
 
 
-@transaction.atomic
+@audit.chained()
 def project_delete(*, project: CommissionedProject, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete a project nobody has reported on yet; one with status updates can only be withdrawn."""
     current = lock_for_delete(item=project, by=by, expected_version=expected_version, noun="project")

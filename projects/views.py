@@ -12,7 +12,9 @@ from core import evidence
 from core.access import leads_of
 from core.conflicts import conflict_response, status_rows
 from core.item_views import confirm_delete, withdraw_or_reinstate
+from core.pagination import queryset_page
 from core.rag import RAG
+from core.status_form import TIMELINE_PER_PAGE
 from core.versioning import StaleEdit
 from plans.access import can_edit_plan, get_plan_for_user
 
@@ -30,7 +32,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": project.plan,
         "objectives": project.objectives.order_by("number"),
         "output_targets": project.output_targets.all(),
-        "status_updates": project.status_updates.select_related("created_by"),
+        "timeline": queryset_page(project.status_updates.select_related("created_by"), request, TIMELINE_PER_PAGE),
         "can_update_status": can_update_status(request.user, project) and not project.is_withdrawn,
         "can_edit": can_edit_plan(request.user, project.plan),
     }
@@ -57,16 +59,17 @@ def project_update_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.project_update_status(
-                project=project,
-                rag=data["rag"],
-                commentary=data["commentary"],
-                as_of=data["as_of"],
-                evidence=data["evidence"],
-                deliveries=form.deliveries(),
-                by=request.user,
-                expected_version=data["version"],
-            )
+            with evidence.stored(data["evidence"], folder=f"evidence/projects/{project.pk}") as stored:
+                services.project_update_status(
+                    project=project,
+                    rag=data["rag"],
+                    commentary=data["commentary"],
+                    as_of=data["as_of"],
+                    evidence=stored,
+                    deliveries=form.deliveries(),
+                    by=request.user,
+                    expected_version=data["version"],
+                )
         except StaleEdit as stale:
             current = stale.current
             form.rebind_kwargs["targets"] = targets = list(current.output_targets.all())
@@ -86,6 +89,8 @@ def project_update_status(request: HttpRequest, pk: int) -> HttpResponse:
                 cancel_url=current.get_absolute_url(),
                 lost_file=bool(data["evidence"]),
             )
+        except evidence.EvidenceNotSaved:
+            form.add_error("evidence", evidence.NOT_SAVED)
         except ValidationError as error:
             form.add_error(None, error)
         else:

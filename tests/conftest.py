@@ -5,17 +5,30 @@ recommendations, one answered); council "elsewhere" with its own plan and coordi
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client, TransactionTestCase
+from django.utils import timezone
 
 from actions.models import Action
 from core import append_only
+from core.models import Job
 from peer_review.models import Recommendation
-from plans.models import Council, DeliveryPlan, Role
+from plans.models import (
+    ActionArising,
+    BoardMeeting,
+    Council,
+    DeliveryPlan,
+    Invitation,
+    MeetingAttendance,
+    Role,
+    StagedImport,
+)
 from projects.models import CommissionedProject
 
 from . import factories as f
@@ -38,6 +51,28 @@ def _flush_past_the_append_only_triggers(self: TransactionTestCase) -> None:
 TransactionTestCase._fixture_teardown = _flush_past_the_append_only_triggers
 
 
+# The browser tests' Content-Security-Policy counts from each xdist worker, added up here in the controller.
+WORKERS_CSP: dict = {"pages": 0, "paths": set(), "refused": 0}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    counts = getattr(node, "workeroutput", {}).get("csp")
+    if counts:
+        WORKERS_CSP["pages"] += counts["pages"]
+        WORKERS_CSP["paths"].update(counts["paths"])
+        WORKERS_CSP["refused"] += counts["refused"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if WORKERS_CSP["pages"]:
+        terminalreporter.write_line(csp_summary(**WORKERS_CSP))
+
+
+def csp_summary(pages: int, paths: set[str], refused: int) -> str:
+    return f"Content-Security-Policy: {pages} pages loaded ({len(paths)} distinct paths), {refused} refusals"
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
     # Rendered dashboards are cached by plan revision; a rolled-back test may leave the same keys to the next one.
@@ -48,6 +83,13 @@ def empty_cache() -> None:
 def audit_checkpoints(settings, tmp_path) -> None:
     # Each test its own checkpoint file: never the developer's, and none left by an earlier test's chain.
     settings.AUDIT_CHECKPOINT_PATH = str(tmp_path / "audit-checkpoints.log")
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path) -> None:
+    # Evidence files land in the test's own folder: never the developer's var/media, and never a file another test
+    # (or another xdist worker, whose database hands out the same primary keys) wrote under the same name.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -151,6 +193,37 @@ def outsider(world: World) -> AbstractBaseUser:
     user = f.make_user("example-coordinator")
     f.make_member(user, world.elsewhere, Role.COORDINATOR)
     return user
+
+
+@pytest.fixture
+def url_objects(world: World, coordinator: AbstractBaseUser, settings, tmp_path) -> dict:
+    """A real object behind every URL argument the world lacks (tests/test_permission_matrix.py says which is
+    whose): a Board meeting, evidence files, a staged import, an invitation."""
+    settings.MEDIA_ROOT = tmp_path
+    meeting = BoardMeeting.objects.create(plan=world.plan, date="2018-11-12")
+    update, project_update = f.evidenced_updates(world.action, world.project, by=coordinator, media_root=tmp_path)
+    # The coordinator's file between its preview and its confirmation.
+    staged = StagedImport.objects.create(
+        plan=world.plan, user=coordinator, name="plan.csv", data=b"objective\n", uploaded_at=timezone.now()
+    )
+    invited = get_user_model().objects.create_user("walked@example.org", email="walked@example.org", is_active=False)
+    invitation = Invitation.objects.create(
+        user=invited, council=world.council, agency="NHS", invited_by=coordinator, sent_at=timezone.now()
+    )
+    attendance = MeetingAttendance.objects.create(meeting=meeting, name="A. Chair")
+    arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
+    # Work the coordinator asked of a background worker (the council's history export).
+    job = Job.objects.create(kind=Job.Kind.EXPORT, description="Export", started_by=coordinator, council=world.council)
+    return {
+        "job": job,
+        "meeting": meeting,
+        "update": update,
+        "project_update": project_update,
+        "staged": staged,
+        "invitation": invitation,
+        "attendance": attendance,
+        "arising": arising,
+    }
 
 
 @pytest.fixture

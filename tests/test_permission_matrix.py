@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEntry, Job
-from plans.models import ActionArising, BoardMeeting, Invitation, MeetingAttendance, StagedImport
-from tests import factories as f
+from plans.models import Invitation
 from tests.factories import PASSWORD
+from tests.url_walk import url_names
 
 PERSONAS = ["anonymous", "coordinator", "lead", "other_lead", "board", "auditor", "outsider"]
 
@@ -22,31 +22,11 @@ REPORT = {"anonymous": 302, "other_lead": 403, "board": 403, "auditor": 403, "ou
 EDIT = {"anonymous": 302, "lead": 403, "other_lead": 403, "board": 403, "auditor": 403, "outsider": 404}
 EXPORT = {"anonymous": 302, "lead": 403, "other_lead": 403, "board": 403, "outsider": 404}  # coordinator, auditor
 BOARD_PACK = {"anonymous": 302, "lead": 403, "other_lead": 403, "outsider": 404}  # coordinator, board, auditor
+SIGNED_IN = {"anonymous": 302}  # whoever is signed in: 200
 
 
 def expected(rule: dict, persona: str) -> int:
     return rule.get(persona, 200)
-
-
-@pytest.fixture
-def items(world, coordinator, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    meeting = BoardMeeting.objects.create(plan=world.plan, date="2018-11-12")
-    update, project_update = f.evidenced_updates(world.action, world.project, by=coordinator, media_root=tmp_path)
-    # The coordinator's file between its preview and its confirmation.
-    staged = StagedImport.objects.create(
-        plan=world.plan, user=coordinator, name="plan.csv", data=b"objective\n", uploaded_at=timezone.now()
-    )
-    attendance = MeetingAttendance.objects.create(meeting=meeting, name="A. Chair")
-    arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
-    return {
-        "meeting": meeting,
-        "update": update,
-        "project_update": project_update,
-        "staged": staged,
-        "attendance": attendance,
-        "arising": arising,
-    }
 
 
 # (url name, how to find its argument, rule for GET, rule for POST)
@@ -105,6 +85,8 @@ DOWNLOADS = [
     ("plans:export_history", lambda w, i: [w.plan.pk, "csv"], EXPORT),
     ("plans:export_history", lambda w, i: [w.plan.pk, "xlsx"], EXPORT),
     ("plans:board_pack_pdf", lambda w, i: [i["meeting"].pk], BOARD_PACK),
+    ("plans:import_template", lambda w, i: ["csv"], SIGNED_IN),
+    ("plans:import_template", lambda w, i: ["xlsx"], SIGNED_IN),
 ]
 EVIDENCE = [
     ("actions:evidence", lambda w, i: i["update"].pk),
@@ -123,10 +105,10 @@ def client_as(request, signed_in):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "argument", "get_rule", "post_rule"), PAGES, ids=[page[0] for page in PAGES])
 def test_every_view_answers_every_persona_as_the_design_says(
-    world, items, client_as, persona, name, argument, get_rule, post_rule
+    world, url_objects, client_as, persona, name, argument, get_rule, post_rule
 ):
     client = client_as(persona)
-    url = reverse(name, args=[argument(world, items)])
+    url = reverse(name, args=[argument(world, url_objects)])
     response = client.get(url)
     assert response.status_code == expected(get_rule, persona), f"GET {name} as {persona}"
     if response.status_code == 302:
@@ -149,8 +131,8 @@ def test_every_view_answers_every_persona_as_the_design_says(
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "argument"), EVIDENCE, ids=[page[0] for page in EVIDENCE])
-def test_evidence_is_refused_to_those_who_may_not_see_the_item(world, items, client_as, persona, name, argument):
-    response = client_as(persona).get(reverse(name, args=[argument(world, items)]))
+def test_evidence_is_refused_to_those_who_may_not_see_the_item(world, url_objects, client_as, persona, name, argument):
+    response = client_as(persona).get(reverse(name, args=[argument(world, url_objects)]))
     if persona == "anonymous":
         assert response.status_code == 302
     elif persona == "outsider":
@@ -163,15 +145,15 @@ def test_evidence_is_refused_to_those_who_may_not_see_the_item(world, items, cli
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "arguments", "rule"), DOWNLOADS, ids=[f"{d[0]}-{i}" for i, d in enumerate(DOWNLOADS)])
 def test_every_download_answers_every_persona_as_the_design_says(
-    world, items, client_as, persona, name, arguments, rule
+    world, url_objects, client_as, persona, name, arguments, rule
 ):
     client = client_as(persona)
     before = AuditEntry.objects.count()
-    response = client.get(reverse(name, args=arguments(world, items)))
+    response = client.get(reverse(name, args=arguments(world, url_objects)))
     assert response.status_code == expected(rule, persona), f"GET {name} as {persona}"
     if response.status_code != 200:
         assert AuditEntry.objects.count() == before  # a refused export is not an export
-    assert client.post(reverse(name, args=arguments(world, items))).status_code in {302, 405}
+    assert client.post(reverse(name, args=arguments(world, url_objects))).status_code in {302, 405}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -315,3 +297,54 @@ def test_everyone_signed_in_changes_their_own_password_and_nobody_else_s(world, 
         other.refresh_from_db()
         assert other.check_password(PASSWORD)
     assert client.put(url).status_code == 405
+
+
+# Pages each checked by a test of their own above, with their arguments.
+OWN_TESTS = {
+    "plans:audit": lambda w, i: [],
+    "plans:home": lambda w, i: [],
+    "actions:mine": lambda w, i: [],
+    "plans:invitation_resend": lambda w, i: [i["invitation"].pk],
+    "password_change": lambda w, i: [],
+    **dict.fromkeys(MFA_PAGES, lambda w, i: []),
+    "plans:export_council_history": lambda w, i: [w.plan.council.slug, "csv"],
+    "jobs:job": lambda w, i: [i["job"].pk],
+    "jobs:job_progress": lambda w, i: [i["job"].pk],
+    "jobs:job_download": lambda w, i: [i["job"].pk],
+}
+
+
+# How to reach each page of the matrix with real objects: the anonymous walk (tests/test_login_required.py) uses it.
+def _one(argument):
+    return lambda w, i: [argument(w, i)]
+
+
+ARGUMENTS = {
+    **{name: _one(argument) for name, argument, *_ in PAGES + EVIDENCE},
+    **{name: arguments for name, arguments, _ in DOWNLOADS},
+    **OWN_TESTS,
+}
+# Reviewed: URL names whose access does not turn on a person's roles, and where each is tested instead. The admin's
+# pages all pass through its own sign-in check (config/urls.py) and are walked anonymously with the rest.
+OUTSIDE_THE_MATRIX = {
+    "login": "tests/core/test_sign_in.py",
+    "logout": "tests/core/test_sign_in.py",
+    "accessibility": "tests/test_login_required.py (open to everyone)",
+    "plans:published": "tests/plans/test_publication.py (open to everyone once the council publishes)",
+    "plans:published_pdf": "tests/plans/test_published_pdf.py (as plans:published)",
+    "plans:invitation_accept": "tests/plans/test_invitations.py (the emailed link's token is the key)",
+    "health": "tests/core/test_health.py (open to load balancers: part names and ok or failing only)",
+}
+
+
+def test_the_matrix_covers_every_url_name():
+    names = {name for name in url_names() if not name.startswith("admin:")}
+    missing = sorted(names - ARGUMENTS.keys() - OUTSIDE_THE_MATRIX.keys())
+    assert not missing, (
+        f"URL names with no entry in the permission matrix: {', '.join(missing)}. Add each to PAGES, DOWNLOADS or "
+        "EVIDENCE in tests/test_permission_matrix.py with who may GET and POST it (and an object for its arguments "
+        "in the url_objects fixture if the world has none), or, reviewed, to OUTSIDE_THE_MATRIX with where it is "
+        "tested."
+    )
+    stale = sorted((ARGUMENTS.keys() | OUTSIDE_THE_MATRIX.keys()) - names)
+    assert not stale, f"The matrix names URLs that no longer exist: {', '.join(stale)}"

@@ -22,6 +22,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
 from plans.demo import load_demo
+from tests.conftest import csp_summary
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -110,12 +111,16 @@ def no_content_security_policy_refusals() -> Iterator[None]:
         pytest.fail("Security policies broken on the pages visited:\n" + "\n".join(CSP_WATCH.problems), pytrace=False)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # An xdist worker prints nothing: it hands its counts to the controller (tests/conftest.py), which adds them up.
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["csp"] = {"pages": CSP_WATCH.pages, "paths": sorted(CSP_WATCH.paths), "refused": CSP_WATCH.refused}
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if CSP_WATCH.pages:
-        terminalreporter.write_line(
-            f"Content-Security-Policy: {CSP_WATCH.pages} pages loaded ({len(CSP_WATCH.paths)} distinct paths), "
-            f"{CSP_WATCH.refused} refusals"
-        )
+        terminalreporter.write_line(csp_summary(CSP_WATCH.pages, CSP_WATCH.paths, CSP_WATCH.refused))
 
 
 @pytest.fixture

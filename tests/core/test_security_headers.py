@@ -15,7 +15,7 @@ from core.models import Job
 from plans.models import ActionArising, BoardMeeting, DeliveryPlan, MeetingAttendance
 from plans.services import plan_publish
 from tests import factories as f
-from tests.test_login_required import concrete_path, walk
+from tests.url_walk import concrete_path, walk
 from tests.worker import run_worker
 
 POLICY = (

@@ -85,6 +85,20 @@ def test_postgresql_connections_do_not_compile_queries_just_in_time_and_write_ti
         assert cursor.fetchone()[0] == "2026-03-04 05:06:07"
 
 
+@pytest.mark.django_db
+def test_postgresql_ends_a_statement_or_an_idle_transaction_left_waiting():
+    """A stalled download must not hold a worker and a snapshot for as long as its client likes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "2min"
+        cursor.execute("SHOW idle_in_transaction_session_timeout")
+        assert cursor.fetchone()[0] == "1min"
+
+
 def test_sign_in_throttling_and_session_limits_are_read_from_the_environment():
     expression = (
         "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.SIGNIN_ADDRESS_FAILURE_LIMIT, "

@@ -308,6 +308,8 @@ def test_what_is_read_but_may_not_be_meant_is_warned_of(world):
         ("* one\n\n* two", "one\n\ntwo"),
         ("-5 on last year", "-5 on last year"),  # a minus sign, not a bullet
         ("Train staff\n- Map venues", "Train staff\n- Map venues"),  # not every line a list item: left as typed
+        ("·", "·"),  # a marker with no words after it is the text itself (an export of "·" comes back the same)
+        ("• one\n•", "• one\n•"),
     ],
 )
 def test_line_breaks_and_typed_bullets_in_list_cells_become_lines(world, coordinator, cell, read):

@@ -26,11 +26,12 @@ class Command(BaseCommand):
                 *(f"{count} {name}" for name, count in result.checked.items()),
             ]
         )
-        AuditEvent.objects.create(
-            kind=AuditEvent.Kind.VERIFICATION,
-            description="verify_audit command",
-            outcome=("intact: " + summary) if result.ok else result.problems[0],
-        )
+        with audit.chained():
+            AuditEvent.objects.create(
+                kind=AuditEvent.Kind.VERIFICATION,
+                description="verify_audit command",
+                outcome=("intact: " + summary) if result.ok else result.problems[0],
+            )
         if not result.ok:
             raise CommandError(f"Audit record FAILED verification: {result.problems[0]}", returncode=1)
         if result.entries and not result.checkpoints:

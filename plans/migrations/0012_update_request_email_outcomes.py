@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0010_programme_board_and_meeting_records'),
+        ('plans', '0011_deliveryplan_illustrative'),
     ]
 
     operations = [
