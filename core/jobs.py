@@ -113,7 +113,7 @@ def run_job(job_id: str, work: Callable[[Job], None], *, what_to_do: str) -> Non
     job.save(update_fields=["status", "started_at"])
     try:
         work(job)
-    except Exception as error:
+    except BaseException as error:  # a worker stopped mid-task (SystemExit) too: its page must not wait for ever
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         job.status, job.finished_at = Job.Status.FAILED, timezone.now()
         job.error = f"It stopped with an error ({type(error).__name__}). {what_to_do} Quote task {job.pk}."
