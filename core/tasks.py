@@ -4,9 +4,10 @@ from django.tasks import task
 
 from plans.models import Council
 
-from .audit import ENTRIES, Verification, chained, verify
+from .audit import chained, verify
 from .jobs import Progress, run_job
 from .models import AuditEvent, Job
+from .verification import ENTRIES, Verification
 
 WHAT_TO_DO = (
     "Nothing was found wrong with the record by this attempt: start the verification again from the audit page. "
