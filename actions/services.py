@@ -9,7 +9,7 @@ from django.utils import timezone
 from core import audit
 from core.access import set_leads
 from core.limits import check_limits
-from core.rag import RAG
+from core.rag import reported_rag
 from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from peer_review.models import Recommendation
@@ -53,7 +53,7 @@ def action_update_status(
     now = timezone.now()
     update = StatusUpdate(
         action=current,
-        rag=RAG(rag),
+        rag=reported_rag(rag),
         previous_rag=current.rag,
         commentary=commentary,
         as_of=as_of,

@@ -27,7 +27,7 @@ class StatusUpdateForm(BaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     rag = forms.ChoiceField(
         label="RAG status",
-        choices=[Choice(rag.value, rag.label, hint=rag.hint) for rag in RAG],
+        choices=[Choice(rag.value, rag.label, hint=rag.hint) for rag in RAG.reportable()],
         widget=forms.RadioSelect,
         error_messages={"required": "Select a RAG status", "invalid_choice": "Select a RAG status"},
     )

@@ -1,9 +1,11 @@
+import datetime
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from core.forms import BaseModelForm, DateField
+from core.limits import year_message
 
 from .models import Recommendation, Review
 
@@ -15,15 +17,59 @@ def one_per_line(text: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+Precision = Review.DatePrecision
+
+
+class ReviewDateField(DateField):
+    """A date held as precisely as the review's document gives it: a day, only a month and year, only a year, or
+    none. Cleans to (date, precision), the date being the first day of its month or year when only they are known."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+        for part in self.fields:
+            part.required = False
+
+    def compress(self, data_list: list[str]) -> tuple[datetime.date | None, str]:
+        day, month, year = ((part or "").strip() for part in data_list) if data_list else ("", "", "")
+        if not (day or month or year):
+            return None, Precision.NOT_STATED
+        if not year:
+            raise forms.ValidationError(f"{self.named} must include a year", code="incomplete")
+        if day and not month:
+            raise forms.ValidationError(f"{self.named} must include a month", code="incomplete")
+        precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+        try:
+            date = datetime.date(int(year), int(month or 1), int(day or 1))
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        out_of_range = year_message(self.named, date.year)
+        if out_of_range:
+            raise forms.ValidationError(out_of_range, code="year_out_of_range")
+        return date, precision
+
+
+def date_parts(review: Review) -> list[str]:
+    """The review's date as the form shows it: only the parts it is known to."""
+    if review.date is None:
+        return ["", "", ""]
+    day = str(review.date.day) if review.date_precision == Precision.DAY else ""
+    month = str(review.date.month) if review.date_precision in (Precision.DAY, Precision.MONTH) else ""
+    return [day, month, str(review.date.year)]
+
+
 class ReviewForm(BaseModelForm):
     submit_label = "Save review"
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date = DateField(label="Date of the review", help_text="When the review reported, for example 1 2 2018")
+    date = ReviewDateField(
+        label="Date of the review",
+        help_text="When the review reported, for example 14 2 2018. If it gives only a month, leave the day empty "
+        "(2 2018); if it gives only a year, enter the year alone; if it gives no date, leave it all empty.",
+    )
 
     class Meta:
         model = Review
-        fields = ["title", "kind", "date", "summary", "areas", "key_findings"]
+        fields = ["title", "kind", "summary", "areas", "key_findings"]
         labels = {
             "title": "Title",
             "kind": "Kind of review",
@@ -41,6 +87,7 @@ class ReviewForm(BaseModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        self.initial.setdefault("date", date_parts(self.instance))
         # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
@@ -52,6 +99,12 @@ class ReviewForm(BaseModelForm):
             Field.textarea("areas", rows=5),
             Field.textarea("key_findings", rows=6),
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "date" in cleaned:
+            cleaned["date"], cleaned["date_precision"] = cleaned["date"]
+        return cleaned
 
     def clean_areas(self) -> str:
         return one_per_line(self.cleaned_data["areas"])
@@ -81,7 +134,7 @@ class RecommendationForm(BaseModelForm):
         model = Recommendation
         fields = ["number", "text", "theme", "owner"]
         labels = {"text": "Recommendation", "theme": "Theme (optional)", "owner": "Owner (optional)"}
-        help_texts = {"owner": 'The service that owns it, for example "Community Safety"'}
+        help_texts = {"owner": 'Whom it addresses, for example "Community Safety Service" or "The council"'}
         error_messages = {
             "text": {"required": "Enter the recommendation"},
             "theme": {"max_length": "Theme must be 300 characters or fewer"},

@@ -38,14 +38,16 @@ def review_create(
     council: Council,
     title: str,
     kind: str,
-    date: datetime.date,
+    date: datetime.date | None,
     summary: str,
     areas: str,
     key_findings: str,
     by: AbstractBaseUser,
+    date_precision: str = Review.DatePrecision.DAY,
 ) -> Review:
     """Record a review of the council's Prevent work. Its slug comes from the title, unique within the council."""
     _check_kind(kind)
+    _check_date(date, date_precision)
     return create_recorded(
         Review,
         by=by,
@@ -54,6 +56,7 @@ def review_create(
         title=title,
         kind=kind,
         date=date,
+        date_precision=date_precision,
         summary=summary,
         areas=areas,
         key_findings=key_findings,
@@ -66,20 +69,23 @@ def review_change(
     review: Review,
     title: str,
     kind: str,
-    date: datetime.date,
+    date: datetime.date | None,
     summary: str,
     areas: str,
     key_findings: str,
     by: AbstractBaseUser,
     expected_version: int,
+    date_precision: str = Review.DatePrecision.DAY,
 ) -> Review:
     """Change a review's content. The slug stays as it was made, so references to the review keep working."""
     _check_kind(kind)
+    _check_date(date, date_precision)
     current = lock_for_edit(review, expected_version)
     fields = {
         "title": title,
         "kind": kind,
         "date": date,
+        "date_precision": date_precision,
         "summary": summary,
         "areas": areas,
         "key_findings": key_findings,
@@ -88,6 +94,18 @@ def review_change(
         setattr(current, name, value)
     save_edit(current, by=by, fields=list(fields))
     return current
+
+
+def _check_date(date: datetime.date | None, precision: str) -> None:
+    """A date goes with a precision, and "not stated" with none; a month or year is held as its first day."""
+    Precision = Review.DatePrecision
+    if precision not in Precision.values or (date is None) != (precision == Precision.NOT_STATED):
+        raise ValidationError({"date": "Enter the date of the review as precisely as it gives it"})
+    if date is not None and (
+        (precision == Precision.MONTH and date.day != 1)
+        or (precision == Precision.YEAR and date.timetuple()[1:3] != (1, 1))
+    ):
+        raise ValidationError({"date": "A month or a year alone is held as its first day"})
 
 
 def next_number(review: Review) -> int:

@@ -22,7 +22,7 @@ def _review_url(review_pk: int) -> str:
 
 
 def _review_fields(data: dict) -> dict:
-    names = ["title", "kind", "date", "summary", "areas", "key_findings"]
+    names = ["title", "kind", "date", "date_precision", "summary", "areas", "key_findings"]
     return {name: data[name] for name in names}
 
 
@@ -93,7 +93,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             rows = [
                 ("Title", current.title),
                 ("Kind of review", current.get_kind_display()),
-                ("Date of the review", f"{current.date:%-d %B %Y}"),
+                ("Date of the review", current.date_shown),
                 ("Summary", current.summary),
                 ("Areas reviewed", current.areas),
                 ("Key findings", current.key_findings),

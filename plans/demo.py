@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from actions.models import Action
 from core import audit
 from core.access import leads_of, set_leads
+from core.rag import RAG
 from core.timescale import due_date_from_timescale
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
@@ -71,7 +72,8 @@ def load_review(data: dict[str, Any], councils: dict[str, Council]) -> bool:
         slug=data["slug"],
         kind=data["kind"],
         title=data["title"],
-        date=data["date"],
+        date=data.get("date"),
+        date_precision=data.get("date_precision") or Review.DatePrecision.DAY,
         summary=lines(data.get("summary")),
         areas=lines(data.get("areas")),
         key_findings=lines(data.get("key_findings")),
@@ -102,6 +104,7 @@ def load_plan(data: dict[str, Any], councils: dict[str, Council]) -> bool:
         status=data.get("status", DeliveryPlan.Status.ACTIVE),
         introduction=lines(data.get("introduction")),
         local_context=lines(data.get("local_context")),
+        rag_column=data.get("rag_column", True),
     )
     objectives = {}
     for entry in data["objectives"]:
@@ -120,7 +123,9 @@ def load_plan(data: dict[str, Any], councils: dict[str, Council]) -> bool:
             funding_source=entry.get("funding_source") or "",
             amount=entry.get("amount"),
             timescale=entry.get("timescale") or "",
+            unheaded_column=entry.get("unheaded_column") or "",
             due_date=due_date_from_timescale(entry.get("timescale") or ""),
+            rag=entry.get("rag") or data.get("rag") or RAG.NOT_STARTED,
             withheld_fields=entry.get("withheld") or [],
         )
         project.objectives.set([objectives[number] for number in entry.get("objectives") or []])
@@ -142,6 +147,7 @@ def load_plan(data: dict[str, Any], councils: dict[str, Council]) -> bool:
             due_date=due_date_from_timescale(entry.get("timescale") or ""),
             lead=entry.get("lead") or "",
             lead_agency=entry.get("lead_agency") or "",
+            rag=entry.get("rag") or data.get("rag") or RAG.NOT_STARTED,
             withheld_fields=entry.get("withheld") or [],
         )
         action.answers.set([find_recommendation(council, citation) for citation in entry.get("answers") or []])

@@ -20,6 +20,7 @@ from actions.models import Action
 from core import audit
 from core.access import leads_of
 from core.limits import length_message, year_message
+from core.rag import RAG
 from core.timescale import due_date_from_timescale
 from core.versioning import create_recorded
 from objectives.models import Objective
@@ -197,7 +198,8 @@ def _target(row: dict[str, str], finder: RecommendationFinder) -> _Target:
         rag=rag,
         commentary=row["commentary"],
         as_of=imports.row_as_of(row),
-        reported=bool(row["rag_status"].strip() or row["commentary"].strip()),
+        # "No status recorded" (or an empty cell) reports nothing: an action's status is never taken back to it.
+        reported=rag != RAG.NO_STATUS and bool(row["rag_status"].strip() or row["commentary"].strip()),
     )
 
 
@@ -322,6 +324,8 @@ def import_confirm(
         fields = {**target.fields, "objective": objective}
         action = actions.get(target.fields["reference"])
         if action is None:
+            if target.rag == RAG.NO_STATUS:  # a field of the new action: no status update says it
+                fields["rag"] = RAG.NO_STATUS
             action = action_services.action_create(plan=plan, fields=fields, answers=target.answers, leads=[], by=by)
             if target.rag != action.rag or target.commentary.strip():
                 _report(action, target, by=by)

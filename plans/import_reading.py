@@ -72,8 +72,10 @@ RAG_WORDS = {
     "completed": RAG.COMPLETE,
     "c": RAG.COMPLETE,
     "notstarted": RAG.NOT_STARTED,
+    "nostatus": RAG.NO_STATUS,
+    "nostatusrecorded": RAG.NO_STATUS,
 }
-RAG_ADVICE = "use Green, Amber, Red, Complete or Not started"
+RAG_ADVICE = "use Green, Amber, Red, Complete, Not started or No status recorded, or leave it empty"
 
 NUMBER_WORDS = [
     *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
@@ -196,8 +198,9 @@ def text_of(cell: object, column: str) -> tuple[str, str | None]:
 
 
 def rag_of(text: str) -> RAG | None:
-    """The RAG status a cell names, as a word in any case and spacing or as a council's letter; None if none."""
-    return RAG_WORDS.get(fold(text)) if text.strip() else RAG.NOT_STARTED
+    """The RAG status a cell names, as a word in any case and spacing or as a council's letter; None if none. An
+    empty cell says no status, as a plan's empty RAG column does: never Not started, which it does not say."""
+    return RAG_WORDS.get(fold(text)) if text.strip() else RAG.NO_STATUS
 
 
 def objective_of(text: str) -> tuple[int | None, str]:

@@ -17,7 +17,7 @@ from .import_files import MAX_ROWS
 from .sheets import DATE_COLUMNS, HEADING_FONT, TOP, UK_DATE, WRAP, Column, layout, set_widths
 
 LABELS = [rag.label for rag in RAG]
-RAG_WORDS = f"{', '.join(LABELS[:-1])} or {LABELS[-1]}"  # Not started, Green, Amber, Red or Complete
+RAG_WORDS = f"{', '.join(LABELS[:-1])} or {LABELS[-1]}"  # Not started, Green, ..., Complete or No status recorded
 RAG_LETTERS = "G (Green), A (Amber), R (Red), C (Complete)"
 
 
@@ -56,7 +56,7 @@ GUIDANCE = {
     ),
     "rag_status": Guidance(
         "The action's status now. Choose it from the list in the cell.",
-        f"{RAG_WORDS}; or the letters {RAG_LETTERS}. Empty means Not started.",
+        f"{RAG_WORDS}; or the letters {RAG_LETTERS}. Empty means No status recorded.",
         RAG.AMBER.label,
     ),
     "last_update": Guidance(

@@ -214,8 +214,12 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
             advice = NUMBER_ADVICE if row.get("_reference_number") else ""
             problem("reference", f"Reference {reference} is also used in row {seen_refs[reference]}{advice}")
         seen_refs.setdefault(reference, number)
-        if reading.rag_of(row["rag_status"]) is None:
+        rag = reading.rag_of(row["rag_status"])
+        if rag is None:
             problem("rag_status", f"{_shown(row['rag_status'])} is not a RAG status; {reading.RAG_ADVICE}")
+        elif rag == RAG.NO_STATUS and row["commentary"].strip():
+            # A commentary becomes a status update, and an update reports a status: the file must say which.
+            problem("rag_status", "Enter a RAG status for a row with a commentary, such as Green or Not started")
         if row["last_update"].strip():
             when = reading.date_of(row["last_update"])
             if when is None:
@@ -286,7 +290,7 @@ def row_section(row: dict[str, str]) -> str:
 
 
 def row_rag(row: dict[str, str]) -> RAG:
-    return reading.rag_of(row["rag_status"]) or RAG.NOT_STARTED
+    return reading.rag_of(row["rag_status"]) or RAG.NO_STATUS
 
 
 def row_as_of(row: dict[str, str]) -> datetime.date | None:

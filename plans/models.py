@@ -87,6 +87,10 @@ class DeliveryPlan(Versioned):
         editable=False,
         help_text="Its status updates, meetings and requests are illustrative demo data, not the council's",
     )
+    # Some plans were written without one (Tower Hamlets 2017-18): their published version does not add it.
+    rag_column = models.BooleanField(
+        "RAG status column", default=True, help_text="The plan's tables of actions have a RAG status column"
+    )
 
     history = HistoricalRecords()
 

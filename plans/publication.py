@@ -16,15 +16,23 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.rag import RAG
 from core.withheld import WHOLE_ITEM, Redacted, passages, plain, redact
+from peer_review.models import Review
 
 from .models import DeliveryPlan, PublishedPdf
 from .pdf import html_to_pdf
+from .recommendation_refs import review_names
 from .snapshot import ActionState, ProjectState, RecommendationState, ReviewState, plan_snapshot, plan_texts
 
 # What the stored PDFs were made with (templates/plans/published_pdf.html and the redaction step above): change it
 # when either changes, so every stored PDF is rendered again on its next request and none keeps an older redaction.
-PDF_VERSION = 2
+# 2: tagged PDF/UA; 3: laid out like the council's document (citations, RAG column, sections, cited reviews only)
+PDF_VERSION = 3
+# The sections of a plan whose actions sit under their objectives' headings, one table per objective (as the
+# 2018-19 plan's "Activities"); actions of any other section have a table of their own, with an objective column
+# (as the 2017-18 plan's "Statutory duties" and "Structure / staffing").
+BY_OBJECTIVE = {"", "Activities"}
 
 
 def _only_redacted(value: Any, where: str) -> None:
@@ -72,10 +80,20 @@ class PublishedRecommendation(_Published):
 @dataclass(frozen=True)
 class PublishedReview(_Published):
     title: Redacted
-    summary: Redacted
+    summary: Redacted  # before the areas: all of it, or its first paragraph when that introduces them
     areas: list[Redacted]
     key_findings: list[Redacted]
     recommendations: list[PublishedRecommendation]
+    recommendations_heading: Redacted
+    closing: Redacted  # the rest of the summary, after the recommendations
+
+
+@dataclass(frozen=True)
+class PublishedSection(_Published):
+    """A table of actions of one section ("Statutory duties"), each row naming its objective."""
+
+    heading: Redacted
+    rows: list[PublishedRow]
 
 
 @dataclass(frozen=True)
@@ -86,10 +104,16 @@ class PublishedPlan(_Published):
     at: datetime.datetime | None
     introduction: Redacted
     local_context: Redacted
-    objectives: list[PublishedObjective]
-    other_actions: list[tuple[Redacted, list[PublishedRow]]]
+    objectives: list[PublishedObjective]  # each with its actions of the sections in BY_OBJECTIVE
+    sections: list[PublishedSection]  # the other sections' actions, in plan order
     projects: list[PublishedRow]
-    reviews: list[PublishedReview]
+    reviews: list[PublishedReview]  # those the plan's actions answer
+    rag_column: bool
+    project_columns: frozenset[str]  # the optional columns some project fills: provider, lead, unheaded_column
+
+    @property
+    def activities(self) -> list[PublishedObjective]:
+        return [objective for objective in self.objectives if objective.actions]
 
 
 @dataclass(frozen=True)
@@ -137,7 +161,19 @@ class _Redactor:
         return [Redacted(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def _action(action: ActionState, r: _Redactor) -> PublishedRow:
+def citations(action: ActionState, recommendations: dict[int, RecommendationState], names: dict[int, str]) -> str:
+    """The recommendations an action answers, cited as the plan does after its text: "(Peer Review Rec 1 & 4)"."""
+    numbers: dict[int, list[int]] = {}
+    for pk in action.answers:
+        if pk in recommendations and recommendations[pk].review_id in names:
+            numbers.setdefault(recommendations[pk].review_id, []).append(recommendations[pk].number)
+    return " ".join(
+        f"({names[review]} Rec {' & '.join(str(number) for number in sorted(cited))})"
+        for review, cited in sorted(numbers.items())
+    )
+
+
+def _action(action: ActionState, r: _Redactor, *, cited: str = "", objective: str = "") -> PublishedRow:
     withheld = action.withheld_fields
     whole = WHOLE_ITEM in withheld
     item = f"Action {plain(action.reference)}"
@@ -156,6 +192,11 @@ def _action(action: ActionState, r: _Redactor) -> PublishedRow:
         "outcomes": Redacted("\n".join(lines("outcomes", "Outcomes"))),
         "timescale": text("timescale", "Timescale"),
         "lead": text("lead", "Lead"),
+        # Citations, objective numbers and status are the plan's own words, never withheld passages.
+        "citations": redact("" if whole else cited),  # a withheld row cites nothing that would tell of it
+        "objective": redact(objective, whole=whole),
+        # "No status recorded" is the plan saying nothing: its cell is empty, as in the council's document.
+        "rag": redact("" if action.rag == RAG.NO_STATUS else RAG(action.rag).label, whole=whole),
     }
     return PublishedRow(cells=cells, outputs=lines("outputs", "Outputs"), redacted=whole)
 
@@ -181,6 +222,9 @@ def _project(project: ProjectState, objective_numbers: dict[int, int], r: _Redac
         "outcomes": Redacted("\n".join(lines("outcomes", "Outcomes"))),
         "timescale": text("timescale", "Timescale"),
         "provider": text("provider", "Provider"),
+        "lead": text("lead", "Lead agency or service"),
+        "funding_source": text("funding_source", "Funding source"),
+        "unheaded_column": text("unheaded_column", "Unheaded column"),
     }
     if whole or "outputs" in withheld:
         everything = "\n".join(output.description for output in project.outputs)
@@ -190,11 +234,32 @@ def _project(project: ProjectState, objective_numbers: dict[int, int], r: _Redac
     return PublishedRow(cells=cells, outputs=outputs, redacted=whole)
 
 
-def _review(review: ReviewState, recommendations: list[RecommendationState], r: _Redactor) -> PublishedReview:
+def _project_columns(projects: list[PublishedRow]) -> frozenset[str]:
+    """The optional columns of the projects table, as the plans have them: "Lead agency / service" naming the lead,
+    then the provider and the funding (2017-18), or else "Project Provider" (2018-19); and an unheaded column."""
+    filled = {name for name in ("provider", "lead", "unheaded_column") for row in projects if row.cells[name]}
+    if "lead" in filled:
+        filled.discard("provider")  # the lead's cell names it
+    return frozenset(filled)
+
+
+def _review(
+    review: ReviewState, kind: str, recommendations: list[RecommendationState], r: _Redactor
+) -> PublishedReview:
     item = f"Review {plain(review.title)}"
+    summary = r.text(review.summary, item=item, field="Summary")
+    # A first paragraph that ends introducing a list ("The three key areas reviewed included:") stands before the
+    # areas, and the rest of the summary after the recommendations, where the council's plan has it.
+    first, _, rest = summary.partition("\n\n")
+    if not (review.areas.strip() and first.rstrip().endswith(":")):
+        first, rest = summary, ""
     return PublishedReview(
         title=r.text(review.title, item=item, field="Title"),
-        summary=r.text(review.summary, item=item, field="Summary"),
+        summary=Redacted(first),
+        closing=Redacted(rest),
+        recommendations_heading=Redacted(
+            "Key Recommendations" if kind == Review.Kind.PEER_REVIEW else "Recommendations"
+        ),
         areas=r.lines(review.areas, item=item, field="Areas reviewed"),
         key_findings=r.lines(review.key_findings, item=item, field="Key findings"),
         recommendations=[
@@ -217,6 +282,15 @@ def _build(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[PublishedP
     the_plan = "The plan"
     introduction = r.text(snapshot.introduction, item=the_plan, field="Introduction")
     local_context = r.text(snapshot.local_context, item=the_plan, field="Local context")
+    recommendations = {rec.pk: rec for rec in snapshot.recommendations}
+    names = review_names(plan.council_id)
+    objective_numbers = {objective.pk: objective.number for objective in snapshot.objectives}
+
+    def row(action: ActionState) -> PublishedRow:
+        number = objective_numbers.get(action.objective_id or 0)
+        objective = f"Objective {number}" if number else ""
+        return _action(action, r, cited=citations(action, recommendations, names), objective=objective)
+
     objectives = [
         PublishedObjective(
             number=objective.number,
@@ -224,15 +298,18 @@ def _build(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[PublishedP
             description=r.text(
                 descriptions.get(objective.pk, ""), item=f"Objective {objective.number}", field="Description"
             ),
-            actions=[_action(action, r) for action in objective.actions],
+            actions=[row(action) for action in objective.actions if action.section in BY_OBJECTIVE],
         )
         for objective in snapshot.objectives
     ]
-    others: dict[Redacted, list[PublishedRow]] = {}
-    for action in snapshot.unassigned_actions:
-        section = r.text(action.section or "Other actions", item=f"Section {plain(action.section)}", field="Heading")
-        others.setdefault(section, []).append(_action(action, r))
-    objective_numbers = {objective.pk: objective.number for objective in snapshot.objectives}
+    sections: dict[str, list[PublishedRow]] = {}
+    for action in sorted(snapshot.actions, key=lambda action: action.position):
+        if action.objective_id is None or action.section not in BY_OBJECTIVE:
+            sections.setdefault(action.section or "Other actions", []).append(row(action))
+    answered = {pk for action in snapshot.actions for pk in action.answers}
+    cited_reviews = {rec.review_id for rec in snapshot.recommendations if rec.pk in answered}
+    kinds = dict(Review.objects.filter(pk__in=cited_reviews).values_list("pk", "kind"))
+    projects = [_project(project, objective_numbers, r) for project in snapshot.projects]
     document = PublishedPlan(
         council=r.text(plan.council.name, item=the_plan, field="Council"),
         title=r.text(plan.title, item=the_plan, field="Title"),
@@ -241,9 +318,18 @@ def _build(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[PublishedP
         introduction=introduction,
         local_context=local_context,
         objectives=objectives,
-        other_actions=list(others.items()),
-        projects=[_project(project, objective_numbers, r) for project in snapshot.projects],
-        reviews=[_review(review, snapshot.recommendations, r) for review in reviews],
+        sections=[
+            PublishedSection(heading=r.text(heading, item=f"Section {plain(heading)}", field="Heading"), rows=rows)
+            for heading, rows in sections.items()
+        ],
+        projects=projects,
+        reviews=[
+            _review(review, kinds[review.pk], snapshot.recommendations, r)
+            for review in reviews
+            if review.pk in cited_reviews
+        ],
+        rag_column=plan.rag_column,
+        project_columns=_project_columns(projects),
     )
     return document, r.withheld
 

@@ -17,12 +17,14 @@ def review_names(council_id: int) -> dict[int, str]:
     with its slug (two reviews of one kind in one year)."""
     reviews = list(Review.objects.filter(council_id=council_id).order_by("date", "pk"))
     kinds = Counter(review.kind for review in reviews)
-    years = Counter((review.kind, review.date.year) for review in reviews)
+    years = Counter((review.kind, review.year) for review in reviews)
     names = {}
     for review in reviews:
         name = KIND_NAMES.get(review.kind, review.get_kind_display())
         if kinds[review.kind] > 1:
-            name += f" {review.date.year}" if years[(review.kind, review.date.year)] == 1 else f" {review.slug}"
+            # A review with no stated date, or another of its kind and year, goes by its slug.
+            unique = review.year is not None and years[(review.kind, review.year)] == 1
+            name += f" {review.year}" if unique else f" {review.slug}"
         names[review.pk] = name
     return names
 

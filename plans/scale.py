@@ -389,7 +389,7 @@ class Generator:
         review = {
             "id": self.ids(Review), "version": 1, "council_id": council.pk, "slug": slugify(title)[:50],
             "kind": kind, "title": title, "date": at.date(), "summary": "", "areas": "Community engagement",
-            "key_findings": "", }  # fmt: skip
+            "key_findings": "", "date_precision": Review.DatePrecision.DAY, }  # fmt: skip
         self._created(batch, Review, review, at, council.coordinator)
         texts = rng.sample(self.templates.recommendations, rng.randint(5, 9))
         for number, text in enumerate(texts, start=1):
@@ -412,7 +412,8 @@ class Generator:
             "id": self.ids(DeliveryPlan), "version": 1, "council_id": council.pk,
             "year": f"{year}-{(year + 1) % 100:02d}",
             "status": DeliveryPlan.Status.ACTIVE, "introduction": f"The {council.name} Prevent Delivery Plan.",
-            "local_context": "", "published_at": None, "public": False, "heading": "", }  # fmt: skip
+            "local_context": "", "published_at": None, "public": False, "heading": "", "rag_column": True,
+        }  # fmt: skip
         self._created(batch, DeliveryPlan, plan, start, council.coordinator)
         user = council.coordinator
         tick = itertools.count(1)
@@ -541,7 +542,7 @@ class Generator:
             "funding_source": source.get("funding_source") or "Home Office Prevent grant",
             "amount": Decimal(rng.randrange(5, 80) * 1000).quantize(Decimal("0.01")), "timescale": f"March {year + 1}",
             "due_date": due, "rag": RAG.NOT_STARTED, "withheld_fields": list(source.get("withheld") or []),
-            "withdrawn_at": None, "status_updated_at": None,
+            "withdrawn_at": None, "status_updated_at": None, "unheaded_column": source.get("unheaded_column") or "",
         }  # fmt: skip
         batch.add(CommissionedProject, project)
         served = []

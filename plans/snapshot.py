@@ -81,6 +81,8 @@ class ProjectState:
     objective_ids: set[int] = field(default_factory=set)
     outputs: list[OutputState] = field(default_factory=list)
     latest_update: Any = None
+    unheaded_column: str = ""  # only the published version shows it and the funding source
+    funding_source: str = ""
 
 
 @dataclass
@@ -385,6 +387,8 @@ def _project_state(
             if o.project_id == pk
         ],
         latest_update=latest_update,
+        unheaded_column=getattr(row, "unheaded_column", ""),  # history rows from before the field have none
+        funding_source=row.funding_source,
     )
 
 

@@ -35,6 +35,7 @@ BAR_COLOURS = {
     RAG.AMBER: "#b35900",
     RAG.RED: "#d4351c",
     RAG.COMPLETE: "#1d70b8",
+    RAG.NO_STATUS: "#4c2c92",
 }
 
 

@@ -28,6 +28,7 @@ WITHHOLDABLE = [
     ("description", "Description"),
     ("outcomes", "Outcomes"),
     ("outputs", "Outputs"),
+    ("unheaded_column", "Unheaded column"),
 ]
 NEW_OUTPUT_ROWS = 3
 DESCRIPTION_MAX = OUTPUT_DESCRIPTION
@@ -156,7 +157,10 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
 
     class Meta:
         model = CommissionedProject
-        fields = ["name", "provider", "description", "outcomes", "lead", "funding_source", "amount", "timescale"]
+        fields = [
+            *("name", "provider", "description", "outcomes", "lead", "funding_source", "amount", "timescale"),
+            "unheaded_column",
+        ]
         labels = {
             "name": "Project name",
             "provider": "Provider (optional)",
@@ -165,12 +169,15 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
             "lead": "Lead agency or service (optional)",
             "funding_source": "Funding source (optional)",
             "timescale": "Timescale (optional)",
+            "unheaded_column": "Unheaded column (optional)",
         }
         help_texts = {
             "provider": "The organisation commissioned to deliver it",
             "outcomes": "One outcome per line",
             "funding_source": 'For example, "Home Office Prevent grant"',
             "timescale": 'As the plan words it, for example "September 2018 March 2019" or "Ongoing"',
+            "unheaded_column": "Only if the plan's Projects table ends with a column it gives no heading: that cell, "
+            "as written",
         }
         error_messages = {"name": {"required": "Enter the project name"}}
 
@@ -178,7 +185,8 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["objectives"].queryset = Objective.objects.filter(plan=plan)
-        for name, size in (("name", 300), ("provider", 300), ("lead", 300), ("funding_source", 200)):
+        limits = (("name", 300), ("provider", 300), ("lead", 300), ("funding_source", 200), ("unheaded_column", 300))
+        for name, size in limits:
             self.fields[name].error_messages["max_length"] = (
                 f"{self.fields[name].label.removesuffix(' (optional)')} must be {size} characters or fewer"
             )
@@ -203,6 +211,7 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
             Field.text("amount", field_width=10),
             Field.text("timescale", field_width="two-thirds"),
             Field("due_date"),
+            Field.text("unheaded_column"),
             Field.text("lead_usernames"),
             Field.checkboxes("withheld_fields", legend_size=Size.SMALL, small=True),
             HTML(

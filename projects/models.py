@@ -26,6 +26,14 @@ class CommissionedProject(Versioned):
     funding_source = models.CharField(max_length=200, blank=True)
     amount = models.DecimalField("Funding amount (£)", max_digits=10, decimal_places=2, null=True, blank=True)
     timescale = models.CharField(max_length=100, blank=True)
+    # Kept as written because a plan's table had it (the 2018-19 Projects table's last column), though its
+    # document says nothing of what it holds: naming it would invent a meaning.
+    unheaded_column = models.CharField(
+        "Unheaded column",
+        max_length=300,
+        blank=True,
+        help_text="The cell of a last column the plan's Projects table has with no heading, as written",
+    )
     due_date = models.DateField(null=True, blank=True, validators=[DateInRange("Due date")])
     rag = models.CharField("RAG status", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
     withheld_fields = models.JSONField(default=list, blank=True, help_text="Fields withheld from publication")

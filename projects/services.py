@@ -10,7 +10,7 @@ from django.utils import timezone
 from core import audit
 from core.access import set_leads
 from core.limits import check_limits
-from core.rag import RAG
+from core.rag import reported_rag
 from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from objectives.models import Objective
@@ -27,6 +27,7 @@ EDITABLE_FIELDS = [
     "funding_source",
     "amount",
     "timescale",
+    "unheaded_column",
     "due_date",
     "withheld_fields",
 ]
@@ -78,7 +79,7 @@ def project_update_status(
     now = timezone.now()
     update = ProjectStatusUpdate(
         project=current,
-        rag=RAG(rag),
+        rag=reported_rag(rag),
         previous_rag=current.rag,
         commentary=commentary,
         as_of=as_of,

@@ -162,6 +162,7 @@ class SeedProject:
     outputs: list[str]
     timescale: str
     provider: str
+    last_column: str  # the table's last column, which has no heading
 
 
 NUMBER_WORDS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4}
@@ -225,14 +226,14 @@ def activities_2018_19() -> list[SeedAction]:
 
 @functools.cache
 def projects_2018_19() -> list[SeedProject]:
-    """The rows of the Projects table. It has no project-name column; its last column is unnamed (and not
-    transcribed)."""
+    """The rows of the Projects table. It has no project-name column, and its last column has no heading."""
     section = between(seed(PLAN_2018_19), "## Projects", "## Preventing Violent Extremism")
     rows = [line.split("\t") for line in section.splitlines() if "\t" in line]
-    assert rows[0][: len(PROJECTS_HEADER)] == PROJECTS_HEADER
+    assert rows[0] == [*PROJECTS_HEADER, ""], "the header: six headings and an empty one"
     projects = []
     for cells in rows[1:]:
-        objectives, description, outcomes, outputs, timescale, provider = cells[: len(PROJECTS_HEADER)]
+        assert len(cells) == len(PROJECTS_HEADER) + 1, f"a Projects row without 7 cells: {cells[0][:60]!r}"
+        objectives, description, outcomes, outputs, timescale, provider, last_column = cells
         projects.append(
             SeedProject(
                 objectives=[int(number) for number in re.findall(r"Objective (\d+)", squash(objectives))],
@@ -241,6 +242,7 @@ def projects_2018_19() -> list[SeedProject]:
                 outputs=list_items(outputs),
                 timescale=squash(timescale),
                 provider=squash(provider),
+                last_column=squash(last_column),
             )
         )
     return projects
@@ -610,6 +612,13 @@ def test_2018_19_projects_match_the_projects_table(demo: None) -> None:
             else:
                 assert value == cell, f"{where} {name}"
         assert says_placeholder(project.name), f"{where} name"
+        # The unheaded last column: [REDACTED] is withheld; an empty cell says nothing, and nothing is stored.
+        if REDACTED in row.last_column:
+            assert is_withheld(row.last_column), f"{where}: the last column holds more than [REDACTED]"
+            withheld.add("unheaded_column")
+            assert says_placeholder(project.unheaded_column), f"{where} unheaded column is withheld: a placeholder"
+        else:
+            assert project.unheaded_column == row.last_column == "", f"{where} unheaded column"
         assert sorted(project.withheld_fields) == sorted(withheld), where
         if "outputs" not in withheld:
             assert outputs == row.outputs, where
@@ -678,16 +687,24 @@ def test_scrutiny_review_2016_texts_are_the_documents(demo: None) -> None:
 
 
 def test_scrutiny_review_2016_owners_are_as_stated(demo: None) -> None:
-    """The owner is the service a recommendation addresses ("The Youth Service should"); "The council should" and
-    "Elected Members should" name no service."""
+    """The owner is whom a recommendation addresses: a service ("The Youth Service should": Youth Service), "The
+    council" or "Elected Members", as the document words them. Every recommendation names one."""
     review = Review.objects.get(council__slug=TOWER_HAMLETS, slug=SCRUTINY_REVIEW)
     stored = {rec.number: rec.owner for rec in review.recommendations.all()}
     stated = {}
     for rec in scrutiny_recommendations_2016():
-        addressed = re.match(r"The (.+? Service) should", rec.text)
-        stated[rec.number] = addressed.group(1) if addressed else ""
+        addressed = re.match(r"(?:The (.+? Service)|(The council)|(Elected Members)) should", rec.text)
+        assert addressed, f"recommendation {rec.number} addresses no one the test knows"
+        stated[rec.number] = next(group for group in addressed.groups() if group)
     assert stored == stated
-    assert sum(1 for owner in stated.values() if owner) == 6
+    assert Counter(stated.values()) == {
+        "The council": 6,
+        "Learning & Achievement Service": 3,
+        "Community Safety Service": 1,
+        "Youth Service": 1,
+        "Communications Service": 1,
+        "Elected Members": 1,
+    }
 
 
 @pytest.mark.parametrize("slug", [PEER_REVIEW, SCRUTINY_REVIEW])

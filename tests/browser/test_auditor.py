@@ -132,7 +132,7 @@ def test_auditor_reads_the_history_goes_back_in_time_downloads_and_verifies(
     page.get_by_role("button", name="Show the plan").click()
     expect(page).to_have_url(re.compile(r"/as-at/\?date=2018-09-01&time=12%3A00$"))
     expect(page.get_by_text("This is the plan as it stood at 12:00 on 1 September 2018")).to_be_visible()
-    expect(row_of(page, "Actions under objective 4 then", "4.9")).to_contain_text("Not started")
+    expect(row_of(page, "Actions under objective 4 then", "4.9")).to_contain_text("No status recorded")
     assert_accessible(page)
 
     with page.expect_download() as as_at_download:

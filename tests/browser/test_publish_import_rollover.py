@@ -347,7 +347,8 @@ def test_an_import_with_problems_imports_nothing_then_a_good_one_is_previewed_an
         "There is a problem with the file: nothing has been imported"
     )
     problems = [
-        "Row 2, column rag_status: 'Purple' is not a RAG status; use Green, Amber, Red, Complete or Not started",
+        "Row 2, column rag_status: 'Purple' is not a RAG status; use Green, Amber, Red, Complete, Not started "
+        "or No status recorded, or leave it empty",
         "Row 4, column action: Enter the action",
         "Row 4, column timescale: Enter a timescale",
         "Row 4, column last_update: 'early September' is not a date; enter it like 31/03/2019",

@@ -145,13 +145,13 @@ def test_education_lead_reports_on_their_action_with_evidence(page: Page, tmp_pa
         row = mine.get_by_role("row").filter(has=page.get_by_role("link", name=f"{reference} {title}", exact=True))
         expect(row).to_have_count(1)
         expect(row).to_contain_text(f"{COUNCIL} 2018-19")
-        expect(row).to_contain_text("Not started")
+        expect(row).to_contain_text("No status recorded")  # the published plan's RAG cells are empty
     assert_accessible(page)
 
     # Action 1.2 and its status form.
     mine.get_by_role("link", name=f"1.2 {EDUCATION_ACTIONS['1.2']}", exact=True).click()
     expect(page).to_have_title(f"Action 1.2, {PLAN} - {SERVICE}")
-    expect(rag_tag(page)).to_have_text("Not started")
+    expect(rag_tag(page)).to_have_text("No status recorded")
     expect(page.get_by_text("No status updates have been recorded yet.")).to_be_visible()
     assert_accessible(page)
     open_status_form(page, "1.2")
@@ -180,7 +180,7 @@ def test_education_lead_reports_on_their_action_with_evidence(page: Page, tmp_pa
     expect(success_banner(page)).to_contain_text("Status of action 1.2 updated to Amber")
     expect(rag_tag(page)).to_have_text("Amber")
     newest = timeline_entries(page).first
-    expect(newest.get_by_role("heading", level=3)).to_have_text("Not started to Amber")
+    expect(newest.get_by_role("heading", level=3)).to_have_text("No status recorded to Amber")
     expect(newest).to_contain_text("By education-lead")
     expect(newest).to_contain_text(f"for {today.day} {today:%B %Y}")
     expect(newest).to_contain_text(commentary)
@@ -198,7 +198,7 @@ def test_education_lead_reports_on_their_action_with_evidence(page: Page, tmp_pa
     action = action_in("2018-19", "1.2")
     assert action.rag == "amber"
     update = action.status_updates.get()
-    assert (update.created_by.username, update.previous_rag, update.rag) == ("education-lead", "not_started", "amber")
+    assert (update.created_by.username, update.previous_rag, update.rag) == ("education-lead", "no_status", "amber")
 
 
 def test_status_form_errors_are_summarised_linked_and_accessible(page: Page, tmp_path: Path) -> None:
@@ -208,13 +208,15 @@ def test_status_form_errors_are_summarised_linked_and_accessible(page: Page, tmp
     expect(page).to_have_title(f"Action 1.1, {PLAN} - {SERVICE}")
     open_status_form(page, "1.1")
 
-    # The form opens at the action's current RAG, so saving it untouched is refused only for the commentary.
-    expect(page.get_by_label("Not started", exact=True)).to_be_checked()
+    # The action has no status yet, which no update can report: no choice is made for the lead, so saving the
+    # form untouched is refused for the RAG and the commentary.
+    for radio in page.get_by_role("radio").all():
+        expect(radio).not_to_be_checked()
     page.get_by_role("button", name="Save status update").click()
     expect(page).to_have_title(f"Error: Update the status of action 1.1 - {SERVICE}")
     summary = error_summary(page)
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
-    expect(summary.get_by_role("link")).to_have_text(["Enter a commentary"])
+    expect(summary.get_by_role("link")).to_have_text(["Select a RAG status", "Enter a commentary"])
     expect(page.locator("#id_commentary").locator("xpath=..")).to_contain_text("Error: Enter a commentary")
     assert_accessible(page)
 
@@ -259,7 +261,7 @@ def test_status_form_errors_are_summarised_linked_and_accessible(page: Page, tmp
 
     # Nothing was recorded.
     action = action_in("2018-19", "1.1")
-    assert action.rag == "not_started"
+    assert action.rag == "no_status"
     assert not action.status_updates.exists()
 
 
@@ -313,7 +315,7 @@ def test_education_lead_cannot_update_an_action_they_do_not_lead(page: Page) -> 
     assert refused.status == 403
     assert "You cannot change this" in refused.text()
     action.refresh_from_db()
-    assert action.rag == "not_started"
+    assert action.rag == "no_status"
     assert not action.status_updates.exists()
 
     # The same request for an action she does lead is accepted: the refusal above was the permission, not CSRF.
@@ -326,7 +328,7 @@ def test_education_lead_cannot_update_an_action_they_do_not_lead(page: Page) -> 
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("You cannot change this")
     assert_accessible(page)
-    assert Action.objects.get(pk=action.pk).rag == "not_started"
+    assert Action.objects.get(pk=action.pk).rag == "no_status"
 
 
 def test_coordinator_changes_an_action_and_sees_the_title_everywhere(page: Page) -> None:
@@ -443,7 +445,8 @@ def test_status_update_by_keyboard_alone(page: Page) -> None:
     expect(page).to_have_title(f"Update the status of action 4.9 - {SERVICE}")
     assert_accessible(page)
 
-    # Tab into the radios lands on the checked one (Not started); the arrow keys move the choice down to Amber.
+    # Tab into the radios lands on the first (none is checked: the action has no status yet); the arrow keys move
+    # the choice down to Amber.
     not_started = page.get_by_label("Not started", exact=True)
     tab_to(page, not_started)
     page.keyboard.press("ArrowDown")
@@ -508,7 +511,7 @@ def test_status_update_works_without_javascript(page_without_javascript: Page, b
     # Saved untouched: the server's error summary (no script is needed for it) and the form again.
     page.get_by_role("button", name="Save status update").click()
     expect(page).to_have_title(f"Error: Update the status of action 4.9 - {SERVICE}")
-    expect(error_summary(page).get_by_role("link")).to_have_text(["Enter a commentary"])
+    expect(error_summary(page).get_by_role("link")).to_have_text(["Select a RAG status", "Enter a commentary"])
     assert_accessible_as_served(page, browser)
 
     page.get_by_label("Complete", exact=True).check()
@@ -518,7 +521,7 @@ def test_status_update_works_without_javascript(page_without_javascript: Page, b
     expect(page).to_have_title(f"Action 4.9, {PLAN} - {SERVICE}")
     expect(success_banner(page)).to_contain_text("Status of action 4.9 updated to Complete")
     newest = timeline_entries(page).first
-    expect(newest.get_by_role("heading", level=3)).to_have_text("Not started to Complete")
+    expect(newest.get_by_role("heading", level=3)).to_have_text("No status recorded to Complete")
     expect(newest).to_contain_text("Framework published on the intranet")
     assert_accessible_as_served(page, browser)
     assert action_in("2018-19", "4.9").rag == "complete"

@@ -166,9 +166,10 @@ def test_review_slugs_are_unique_within_a_council(world, coordinator, signed_in)
         ({"title": ""}, "Enter a title"),
         ({"kind": ""}, "Select the kind of review"),
         ({"kind": "inspection"}, "Select the kind of review"),
-        ({"date_0": "", "date_1": "", "date_2": ""}, "Enter the date of the review"),
+        ({"date_2": ""}, "Date of the review must include a year"),
         ({"date_0": "30", "date_1": "2"}, "Date of the review must be a real date"),
-        ({"date_0": ""}, "Date of the review must include a day"),
+        ({"date_1": ""}, "Date of the review must include a month"),
+        ({"date_1": "13", "date_0": ""}, "Date of the review must be a real date"),
     ],
 )
 def test_bad_review_input_is_explained_and_nothing_is_saved(world, coordinator, signed_in, overrides, message):

@@ -36,9 +36,10 @@ def test_the_pdf_opens_and_holds_the_key_figures(history, signed_in):
     assert "Tower Hamlets test council" in text
     assert "Prevent Delivery Plan 2018-19" in text
     assert "Board pack for the meeting of 12 November 2018" in text
-    # Totals as at the end of 12 November: actions 1 not started, 2 red, 1 complete; the project amber.
-    assert "Actions 1 0 0 2 1 4" in text
-    assert "Projects 0 0 1 0 0 1" in text
+    # Totals as at the end of 12 November: actions 1 not started, 2 red, 1 complete; the project amber;
+    # the count before the total is No status recorded.
+    assert "Actions 1 0 0 2 1 0 4" in text
+    assert "Projects 0 0 1 0 0 0 1" in text
     assert "Training cancelled: no trainer" in text  # the red commentary of 1.2
     assert "Changes since the Board meeting of 10 September 2018" in text
     assert "Officer appointed" not in text  # written in December, after the meeting

@@ -213,7 +213,10 @@ def test_the_page_shows_the_figures_now_and_at_a_past_meeting(history, signed_in
     page = client.get(url).text
     assert "Board dashboard" in page and "Past state" not in page
     assert '<svg class="app-rag-chart" role="img"' in page
-    assert "Actions: 1 Not started, 1 Green, 0 Amber, 1 Red, 1 Complete. Projects: 0 Not started, 1 Green" in page
+    assert (
+        "Actions: 1 Not started, 1 Green, 0 Amber, 1 Red, 1 Complete, 0 No status recorded. "
+        "Projects: 0 Not started, 1 Green" in page
+    )
     assert "Changes since the Board meeting of 12 November 2018" in page
     assert "No action answers this" in page
     assert "200 of 300: 300 Workshops" in page

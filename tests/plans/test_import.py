@@ -116,8 +116,8 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(draft,
         "Row 3, column action: Enter the action",
         "Row 3, column timescale: Enter a timescale",
         "Row 3, column objective: Objective 1 is also called “Target support”",
-        "Row 3, column rag_status: &#x27;Purple&#x27; is not a RAG status; use Green, Amber, Red, Complete or Not "
-        "started",
+        "Row 3, column rag_status: &#x27;Purple&#x27; is not a RAG status; use Green, Amber, Red, Complete, "
+        "Not started or No status recorded, or leave it empty",
         "Row 3, column last_update: &#x27;yesterday&#x27; is not a date; enter it like 31/03/2019",
         "Row 4, column reference: Reference 1.1 is also used in row 2",
     ]:

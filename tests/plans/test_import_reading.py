@@ -190,7 +190,8 @@ def test_every_problem_names_the_row_the_column_as_headed_and_the_value(world, c
     )
     page = response.text.replace("&#x27;", "'")
     for message in [
-        "Row 5, column RAG status: 'Red/Amber' is not a RAG status; use Green, Amber, Red, Complete or Not started",
+        "Row 5, column RAG status: 'Red/Amber' is not a RAG status; use Green, Amber, Red, Complete, Not started "
+        "or No status recorded, or leave it empty",
         "Row 6, column RAG status: 'on track' is not a RAG status; use Green",
         "Row 7, column Last update: The last update must be today or in the past",
     ]:

@@ -49,12 +49,12 @@ def test_the_plan_sheet_has_the_export_headings_an_example_and_a_frozen_heading(
     assert all(width >= 10 for width in widths) and max(widths) >= 40, widths
 
 
-def test_rag_status_has_a_drop_down_of_the_five_statuses(workbook):
+def test_rag_status_has_a_drop_down_of_the_six_statuses(workbook):
     sheet = workbook["Plan"]
     rag_column = sheet.cell(row=1, column=EXPORT_COLUMNS.index("rag_status") + 1).column_letter
     (drop_down,) = sheet.data_validations.dataValidation
     assert (drop_down.type, str(drop_down.sqref)) == ("list", f"{rag_column}2:{rag_column}2001")
-    assert drop_down.formula1 == '"Not started,Green,Amber,Red,Complete"'
+    assert drop_down.formula1 == '"Not started,Green,Amber,Red,Complete,No status recorded"'
     # showDropDown true would hide the arrow; a warning lets a letter (G, A, R, C) be typed instead.
     assert not drop_down.showDropDown and drop_down.showErrorMessage and drop_down.errorStyle == "warning"
 

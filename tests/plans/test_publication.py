@@ -55,7 +55,7 @@ def test_anonymous_visitors_read_a_public_published_plan_and_nothing_else(world,
     assert world.other_action.title in response.text
     assert world.action.title not in response.text and "[REDACTED]" in response.text
     assert "A sensitive passage." not in response.text  # the introduction's withheld passage
-    assert "RAG status" not in response.text and "Sign out" not in response.text
+    assert "Sign out" not in response.text and "Update status" not in response.text  # no working-plan page
     assert client.get(pdf_url(world.plan))["Content-Type"] == "application/pdf"
     for url in (world.plan.get_absolute_url(), world.action.get_absolute_url(), reverse("plans:history", args=[1])):
         assert client.get(url).status_code == 302
