@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0011_deliveryplan_illustrative'),
+        ('plans', '0012_plan_rag_column'),
     ]
 
     operations = [

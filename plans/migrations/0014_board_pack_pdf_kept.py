@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0012_update_request_email_outcomes'),
+        ('plans', '0013_update_request_email_outcomes'),
     ]
 
     operations = [
