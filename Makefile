@@ -38,8 +38,12 @@ demo: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
+# The server and one background worker (verifications, exports, emails, PDFs, the nightly run) side by side. Ctrl+C
+# reaches both (they share the terminal's process group); the trap stops the worker however the server ends.
 run: demo
-	@echo "Serving http://127.0.0.1:8000/ (stop with Ctrl+C)"
+	@echo "Serving http://127.0.0.1:8000/ with a background worker (stop both with Ctrl+C)"
+	@$(DEV_ENV) $(BIN)/python manage.py run_worker --reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.

@@ -71,7 +71,8 @@ def count_queries(target: dict, password: str) -> dict:
         "plan page": f"/plans/{target['plan']}/",
         "action page": f"/actions/{action}/",
         "past-meeting dashboard": f"/plans/{plan_id}/dashboard/?meeting={meeting}",
-        "history CSV of the council": f"/councils/{target['slug']}/history.csv",
+        # The council's history is written by a background worker now (bench/export.py): the plan's is streamed.
+        "history CSV of the plan": f"/plans/{target['plan']}/history.csv",
     }
     counts = {}
     for name, url in pages.items():

@@ -61,14 +61,14 @@ $PY -c "import redis; redis.Redis.from_url('$CACHE_URL').flushdb()"   # no dashb
 $PY bench/prepare.py --out "$OUT" --heavy "$HEAVY" > /dev/null
 
 serve() {  # optional argument: where gunicorn logs each request with its own duration (microseconds)
-  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --timeout 600 \
+  .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --access-logfile "${1:-/dev/null}" --access-logformat '%(m)s %(U)s %(q)s %(s)s %(D)s %({x-bench-id}i)s' \
     --error-logfile "$OUT/gunicorn.log" --pid "$OUT/gunicorn.pid" --daemon
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && return; sleep 0.2; done
   echo "gunicorn did not start" >&2; exit 1
 }
 stop() { [ -f "$OUT/gunicorn.pid" ] && kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null; sleep 1; rm -f "$OUT/gunicorn.pid"; }
-trap stop EXIT
+trap 'stop; [ -n "${WORKER:-}" ] && kill "$WORKER" 2>/dev/null' EXIT
 
 rm -f "$OUT/access-people.log" "$OUT/trace-people.jsonl"
 serve "$OUT/access-people.log"
@@ -84,8 +84,12 @@ $PY bench/floor.py --database "$PG/$DB" --targets "$OUT/targets.json" --heavy "$
 TYPICAL=$($PY -c "import json; print(json.load(open('$OUT/targets.json'))['councils'][0]['slug'])")
 for slug in "$TYPICAL" "$HEAVY"; do
   stop; serve   # fresh workers, so their peak memory is the export's own
+  # A fresh background worker too: it writes the export, so its peak memory is the export's.
+  $PY manage.py run_worker >> "$OUT/worker.log" 2>&1 & WORKER=$!
   (cd bench && ../$PY export.py --base "http://127.0.0.1:$PORT" --slug "$slug" --username "$slug-coordinator" \
-    --password "$SCALE_PASSWORD" --master "$(cat "../$OUT/gunicorn.pid")" --out "../$OUT/export-$slug.json")
+    --password "$SCALE_PASSWORD" --master "$(cat "../$OUT/gunicorn.pid")" --worker "$WORKER" \
+    --out "../$OUT/export-$slug.json")
+  kill "$WORKER"; wait "$WORKER" 2>/dev/null
 done
 stop
 $PY bench/summarise.py "$OUT" | tee "$OUT/results.md"

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
     "core",
     "plans",
     "objectives",
@@ -222,6 +223,26 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Files the workers produce for one person (large exports): private like the evidence, under their own root so
+# they can be swept and sized apart, and served only through core.views_jobs after an access check.
+JOB_FILES_ROOT = Path(os.environ.get("JOB_FILES_ROOT", BASE_DIR / "var" / "job-files"))
+STORAGES["job_files"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": JOB_FILES_ROOT},
+}
+
+# Long work runs in the background (Django's tasks, queued in the database by django-tasks-db, run by
+# `manage.py run_worker`): the same on SQLite and PostgreSQL, nothing else to run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The health endpoint reports the task queue "behind" (the service "degraded") when a task has waited this long.
+TASK_QUEUE_BEHIND_SECONDS = int(os.environ.get("TASK_QUEUE_BEHIND_SECONDS", "300"))
+# How long a file a worker produced can be downloaded by the person who asked for it.
+JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))
+# A single plan's history export of more rows than this is produced in the background rather than streamed.
+EXPORT_STREAM_MAX_ROWS = int(os.environ.get("EXPORT_STREAM_MAX_ROWS", "20000"))
+# When the worker runs the nightly work (sealing, a full verification), in UK time.
+NIGHTLY_AT = os.environ.get("NIGHTLY_AT", "02:30")
 
 # An upload larger than this is written to a temporary file as it arrives rather than held in memory; each form then
 # refuses a file over its own limit (imports 5MB, evidence 10MB) from its size, before reading it. Form fields other

@@ -62,6 +62,7 @@ urlpatterns = [
     # For load balancers and monitoring (core/health.py); on the anonymous allow-list.
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("core.urls")),
     path("", include("plans.urls")),
     path("", include("actions.urls")),
     path("", include("objectives.urls")),

@@ -14,7 +14,6 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
@@ -22,11 +21,11 @@ from django.db import models, transaction
 
 from . import checkpoints
 from .append_only import APPEND_ONLY_MODELS, is_history_model, m2m_history_models
-from .attribution import council_of
 from .models import AuditChainHead, AuditEntry
+from .verification import ENTRIES, GENESIS, LIVE_ROWS, Problem, Progress, Verification, no_progress
 
-GENESIS = "0" * 64
 CHUNK = 2000
+
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
 # Further checks of what the record holds, added by the apps (AppConfig.ready) under what they count; each takes the
 # councils to check (None: all) and returns that count and the problems it found. `verify` runs them once the chain
@@ -173,60 +172,6 @@ def _link(rows: list[tuple[str, int, str]]) -> None:
         checkpoints.after_commit(seq=head.last_seq, entry_hash=head.last_hash)
 
 
-@dataclass(frozen=True)
-class Problem:
-    text: str  # names the entry and its row
-    neutral: str  # names the entry only: what a council's auditors read of the record every council shares
-    council_id: int | None = None  # None: the shared record (the chain itself, or a row no council can be told of)
-
-
-@dataclass
-class Verification:
-    """What `verify` found. For the whole record (`councils` None) it stops at the first problem; for some councils
-    it goes on past other councils' problems until each of them has its first, or the shared record has one."""
-
-    councils: frozenset[int] | None = None
-    entries: int = 0
-    rows_compared: int = 0
-    checkpoints: int = 0
-    head_hash: str = GENESIS
-    found: list[Problem] = field(default_factory=list)
-    checked: dict[str, int] = field(default_factory=dict)  # by each of CHECKS
-
-    @property
-    def problems(self) -> list[str]:
-        return [problem.text for problem in self.found]
-
-    @property
-    def ok(self) -> bool:
-        return not self.found
-
-    @property
-    def done(self) -> bool:
-        if self.councils is None:
-            return bool(self.found)
-        owners = {problem.council_id for problem in self.found}
-        return None in owners or self.councils <= owners
-
-    def add(self, text: str, *, neutral: str = "", row: tuple[type[models.Model], int] | None = None) -> None:
-        """Record a problem, about a row if given: kept if it belongs to a council verified for, or to none."""
-        if self.councils is None:
-            self.found.append(Problem(text, neutral or text))
-            return
-        council = council_of(*row) if row else None
-        if council is None or (council in self.councils and council not in {p.council_id for p in self.found}):
-            self.found.append(Problem(text, neutral or text, council))
-
-    def problem_for(self, council_id: int) -> str | None:
-        """The first problem found in the council's own record or in the shared record; None if there is none."""
-        for problem in self.found:
-            if problem.council_id == council_id:
-                return problem.text
-            if problem.council_id is None:
-                return f"{problem.neutral} (in the record every council shares; whose entry it is cannot be told)"
-        return None
-
-
 def _entries() -> Iterator[list[AuditEntry]]:
     last = 0
     while True:
@@ -246,11 +191,15 @@ def _content_hashes(model: type[models.Model], pks: list[int]) -> dict[int, str]
     return hashes
 
 
-def verify(*, councils: frozenset[int] | None = None) -> Verification:
+def verify(*, councils: frozenset[int] | None = None, progress: Progress | None = None) -> Verification:
     """Recompute the chain, check it against the checkpoints kept outside the database, compare every row with what
     was chained and every live row with its history. For the whole record by default; with `councils`, what each of
-    these councils' auditors may be told (Verification.problem_for)."""
+    these councils' auditors may be told (Verification.problem_for). `progress(done, total, unit)` is told how far
+    each stage has gone, for a progress page or the command line."""
+    progress = progress or no_progress
     result = Verification(councils=councils)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    progress(0, head.last_seq if head else 0, ENTRIES)
     models_by_label = {label(model): model for model in chained_models()}
     chained: dict[str, set[int]] = {name: set() for name in models_by_label}
     running, last_seq = GENESIS, 0
@@ -283,6 +232,7 @@ def verify(*, councils: frozenset[int] | None = None) -> Verification:
             result.entries += 1
             if result.done:
                 return result
+        progress(result.entries, max(result.entries, head.last_seq if head else 0), ENTRIES)
     result.head_hash = running
     head = AuditChainHead.objects.filter(pk=1).first()
     if result.entries and (head is None or head.last_hash != running):
@@ -299,8 +249,8 @@ def verify(*, councils: frozenset[int] | None = None) -> Verification:
                 result.add(f"{name} {pk}: a row was added without passing through the application", row=(model, pk))
                 if result.done:
                     return result
-    _compare_live_rows(result)
-    _run_checks(result)
+    _compare_live_rows(result, progress)
+    _run_checks(result, progress)
     return result
 
 
@@ -341,11 +291,12 @@ def _compare_checkpoints(result: Verification, last_seq: int) -> None:
         compare()
 
 
-def _run_checks(result: Verification) -> None:
+def _run_checks(result: Verification, progress: Progress) -> None:
     """The apps' further checks: over the whole record, or council by council for those not already failed."""
     for name, check in CHECKS.items():
         if result.done:
             return
+        progress(0, None, name)
         if result.councils is None:
             result.checked[name], problems = check(None)
             for problem in problems:
@@ -359,8 +310,9 @@ def _run_checks(result: Verification) -> None:
                 result.found.append(Problem(problems[0], problems[0], council))
 
 
-def _compare_live_rows(result: Verification) -> None:
+def _compare_live_rows(result: Verification, progress: Progress) -> None:
     """Each live row must equal its latest history entry, field by field."""
+    progress(0, None, LIVE_ROWS)
     for history_model in (m for m in apps.get_models() if is_history_model(m)):
         live_model = history_model.instance_type
         tracked = [f.attname for f in history_model._meta.concrete_fields if f.attname not in HISTORY_META]
@@ -396,3 +348,4 @@ def _compare_live_rows(result: Verification) -> None:
                     result.add(problem, row=(live_model, pk))
                     if result.done:
                         return
+            progress(result.rows_compared, None, LIVE_ROWS)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -79,3 +81,75 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}: {self.description}"
+
+
+def job_files() -> object:
+    """The private storage of files the workers produce (settings.STORAGES["job_files"]), never served directly."""
+    from django.core.files.storage import storages
+
+    return storages["job_files"]
+
+
+class Job(models.Model):
+    """Long work run by a worker for a person (or for the nightly schedule): what it is, how far it has gone, and
+    then its outcome or what went wrong. /jobs/<id>/ shows it to whoever may see it (core.jobs.get_job_for_user).
+
+    Not part of the record: progress is rewritten as the work goes. What the work finds that matters (a
+    verification's outcome, a download) is written as an AuditEvent, which is.
+    """
+
+    class Kind(models.TextChoices):
+        VERIFICATION = "verification", "Verification of the audit record"
+        EXPORT = "export", "Export"
+        NIGHTLY = "nightly", "Nightly sealing and verification"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "In progress"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Could not finish"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=300)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    council = models.ForeignKey("plans.Council", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A verification is made for each council its auditor audits: their ids; its outcome is told council by council.
+    councils = models.ManyToManyField("plans.Council", blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveBigIntegerField(default=0)
+    total = models.PositiveBigIntegerField(null=True, blank=True)  # None while the size is not known
+    unit = models.CharField(max_length=40, default="done")  # "entries checked", "rows written"
+    # What the work found, for people: by council id for a verification ({"12": "Intact: ..."}), else under "".
+    outcomes = models.JSONField(default=dict, blank=True)
+    intact = models.BooleanField(null=True, blank=True)  # a verification's verdict over the councils it covered
+    error = models.TextField(blank=True, max_length=1_000)  # what went wrong, in words for the person who asked
+    file = models.FileField(storage=job_files, upload_to="jobs/", blank=True, max_length=300)
+    filename = models.CharField(max_length=200, blank=True)  # the name the download is given
+    expires_at = models.DateTimeField(null=True, blank=True)  # when the file is removed
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="job_status_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def downloadable(self) -> bool:
+        return bool(self.file) and self.expires_at is not None and self.expires_at > timezone.now()

@@ -3,22 +3,27 @@
 Only people holding the auditor role in some council see it; to anyone else it does not exist (404).
 """
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from plans.models import Council, Role
 
-from . import audit as audit_chain
-from .audit import Verification, verify
-from .keys import key_or_none
-from .models import AuditEvent
+from .jobs import job_start
+from .models import AuditEvent, Job
+from .tasks import verify_audit_record
 
 LATEST = 50
+# A verification waiting or running for longer than this is taken to be lost (its worker killed): pressing the
+# button starts another. The national-scale record verifies in well under an hour.
+STALE_AFTER_HOURS = 6
 
 
 def auditor_councils(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Council]:
@@ -28,18 +33,34 @@ def auditor_councils(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Council
     return Council.objects.filter(memberships__user=user, memberships__role=Role.AUDITOR).distinct()
 
 
-def describe(result: Verification, council: Council) -> str:
-    """The outcome for one council: its own record's first problem, or the shared record's, else intact. Another
-    council's problems are left out, so what an auditor reads is the same whether or not another record is broken.
-    """
-    problem = result.problem_for(council.pk)
-    if problem is not None:
-        return f"FAILED: {problem}"
-    checked = "".join(f", {count:,} {name}" for name, count in result.checked.items())
-    return (
-        f"Intact: {result.entries:,} entries in the chain recomputed against {result.checkpoints:,} checkpoints, "
-        f"{result.rows_compared:,} live rows compared with their history{checked}. Chain head {result.head_hash}"
-    )
+def verifications_for(councils: list[Council]) -> QuerySet[Job]:
+    """Verifications made for any of these councils, newest first."""
+    made_for = Job.councils.through.objects.filter(council__in=councils).values("job")
+    return Job.objects.filter(pk__in=made_for, kind=Job.Kind.VERIFICATION)
+
+
+def verification_start(*, user: AbstractBaseUser, councils: list[Council]) -> Job:
+    """Queue a full verification for the user's councils, or give back theirs that is waiting or running: pressing
+    the button again, or in another tab, never queues a second."""
+    with transaction.atomic():
+        # One left "in progress" by a worker killed under it is not waited on for ever.
+        since = timezone.now() - datetime.timedelta(hours=STALE_AFTER_HOURS)
+        waiting = Job.objects.filter(
+            kind=Job.Kind.VERIFICATION,
+            started_by=user,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            created_at__gte=since,
+        ).first()
+        if waiting is not None:
+            return waiting
+        names = ", ".join(council.name for council in councils)
+        job = Job(
+            kind=Job.Kind.VERIFICATION,
+            description=f"Verification of the audit record for {names}",
+            started_by=user,
+            unit="entries of the chain checked",
+        )
+        return job_start(task=verify_audit_record, job=job, councils=councils)
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,32 +69,19 @@ def audit(request: HttpRequest) -> HttpResponse:
     if not councils:
         raise Http404("No such page")
     if request.method == "POST":
-        result = verify(councils=frozenset(council.pk for council in councils))
-        # One event per council audited, each with that council's outcome, so each council's list shows every
-        # verification made on its behalf.
-        with audit_chain.chained():
-            events = [
-                AuditEvent.objects.create(
-                    kind=AuditEvent.Kind.VERIFICATION,
-                    user=request.user,
-                    council=council,
-                    description=f"Verification of the audit record for {council.name}",
-                    outcome=describe(result, council),
-                )
-                for council in councils
-            ]
-        return redirect(f"{reverse('plans:audit')}?{urlencode([('verification', event.pk) for event in events])}")
-    asked = [pk for pk in map(key_or_none, request.GET.getlist("verification")) if pk is not None][: len(councils)]
-    shown = list(
-        AuditEvent.objects.filter(pk__in=asked, kind=AuditEvent.Kind.VERIFICATION, council__in=councils)
-        .select_related("council")
-        .order_by("council__name")
-    )
+        return redirect("jobs:job", verification_start(user=request.user, councils=councils).pk)
+    # The latest verification made for any of these councils, whoever started it, with its outcome for each.
+    latest = verifications_for(councils).select_related("started_by").first()
+    shown = []
+    if latest is not None and latest.status == Job.Status.DONE:
+        shown = [(c, latest.outcomes[str(c.pk)]) for c in councils if str(c.pk) in latest.outcomes]
     events = AuditEvent.objects.filter(council__in=councils).select_related("user", "council")[:LATEST]
     context = {
         "councils": councils,
+        "latest": latest,
         "shown": shown,
-        "intact": all(event.outcome.startswith("Intact") for event in shown),
+        "intact": all(outcome.startswith("Intact") for _, outcome in shown),
         "events": events,
+        "job_file_hours": settings.JOB_FILE_HOURS,
     }
     return render(request, "core/audit.html", context)

@@ -167,7 +167,7 @@ def _attachment(response: StreamingHttpResponse, name: str) -> StreamingHttpResp
     return response
 
 
-def _csv_lines(header: list[str], rows: Iterable[Sequence[str]], *, inert: bool) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[Sequence[str]], *, inert: bool) -> Iterator[str]:
     writer = _csv_writer()
     yield _csv_header(header)
     for batch in batched(rows, CSV_BATCH):
@@ -254,7 +254,7 @@ def csv_response(
     name: str, header: list[str], rows: Iterable[Sequence[str]], *, inert: bool = False
 ) -> StreamingHttpResponse:
     """`inert`: the rows come with formula-like cells already neutralised (the history's SQL does it)."""
-    lines = _csv_lines(header, rows, inert=inert)
+    lines = csv_lines(header, rows, inert=inert)
     return _attachment(StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8"), name)
 
 

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT, MESSAGE, DateInRange
 from core.models import Versioned
+from core.times import uk_datetime, uk_time
 from core.withheld import WITHHELD_PASSAGE
 
 # The Board's own records live beside the plan's; imported so that Django registers them with this app.
@@ -200,6 +201,27 @@ class PublishedPdf(models.Model):
         return f"PDF of plan {self.plan_id} as published at {self.published_at:%Y-%m-%d %H:%M}"
 
 
+class BoardPackPdf(models.Model):
+    """The PDF of a past meeting's Board pack, rendered once (by a worker, or by the first download) and served as
+    stored after. A past meeting's pack shows the plan as it stood at the end of the meeting's day (`at`), which
+    never changes; a meeting still to come shows the plan as it stands, so its pack is never kept. Not part of the
+    record: rebuilt from the history at will. `version` names the layout (plans.board_pack.PACK_VERSION)."""
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    version = models.PositiveSmallIntegerField()
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "at", "version"], name="board_pack_pdf_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Board pack PDF of meeting {self.meeting_id} as at {self.at:%Y-%m-%d %H:%M}"
+
+
 class UpdateRequest(models.Model):
     """The coordinator asking the leads of overdue or stale items for a status update, usually before the Board."""
 
@@ -220,11 +242,18 @@ class UpdateRequest(models.Model):
 
 
 class UpdateRequestRecipient(models.Model):
-    """A lead asked by an update request; emailed_at stays empty when they have no email address or sending failed."""
+    """A lead asked by an update request; emailed_at stays empty when they have no email address or sending failed.
+
+    Each email is sent by a worker (plans.tasks.send_update_request_email) and tried again when it fails: the last
+    failure's reason and time are kept, and when it will be tried again, if it will."""
 
     request = models.ForeignKey(UpdateRequest, on_delete=models.CASCADE, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     emailed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure = models.CharField(max_length=300, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -233,6 +262,19 @@ class UpdateRequestRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.request}"
+
+    @property
+    def outcome(self) -> str:
+        """The email's outcome in words: queued, sent at, failed with its reason (and whether it is tried again)."""
+        if self.emailed_at:
+            return f"Sent {uk_datetime(self.emailed_at)}"
+        if not self.user.email:
+            return "Not reachable: no email address"
+        if self.failed_at and self.retry_at:
+            return f"Not sent yet ({self.failure}); trying again at {uk_time(self.retry_at)}"
+        if self.failed_at:
+            return f"Failed after {self.attempts} attempts: {self.failure}"
+        return "Queued to send"
 
 
 STAGED_IMPORT_HOURS = 24

@@ -13,7 +13,7 @@ missed night costs speed, never correctness. The rows are append-only and chaine
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 # How long after a meeting's day ends before it is sealed: longer than any transaction that writes history.
 SEAL_AFTER = datetime.timedelta(hours=1)
+SEALING = "past meetings looked at"
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Sealing:
     past: int = 0  # past meetings found
     sealed: int = 0  # sealed by this run; the rest were already
     skipped: list[str] = field(default_factory=list)  # the meetings that could not be sealed, named
+    meetings: list[int] = field(default_factory=list)  # the ids of those sealed by this run
 
 
 def _named(meeting: BoardMeeting) -> str:
@@ -66,18 +68,22 @@ def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime, skipped: 
     return moments
 
 
-def seal_meetings(*, now: datetime.datetime | None = None) -> Sealing:
+def seal_meetings(
+    *, now: datetime.datetime | None = None, progress: Callable[[int, int | None, str], None] | None = None
+) -> Sealing:
     """Seal every past meeting not sealed yet, each in its own transaction; safe to run while people work.
 
     A meeting that cannot be sealed is logged and named in the result's `skipped`, and the others are sealed: one
-    bad row must not stop every council's night.
+    bad row must not stop every council's night. `progress(done, total, unit)` is told of each meeting looked at.
     """
     now = now or timezone.now()
     skipped: list[str] = []
     moments = _moments(BoardMeeting.objects.select_related("plan"), now, skipped)
     done = set(SealedDashboard.objects.filter(version=CONTENTS_VERSION).values_list("plan_id", "at", "since"))
     result = Sealing(past=len(moments) + len(skipped), skipped=skipped)
-    for meeting, at, since in moments:
+    for looked_at, (meeting, at, since) in enumerate(moments):
+        if progress is not None:
+            progress(looked_at, len(moments), SEALING)
         plan = meeting.plan
         if (plan.pk, at, since) in done:
             continue
@@ -94,6 +100,9 @@ def seal_meetings(*, now: datetime.datetime | None = None) -> Sealing:
             result.skipped.append(_named(meeting))
             continue
         result.sealed += 1
+        result.meetings.append(meeting.pk)
+    if progress is not None:
+        progress(len(moments), len(moments), SEALING)
     return result
 
 

@@ -5,12 +5,14 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from core import audit
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 
 from .models import BoardMeeting, DeliveryPlan
+from .tasks import render_published_pdf
 
 
 @audit.chained()
@@ -88,6 +90,9 @@ def plan_publish(*, plan: DeliveryPlan, public: bool, by: AbstractBaseUser, expe
     current.published_at = timezone.now()
     current.public = public
     save_edit(current, by=by, fields=["published_at", "public"], reason="Published")
+    # Its PDF rendered by a worker once this is committed, so no visitor waits for it.
+    published_at = current.published_at.isoformat()
+    transaction.on_commit(lambda: render_published_pdf.enqueue(current.pk, published_at))
     return current
 
 

@@ -4,10 +4,11 @@ each Board pack exported. Writes are atomic; emails leave only once the request 
 import datetime
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +25,7 @@ from projects.access import leads_of_plan as project_leads
 from projects.models import CommissionedProject, ProjectStatusUpdate
 
 from .models import BoardMeeting, DeliveryPlan, Invitation, UpdateRequest, UpdateRequestRecipient
+from .tasks import send_update_request_email
 
 logger = logging.getLogger(__name__)
 MESSAGE_MAX = MESSAGE
@@ -156,17 +158,8 @@ def _email(
     )
 
 
-def _send(emails: list[tuple[int, EmailMessage]]) -> None:
-    """Send each email on its own, so one refused address does not stop the rest; note when each went."""
-    mailer = mailers.default
-    sent = []
-    for recipient_pk, email in emails:
-        try:
-            if mailer.send_messages([email]):
-                sent.append(recipient_pk)
-        except OSError:  # smtplib's errors included
-            logger.exception("Update request email to %s not sent", email.to)
-    UpdateRequestRecipient.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
+def _queue_email(recipient_pk: int, email: EmailMessage) -> None:
+    send_update_request_email.enqueue(recipient_pk, email.subject, email.body, list(email.reply_to))
 
 
 @audit.chained()
@@ -196,7 +189,10 @@ def update_request_send(*, plan: DeliveryPlan, message: str, by: AbstractBaseUse
         if lead.reachable:
             email = _email(plan=plan, lead=lead, message=message, by=by, meeting=meeting, base=base)
             emails.append((recipient.pk, email))
-    transaction.on_commit(lambda: _send(emails))
+    # One task per email, queued once the request is committed: one refused address never stops the rest, and
+    # each is tried again on its own (plans.tasks.send_update_request_email).
+    for recipient_pk, email in emails:
+        transaction.on_commit(partial(_queue_email, recipient_pk, email))
     return update_request
 
 

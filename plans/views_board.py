@@ -1,24 +1,17 @@
 """The coordinator's update requests to leads, and the Board pack of a meeting (printable page and PDF)."""
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services_board
 from .access import get_meeting_for_board_pack, get_plan_for_user
-from .dashboard import build_dashboard
+from .board_pack import pack_context, pack_pdf
 from .forms_board import UpdateRequestForm
-from .models import BoardMeeting
-from .pdf import html_to_pdf
-from .views_dashboard import meeting_moment, rag_chart
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,6 +31,7 @@ def update_requests(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             asked = sent.recipients.count()
+            # The emails go from a worker: the table below shows each one's outcome as it comes.
             messages.success(request, f"Update request sent: {asked} lead{'s' if asked != 1 else ''} asked")
             return redirect("plans:update_requests", plan.pk)
     past = list(
@@ -60,34 +54,17 @@ def update_requests(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/update_requests.html", context)
 
 
-def _pack_context(meeting: BoardMeeting, *, pdf: bool) -> dict[str, Any]:
-    plan = meeting.plan
-    moment = meeting_moment(meeting)
-    dashboard = build_dashboard(plan, at=moment.at, meetings=list(BoardMeeting.objects.filter(plan=plan)))
-    return {
-        "plan": plan,
-        "meeting": meeting,
-        "moment": moment,
-        "dashboard": dashboard,
-        "chart": rag_chart(dashboard.actions, dashboard.projects),
-        "prepared_at": timezone.now(),
-        "pdf": pdf,
-        "stale_after_days": settings.STALE_AFTER_DAYS,
-    }
-
-
 @require_GET
 def board_pack(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_board_pack(request.user, pk)
-    return render(request, "plans/board_pack.html", _pack_context(meeting, pdf=False))
+    return render(request, "plans/board_pack.html", pack_context(meeting, pdf=False))
 
 
 @require_GET
 def board_pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The same page as a PDF (WeasyPrint); every download is recorded in the audit record."""
+    """The same page as a PDF (WeasyPrint), kept once the meeting is past; every download is recorded."""
     meeting = get_meeting_for_board_pack(request.user, pk)
-    html = render_to_string("plans/board_pack.html", _pack_context(meeting, pdf=True), request=request)
-    pdf = html_to_pdf(html)
+    pdf = pack_pdf(meeting)
     services_board.board_pack_record_export(meeting=meeting, by=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"board-pack-{meeting.plan.council.slug}-{meeting.plan.year}-{meeting.date:%Y-%m-%d}.pdf"

@@ -6,8 +6,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from core.jobs import job_start
+from core.models import Job
+
+from . import tasks
 from .access import get_council_for_export, get_plan_for_export
 from .exports import (
     EXPORT_COLUMNS,
@@ -78,19 +82,24 @@ def export_history(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _history_response(extension, name, Scope.of_plan(plan), filters)
 
 
-@require_GET
+@require_POST
 def export_council_history(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """Every change to every plan the council has had and to its reviews, oldest first: the auditor's whole record."""
+    """Every change to every plan the council has had and to its reviews, oldest first: the auditor's whole record.
+
+    Too long to stream while a server worker waits (a council's years of history), so a background worker writes
+    it into a private file and the person follows its progress; each download of the file is recorded."""
     extension = _format(fmt)
     council = get_council_for_export(request.user, slug)
-    now = timezone.now()
-    record_export(
-        user=request.user,
-        council=council,
+    job = Job(
+        kind=Job.Kind.EXPORT,
         description=f"Change history {extension.upper()} of {council.name}, all plans",
+        started_by=request.user,
+        council=council,
+        unit="rows written",
     )
-    name = council_filename(council, "history", now, extension)
-    return _history_response(extension, name, Scope.of_council(council), {})
+    name = council_filename(council, "history", timezone.now(), extension)
+    job_start(task=tasks.export_council_history, job=job, args=(extension, name))
+    return redirect("jobs:job", job.pk)
 
 
 def _history_response(extension: str, name: str, scope: Scope, filters: dict) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from core import append_only
+from core.models import Job
 from peer_review.models import Recommendation
 from plans.models import (
     ActionArising,
@@ -31,6 +32,7 @@ from plans.models import (
 from projects.models import CommissionedProject
 
 from . import factories as f
+from .worker import job_files, worker, worker_thread  # noqa: F401 - background workers, their files per test
 
 _flush_between_tests = TransactionTestCase._fixture_teardown
 
@@ -212,8 +214,11 @@ def url_objects(world: World, coordinator: AbstractBaseUser, settings, tmp_path)
     arising = ActionArising.objects.create(meeting=meeting, description="Circulate the figures", owner="Co-ordinator")
     # A second Board member, so that taking a role away never takes away the persona's own.
     membership = f.make_member(f.make_user("second-board"), world.council, Role.BOARD)
+    # Work the coordinator asked of a background worker (the council's history export).
+    job = Job.objects.create(kind=Job.Kind.EXPORT, description="Export", started_by=coordinator, council=world.council)
     return {
         "membership": membership,
+        "job": job,
         "meeting": meeting,
         "update": update,
         "project_update": project_update,

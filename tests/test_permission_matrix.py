@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditEntry
+from core.models import AuditEntry, Job
 from plans.models import Invitation
 from tests.factories import PASSWORD
 from tests.url_walk import url_names
@@ -89,8 +89,6 @@ DOWNLOADS = [
     ("plans:export_history", lambda w, i: [w.plan.pk, "csv"], EXPORT),
     ("plans:export_history", lambda w, i: [w.plan.pk, "xlsx"], EXPORT),
     ("plans:board_pack_pdf", lambda w, i: [i["meeting"].pk], BOARD_PACK),
-    ("plans:export_council_history", lambda w, i: [w.plan.council.slug, "csv"], EXPORT),
-    ("plans:export_council_history", lambda w, i: [w.plan.council.slug, "xlsx"], EXPORT),
     ("plans:import_template", lambda w, i: ["csv"], SIGNED_IN),
     ("plans:import_template", lambda w, i: ["xlsx"], SIGNED_IN),
 ]
@@ -160,6 +158,47 @@ def test_every_download_answers_every_persona_as_the_design_says(
     if response.status_code != 200:
         assert AuditEntry.objects.count() == before  # a refused export is not an export
     assert client.post(reverse(name, args=arguments(world, url_objects))).status_code in {302, 405}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_council_export_is_asked_for_by_its_coordinators_and_auditors_only(world, client_as, persona, fmt):
+    """Asked for with a POST, which queues it and sends the person to its page; a GET is refused."""
+    client = client_as(persona)
+    url = reverse("plans:export_council_history", args=[world.plan.council.slug, fmt])
+    assert client.get(url).status_code == (302 if persona == "anonymous" else 405)
+    response = client.post(url)
+    if expected(EXPORT, persona) == 200:
+        assert response.status_code == 302 and response.url == reverse("jobs:job", args=[Job.objects.get().pk])
+    else:
+        assert response.status_code == expected(EXPORT, persona) and not Job.objects.exists()
+
+
+# The person who started a job sees its page; a verification's also every auditor of its council. Its file is for
+# the person who asked alone.
+JOB_PAGE = {"anonymous": 302, "coordinator": 404, "lead": 404, "other_lead": 404, "board": 404, "outsider": 404}
+JOB_FILE = {"anonymous": 302, "auditor": 200}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_jobs_pages_and_file_answer_every_persona_as_the_design_says(
+    world, auditor, client_as, persona, django_capture_on_commit_callbacks, worker
+):
+    starter = client_as("auditor")
+    with django_capture_on_commit_callbacks(execute=True):
+        starter.post(reverse("plans:audit"))
+        starter.post(reverse("plans:export_council_history", args=[world.plan.council.slug, "csv"]))
+    worker()
+    verification, export = Job.objects.get(kind=Job.Kind.VERIFICATION), Job.objects.get(kind=Job.Kind.EXPORT)
+    client = client_as(persona)
+    for job in (verification, export):
+        for name in ("jobs:job", "jobs:job_progress"):
+            response = client.get(reverse(name, args=[job.pk]))
+            assert response.status_code == expected(JOB_PAGE, persona), f"{name} of {job.kind} as {persona}"
+            assert client.post(reverse(name, args=[job.pk])).status_code in {302, 405}
+    response = client.get(reverse("jobs:job_download", args=[export.pk]))
+    assert response.status_code == JOB_FILE.get(persona, 404)
+    assert client.get(reverse("jobs:job_download", args=[verification.pk])).status_code in {302, 404}
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
@@ -272,6 +311,10 @@ OWN_TESTS = {
     "plans:invitation_resend": lambda w, i: [i["invitation"].pk],
     "password_change": lambda w, i: [],
     **dict.fromkeys(MFA_PAGES, lambda w, i: []),
+    "plans:export_council_history": lambda w, i: [w.plan.council.slug, "csv"],
+    "jobs:job": lambda w, i: [i["job"].pk],
+    "jobs:job_progress": lambda w, i: [i["job"].pk],
+    "jobs:job_download": lambda w, i: [i["job"].pk],
 }
 
 

@@ -1,12 +1,12 @@
 """How pages name people, moments and files, the same way everywhere (GOV.UK style)."""
 
-import datetime
 import os
 
 from django import template
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
-from django.utils import timezone
+
+from core.times import uk_datetime, uk_time
 
 register = template.Library()
 
@@ -40,32 +40,8 @@ def person(user: AbstractBaseUser | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _clock(moment: datetime.datetime) -> str:
-    if moment.hour == 12 and moment.minute == 0:
-        return "midday"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
-@register.filter
-def uk_datetime(moment: datetime.datetime | None) -> str:
-    """A moment in UK time, GOV.UK style: "1 September 2018, 2:30pm" (midday, midnight; no ":00")."""
-    if moment is None:
-        return ""
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)  # the service's zone, Europe/London (settings.TIME_ZONE)
-    return f"{moment.day} {moment:%B %Y}, {_clock(moment)}"
-
-
-@register.filter
-def uk_time(moment: datetime.datetime | None) -> str:
-    """The time of day alone, in UK time: "2:30pm"."""
-    if moment is None:
-        return ""
-    return _clock(timezone.localtime(moment) if timezone.is_aware(moment) else moment)
+register.filter("uk_datetime", uk_datetime)
+register.filter("uk_time", uk_time)
 
 
 def _size(size: int) -> str:

@@ -64,7 +64,9 @@ def row_of(page: Page, table: str, reference: str):
     return page.get_by_role("table", name=table).get_by_role("row").filter(has_text=re.compile(rf"^\s*{reference}\b"))
 
 
-def test_auditor_reads_the_history_goes_back_in_time_downloads_and_verifies(page: Page, tmp_path) -> None:
+def test_auditor_reads_the_history_goes_back_in_time_downloads_and_verifies(
+    page: Page, tmp_path, worker_thread
+) -> None:
     page.goto("/")
     sign_in(page, "auditor")
     expect(page).to_have_title(f"Your plans - {SERVICE}")
@@ -149,8 +151,16 @@ def test_auditor_reads_the_history_goes_back_in_time_downloads_and_verifies(page
     expect(page).to_have_title(f"The audit record - {SERVICE}")
     assert_accessible(page)
     page.get_by_role("button", name="Verify the audit record").click()
-    expect(page.get_by_text("The audit record is intact")).to_be_visible()
+    # Queued for a worker: its page says so, then follows it as it goes (JavaScript on) once a worker takes it.
+    expect(page.get_by_text("Waiting for a worker to start it.")).to_be_visible()
+    assert_accessible(page)
+    worker_thread.start()
+    expect(page.get_by_text("The audit record is intact")).to_be_visible(timeout=60_000)
     # Checked against the checkpoints the live server wrote outside the database as the demo and the report committed.
     expect(page.get_by_role("alert")).to_contain_text(re.compile(r"recomputed against [1-9][\d,]* checkpoints"))
+    expect(page.get_by_text(re.compile(r"of [1-9][\d,]* entries of the chain checked \(100%\)"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the audit record").click()
+    expect(page.get_by_role("region", name="Latest verification")).to_contain_text("started by auditor")
     expect(page.get_by_role("table")).to_contain_text(f"Change history CSV of {COUNCIL} 2018-19")
     assert_accessible(page)

@@ -1,5 +1,6 @@
 """The health endpoint: 200 while the instance can serve, 503 when it cannot, and which part is failing."""
 
+import datetime
 import json
 import logging
 
@@ -23,7 +24,9 @@ def test_a_healthy_instance_answers_ok_to_an_anonymous_load_balancer(client):
         "database": "ok",
         "audit_checkpoints": "ok",
         "cache": "ok",
+        "task_queue": "ok",
     }
+    assert body["checks"]["task_queue"]["oldest_waiting_seconds"] == 0
     assert client.head("/health/").status_code == 200
     assert client.post("/health/").status_code == 405
 
@@ -58,3 +61,23 @@ def test_a_failing_cache_leaves_the_instance_serving_degraded(client, monkeypatc
     response = client.get("/health/")
     assert response.status_code == 200
     assert json.loads(response.content)["status"] == "degraded"
+
+
+def test_a_task_waiting_too_long_says_the_workers_are_behind_and_the_site_still_serves(client, settings, caplog):
+    """No worker running (or too few): pages still work, but what waits for a worker is late, and operators alert."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from plans.tasks import send_update_request_email
+
+    settings.TASK_QUEUE_BEHIND_SECONDS = 300
+    send_update_request_email.enqueue(1, "subject", "body", [])
+    assert json.loads(client.get("/health/").content)["checks"]["task_queue"]["status"] == "ok"
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(seconds=400))
+    with caplog.at_level(logging.ERROR, logger="core.health"):
+        response = client.get("/health/")
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert body["status"] == "degraded" and body["checks"]["task_queue"]["status"] == "behind"
+    assert 400 <= body["checks"]["task_queue"]["oldest_waiting_seconds"] < 410
+    assert "task_queue is behind" in caplog.text

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from plans import services_board
+from plans import services_board, tasks
 from plans.models import BoardMeeting, UpdateRequest, UpdateRequestRecipient
 from tests import factories as f
 
@@ -39,12 +40,17 @@ def send(client, plan, message="", **kwargs):
 
 
 def test_the_request_emails_exactly_the_leads_with_overdue_or_stale_items(
-    history, elsewhere_lead, signed_in, django_capture_on_commit_callbacks
+    history, elsewhere_lead, signed_in, django_capture_on_commit_callbacks, worker
 ):
     client = signed_in(history.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = send(client, history.plan, "The Board meets on 5 February: please update your actions.")
     assert response.status_code == 302
+    # Queued, not sent, until a worker takes it: the page says so.
+    assert mail.outbox == []
+    assert "Queued to send" in client.get(reverse("plans:update_requests", args=[history.plan.pk])).text
+    (sent,) = worker()
+    assert (sent.status, sent.return_value) == ("SUCCESSFUL", "sent")
 
     # Only the communications lead: the health lead has no address; education's items are green and recent;
     # the police lead's only action is withdrawn; the other council's lead is not in this plan.
@@ -66,10 +72,11 @@ def test_the_request_emails_exactly_the_leads_with_overdue_or_stale_items(
 
 
 def test_every_link_in_the_email_opens_for_the_lead_it_was_sent_to(
-    history, signed_in, django_capture_on_commit_callbacks
+    history, signed_in, django_capture_on_commit_callbacks, worker
 ):
     with django_capture_on_commit_callbacks(execute=True):
         send(signed_in(history.coordinator), history.plan)
+    worker()
     (email,) = mail.outbox
     links = re.findall(r"https?://\S+", email.body)
     assert [urlsplit(link).path for link in links] == [
@@ -115,20 +122,26 @@ def test_the_page_shows_who_has_responded_since_the_latest_request(
     assert page.count("Responded</strong>") == 1 and page.count("Not yet</strong>") == 1
 
 
-def test_a_request_belongs_to_the_next_board_meeting(history, signed_in, django_capture_on_commit_callbacks):
+def test_a_request_belongs_to_the_next_board_meeting(history, signed_in, django_capture_on_commit_callbacks, worker):
     upcoming = BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 2, 5))
     BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 4, 1))
     with django_capture_on_commit_callbacks(execute=True):
         send(signed_in(history.coordinator), history.plan)
+    worker()
     assert UpdateRequest.objects.get().meeting == upcoming
     assert "before the Board meets on 5 February 2019" in mail.outbox[0].body
 
 
-def test_emails_leave_only_once_the_request_is_recorded(history, django_capture_on_commit_callbacks):
+def test_emails_are_queued_only_once_the_request_is_recorded_one_task_each(
+    history, django_capture_on_commit_callbacks, worker
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services_board.update_request_send(plan=history.plan, message="", by=history.coordinator, base_url="http://x/")
-    assert mail.outbox == [] and len(callbacks) == 1
+    assert not DBTaskResult.objects.exists() and len(callbacks) == 1
     callbacks[0]()
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "plans.tasks.send_update_request_email"
+    worker()
     assert [email.to for email in mail.outbox] == [["comms@example.org"]]
 
 
@@ -137,15 +150,46 @@ class RefusingBackend(BaseEmailBackend):
         raise SMTPException("550 mailbox unavailable")
 
 
-def test_an_email_the_server_refuses_is_recorded_as_not_sent(
-    history, settings, signed_in, django_capture_on_commit_callbacks
+def test_an_email_the_server_refuses_is_tried_again_then_reported_failed_with_its_reason(
+    history, settings, signed_in, django_capture_on_commit_callbacks, worker
+):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    client = signed_in(history.coordinator)
+    page = reverse("plans:update_requests", args=[history.plan.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, history.plan).status_code == 302
+    (first,) = worker()
+    recipient = UpdateRequestRecipient.objects.get(user=history.comms_lead)
+    assert (first.return_value, recipient.attempts, recipient.emailed_at) == ("retrying", 1, None)
+    assert recipient.retry_at == history.clock.now + tasks.EMAIL_RETRY_AFTER
+    assert "Not sent yet (SMTPException: 550 mailbox unavailable); trying again at 12:01pm" in client.get(page).text
+
+    # Each later attempt waits twice as long; the last one fails the task, for the operators' alerts.
+    for attempt in range(2, tasks.EMAIL_ATTEMPTS + 1):
+        history.clock.now += tasks.EMAIL_RETRY_AFTER * 2 ** (attempt - 1)
+        worker()
+    ran = worker()
+    assert [task.status for task in ran] == ["SUCCESSFUL"] * (tasks.EMAIL_ATTEMPTS - 1) + ["FAILED"]
+    recipient.refresh_from_db()
+    assert (recipient.attempts, recipient.retry_at, recipient.emailed_at) == (tasks.EMAIL_ATTEMPTS, None, None)
+    assert "Failed after 4 attempts: SMTPException: 550 mailbox unavailable" in client.get(page).text
+
+
+def test_an_email_sent_on_a_later_attempt_shows_when_it_went(
+    history, settings, signed_in, django_capture_on_commit_callbacks, worker
 ):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
     client = signed_in(history.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        assert send(client, history.plan).status_code == 302
-    assert not UpdateRequestRecipient.objects.filter(emailed_at__isnull=False).exists()
-    assert "Not sent" in client.get(reverse("plans:update_requests", args=[history.plan.pk])).text
+        send(client, history.plan)
+    worker()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    history.clock.now += tasks.EMAIL_RETRY_AFTER
+    worker()
+    assert [email.to for email in mail.outbox] == [["comms@example.org"]]
+    recipient = UpdateRequestRecipient.objects.get(user=history.comms_lead)
+    assert recipient.emailed_at == history.clock.now and recipient.attempts == 2
+    assert "Sent 20 January 2019, 12:01pm" in client.get(reverse("plans:update_requests", args=[history.plan.pk])).text
 
 
 def test_nobody_to_ask_and_an_overlong_message_are_refused(history, signed_in):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import audit
+from core.jobs import command_progress
 from core.models import AuditEvent
 
 
@@ -13,7 +14,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: object, **options: object) -> None:
-        result = audit.verify()
+        # How far it has got, on standard error: a national-scale record takes many minutes.
+        progress = command_progress("entries of the chain checked")
+        result = audit.verify(progress=progress)
+        progress.finish()
         summary = ", ".join(
             [
                 f"{result.entries} chained entries",

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.jobs import command_progress
 from plans.sealing import seal_meetings
 
 
@@ -14,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()
-        result = seal_meetings()
+        progress = command_progress("past meetings looked at")
+        result = seal_meetings(progress=progress)
+        progress.finish()
         self.stdout.write(
             f"Sealed {result.sealed:,} of {result.past:,} past meetings ({result.past - result.sealed:,} were sealed "
             f"already) in {time.monotonic() - started:.1f} s"

@@ -1,0 +1,132 @@
+"""Long work in the background: starting a job, reporting its progress as it goes, and who may see it.
+
+A job is a Job row (what people see) and a task of Django's tasks framework queued in the database (what a worker
+runs, `manage.py run_worker`). The row is written before the task is queued and the task is queued only once the
+row is committed, so a worker never looks for a job that is not there yet.
+"""
+
+import datetime
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.http import Http404
+from django.tasks import Task
+from django.utils import timezone
+
+from plans.models import Council, Membership, Role
+
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+User = AbstractBaseUser | AnonymousUser
+# Progress is written at most this often: a worker checking a million entries must not write a million times.
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+def job_start(*, task: Task, job: Job, councils: Iterable[Council] = (), args: tuple = ()) -> Job:
+    """Record the job (made for these councils) and queue its task (the job's id first, then `args`) once the row
+    is committed."""
+    job.save()
+    job.councils.set(councils)
+    transaction.on_commit(lambda: task.enqueue(str(job.pk), *args))
+    return job
+
+
+def get_job_for_user(user: User, pk: object) -> Job:
+    """The job, if the user may see it: the person who started it, and for a verification the auditors of the
+    councils it was made for. Anyone else: 404, as if it did not exist."""
+    job = Job.objects.select_related("started_by", "council").filter(pk=pk).first() if user.is_authenticated else None
+    if job is None:
+        raise Http404("No such task")
+    if job.started_by_id == user.pk:
+        return job
+    if job.kind == Job.Kind.VERIFICATION and audited_by(user, job):
+        return job
+    raise Http404("No such task")
+
+
+def audited_by(user: User, job: Job) -> set[int]:
+    """Of the councils the job was made for, the ids of those in which the user is an auditor."""
+    if not user.is_authenticated:
+        return set()
+    found = Membership.objects.filter(user=user, role=Role.AUDITOR, council__in=job.councils.all())
+    return set(found.values_list("council_id", flat=True))
+
+
+class Progress:
+    """Counts a job's work and writes it to its row now and then; on the command line, prints it too."""
+
+    def __init__(self, job: Job | None, *, unit: str, total: int | None = None, out: TextIO | None = None) -> None:
+        self.job, self.unit, self.total, self.out = job, unit, total, out
+        self.done = 0
+        self._written = 0.0
+        if job is not None:
+            job.unit, job.total = unit, total
+            job.save(update_fields=["unit", "total"])
+
+    def __call__(self, done: int, total: int | None = None, unit: str | None = None) -> None:
+        """Report `done` so far, of `total` if known; a new `unit` starts a new stage of the work."""
+        stage = unit is not None and unit != self.unit
+        if stage:
+            self.finish()
+            self.unit = unit
+        self.done, self.total = done, total
+        now = time.monotonic()
+        if stage or now - self._written >= PROGRESS_EVERY_SECONDS:
+            self._written = now
+            self.write()
+
+    def write(self) -> None:
+        if self.job is not None:
+            self.job.done, self.job.total, self.job.unit = self.done, self.total, self.unit
+            self.job.save(update_fields=["done", "total", "unit"])
+        if self.out is not None and (self.done or self.total):
+            of = f" of {self.total:,}" if self.total else ""
+            # One line rewritten in place on a terminal; a line each when logged to a file.
+            end = "\r" if self.out.isatty() else "\n"
+            self.out.write(f"{self.done:,}{of} {self.unit}{end}")
+            self.out.flush()
+
+    def finish(self) -> None:
+        if not self.done and not self.total:
+            return
+        self.write()
+        if self.out is not None and self.out.isatty():
+            self.out.write("\n")
+
+
+def run_job(job_id: str, work: Callable[[Job], None], *, what_to_do: str) -> None:
+    """Run `work` for the job, marking it running, then done, or failed with what to do about it.
+
+    A failure is logged in full for the operators; the person reads what happened in plain words, with the job's
+    id to quote. The exception is raised again, so the task is marked failed too (the operators alert on that).
+    """
+    job = Job.objects.get(pk=job_id)
+    job.status, job.started_at = Job.Status.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    try:
+        work(job)
+    except BaseException as error:  # a worker stopped mid-task (SystemExit) too: its page must not wait for ever
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        job.status, job.finished_at = Job.Status.FAILED, timezone.now()
+        job.error = f"It stopped with an error ({type(error).__name__}). {what_to_do} Quote task {job.pk}."
+        job.save(update_fields=["status", "finished_at", "error"])
+        raise
+    job.status, job.finished_at = Job.Status.DONE, timezone.now()
+    if job.file:  # downloadable for a while from the moment it is ready
+        job.expires_at = job.finished_at + datetime.timedelta(hours=settings.JOB_FILE_HOURS)
+    job.save(
+        update_fields=["status", "finished_at", "done", "total", "outcomes", "intact", "file", "filename", "expires_at"]
+    )
+
+
+def command_progress(unit: str) -> Progress:
+    """Progress for a management command, on standard error (standard output keeps the result)."""
+    return Progress(None, unit=unit, out=sys.stderr)

@@ -1,0 +1,93 @@
+"""The nightly work, scheduled by the app itself: sealing past meetings, a full verification of the record, and
+removing the files of exports past their time. No cron line: every worker (`manage.py run_worker`) makes sure the
+next night's run is queued, and each run queues the one after it before it starts.
+
+Several workers may queue the same night; the night's Job row, keyed by its date, lets only the first one run it.
+"""
+
+import datetime
+import logging
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from core.audit import verify
+from core.jobs import Progress, run_job
+from core.models import AuditEvent, Job
+
+from .sealing import seal_meetings
+from .tasks import render_board_pack
+
+logger = logging.getLogger(__name__)
+NIGHTS = uuid.UUID("1b0c4f0e-4a51-4b7e-9a3c-5f0c0a9e2d11")  # the namespace of each night's job id
+
+
+def next_night(now: datetime.datetime) -> datetime.datetime:
+    """The next NIGHTLY_AT (UK time) after `now`."""
+    hour, minute = map(int, settings.NIGHTLY_AT.split(":"))
+    local = timezone.localtime(now)
+    at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if at <= local:
+        at = timezone.make_aware(datetime.datetime.combine(local.date() + datetime.timedelta(days=1), at.time()))
+    return at
+
+
+def nightly_scheduled(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    """Queue the next night's run unless one is waiting already; returns when the waiting one runs."""
+    waiting = DBTaskResult.objects.filter(task_path=nightly.module_path, status="READY").order_by("run_after").first()
+    if waiting is not None:
+        return waiting.run_after
+    at = next_night(now or timezone.now())
+    nightly.using(run_after=at).enqueue(at.date().isoformat())
+    return at
+
+
+def expired_files_removed(*, now: datetime.datetime | None = None) -> int:
+    """Remove the files of jobs past their time (the rows stay, so their pages say the file was removed)."""
+    removed = 0
+    for job in Job.objects.filter(expires_at__lte=now or timezone.now()).exclude(file=""):
+        job.file.delete(save=False)
+        job.save(update_fields=["file"])
+        removed += 1
+    return removed
+
+
+def run_night(job: Job) -> None:
+    progress = Progress(job, unit="past meetings looked at")
+    sealing = seal_meetings(progress=progress)
+    # The packs of the meetings sealed tonight, rendered and kept before anyone asks for them.
+    for meeting_id in sealing.meetings:
+        render_board_pack.enqueue(meeting_id)
+    result = verify(progress=progress)
+    progress.finish()
+    removed = expired_files_removed()
+    verdict = "Intact" if result.ok else f"FAILED: {result.problems[0]}"
+    job.intact = result.ok
+    job.outcomes = {
+        "": f"Sealed {sealing.sealed:,} of {sealing.past:,} past meetings"
+        + (f" ({len(sealing.skipped):,} could not be sealed)" if sealing.skipped else "")
+        + f"; verification: {verdict}; {removed:,} expired export files removed."
+    }
+    AuditEvent.objects.create(kind=AuditEvent.Kind.VERIFICATION, description=job.description, outcome=verdict)
+    if not result.ok:
+        # The operators alert on this line (README, Production): the record was changed outside the application.
+        logger.error("Nightly verification: the audit record FAILED: %s", result.problems[0])
+    if sealing.skipped:
+        logger.error("Nightly sealing could not seal %s meetings: %s", len(sealing.skipped), "; ".join(sealing.skipped))
+
+
+@task()
+def nightly(night: str) -> str:
+    nightly_scheduled(now=timezone.now() + datetime.timedelta(minutes=1))  # tomorrow's, whatever happens tonight
+    job_id = uuid.uuid5(NIGHTS, night)
+    try:
+        with transaction.atomic():
+            Job.objects.create(pk=job_id, kind=Job.Kind.NIGHTLY, description=f"Nightly run of {night}")
+    except IntegrityError:
+        return "already run"  # another worker queued the same night and took it
+    run_job(str(job_id), run_night, what_to_do="The operators are alerted by the failed task; it runs again tonight.")
+    return "done"
