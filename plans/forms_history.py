@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from actions.models import Action
 from core.forms import BaseForm, DateField
-from core.templatetags.people_and_times import uk_time
+from core.people import full_names
+from core.times import uk_time
 from objectives.models import Objective
 from peer_review.models import Review
 from projects.models import CommissionedProject
@@ -100,7 +101,8 @@ class HistoryFilterForm(GetFormMixin, BaseForm):
 
     def __init__(self, *args: Any, people: list[str], items: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Anyone"), *((name, _person_label(name)) for name in people)]
+        names = full_names(people)
+        self.fields["person"].choices = [("", "Anyone"), *((name, _person_label(name, names)) for name in people)]
         self.fields["person"].error_messages["invalid_choice"] = "Select a person from the list"
         self.fields["item"].choices = [("", "The whole plan"), *items]
         self.fields["item"].error_messages["invalid_choice"] = "Select a part of the plan from the list"
@@ -143,8 +145,8 @@ def _flat(choices: list) -> list[tuple[str, Any]]:
     return flat
 
 
-def _person_label(username: str) -> str:
-    return "System (no one signed in)" if username == "system" else username
+def _person_label(username: str, names: dict[str, str]) -> str:
+    return "System (no one signed in)" if username == "system" else names.get(username, username)
 
 
 class AsAtForm(GetFormMixin, BaseForm):

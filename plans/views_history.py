@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from core.pagination import page_number, pagination
+from core.people import full_names
 
 from .access import can_edit_plan, can_export, get_plan_for_user
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
@@ -48,6 +49,7 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "form": form,
         "rows": rows,
+        "names": full_names(row.user for row in rows),
         "total": total,
         "filtered": any(value is not None for value in filters.values()),
         "first_shown": (number - 1) * PER_PAGE + 1,

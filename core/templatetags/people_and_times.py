@@ -40,6 +40,12 @@ def person(user: AbstractBaseUser | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
+@register.filter
+def named(username: str, names: dict[str, str] | None) -> str:
+    """A username from a record (the history's rows hold usernames) by the person's full name, where known."""
+    return (names or {}).get(username, username)
+
+
 register.filter("uk_datetime", uk_datetime)
 register.filter("uk_time", uk_time)
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
 from actions.models import Action
+from core.people import full_names
 from core.views_audit import auditor_councils
 from plans.history import plan_changes
 from plans.models import DeliveryPlan
@@ -25,7 +26,15 @@ def item_history(plan: DeliveryPlan, item: models.Model) -> dict[str, Any]:
         newest.append(row)
         total += 1
     kind = "action" if isinstance(item, Action) else "project"
-    return {"rows": list(reversed(newest)), "total": total, "plan": plan, "item_key": f"{kind}-{item.pk}", "kind": kind}
+    rows = list(reversed(newest))
+    return {
+        "rows": rows,
+        "names": full_names(row.user for row in rows),
+        "total": total,
+        "plan": plan,
+        "item_key": f"{kind}-{item.pk}",
+        "kind": kind,
+    }
 
 
 @register.simple_tag

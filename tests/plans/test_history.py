@@ -240,6 +240,15 @@ def test_the_page_filters_by_date_person_and_item(edited, coordinator, signed_in
     assert "Withdrawn at" in page and "Curriculum work, reworded" not in page
 
 
+def test_the_page_names_people_by_their_full_name(edited, coordinator, lead, signed_in):
+    lead.first_name, lead.last_name = "Prevent Education", "Officer"
+    lead.save(update_fields=["first_name", "last_name"])
+    page = changes(signed_in(coordinator).get(history_url(edited, person="education-lead")))
+    assert "Prevent Education Officer" in page and ">education-lead<" not in page
+    action_page = signed_in(coordinator).get(reverse("actions:detail", args=[edited.action.pk])).text
+    assert "Prevent Education Officer" in action_page[action_page.index('id="history"') :]
+
+
 def test_wrong_filters_are_explained_in_an_error_summary(edited, coordinator, signed_in):
     client = signed_in(coordinator)
     page = client.get(history_url(edited, person="nobody")).text
