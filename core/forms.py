@@ -11,7 +11,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db.models import QuerySet
 
 from .limits import length_message, year_message
@@ -148,6 +148,10 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
+        # Django's form sets the username's max_length after making the field, so nothing enforced it: a longer one
+        # reached django-axes, whose record of the failure holds 255 characters (a server error on PostgreSQL).
+        limit = self.fields["username"].max_length
+        self.fields["username"].validators.append(MaxLengthValidator(limit, message=length_message("Username", limit)))
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"

@@ -66,6 +66,16 @@ def test_empty_fields_get_gov_uk_error_messages_linked_to_the_fields(client):
 
 
 @pytest.mark.django_db
+def test_a_username_too_long_for_any_account_is_refused_before_it_is_checked(client):
+    """A 300-character username once reached django-axes, whose record of the failure holds 255: a server error
+    on PostgreSQL for anyone who posted one."""
+    response = client.post(SIGN_IN, {"username": "x" * 300, "password": "any password"})
+    assert response.status_code == 200
+    assert "Username must be 150 characters or fewer" in response.text
+    assert "Enter a correct username and password" not in response.text
+
+
+@pytest.mark.django_db
 def test_sign_out_is_a_post_and_ends_the_session(client):
     user = f.make_user()
     client.force_login(user)
