@@ -4,7 +4,6 @@ seals the meeting, and a publication's PDF once it is published. A render that f
 import datetime
 
 import pytest
-import weasyprint
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -16,20 +15,6 @@ from plans.tasks import render_board_pack
 
 from . import board_world
 from .test_publication import pdf_url, publish
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[int]:
-    """One entry per PDF WeasyPrint writes."""
-    written: list[int] = []
-    write_pdf = weasyprint.HTML.write_pdf
-
-    def counted(self, *args, **kwargs):
-        written.append(1)
-        return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
-    return written
 
 
 @pytest.fixture

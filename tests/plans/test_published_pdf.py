@@ -1,26 +1,9 @@
 """The published PDF is rendered once per publication and then served as stored, the same bytes every time."""
 
-import pytest
-import weasyprint
-
 from plans import publication
 from plans.models import PublishedPdf
 
 from .test_publication import pdf_text, pdf_url, publish
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[int]:
-    """One entry per PDF WeasyPrint writes."""
-    written: list[int] = []
-    write_pdf = weasyprint.HTML.write_pdf
-
-    def counted(self, *args, **kwargs):
-        written.append(1)
-        return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
-    return written
 
 
 def test_the_second_request_serves_the_stored_pdf_without_rendering(world, coordinator, board, signed_in, renders):
