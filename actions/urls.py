@@ -12,5 +12,4 @@ urlpatterns = [
     path("actions/<int:pk>/delete/", views.action_delete, name="delete"),
     path("actions/updates/<int:pk>/evidence/", views.status_update_evidence, name="evidence"),
     path("plans/<int:plan_pk>/actions/new/", views.action_create, name="create"),
-    path("my-actions/", views.my_actions, name="mine"),
 ]

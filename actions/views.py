@@ -17,12 +17,9 @@ from core.rag import RAG
 from core.status_form import TIMELINE_PER_PAGE, StatusUpdateForm
 from core.versioning import StaleEdit
 from plans.access import can_edit_plan, get_plan_for_user
-from plans.landing import role_pages
-from plans.models import DeliveryPlan
 
 from . import services
 from .access import (
-    actions_led_by,
     can_update_status,
     get_action_for_status_update,
     get_action_for_user,
@@ -202,33 +199,3 @@ def status_update_evidence(request: HttpRequest, pk: int) -> FileResponse:
     # The same check as the action page: whoever may see the action may read its evidence; nobody else.
     get_action_for_user(request.user, update.action_id)
     return evidence.download(update.evidence)
-
-
-@require_GET
-def my_actions(request: HttpRequest) -> HttpResponse:
-    """What a lead owns, overdue and stale items first. Items of draft plans are left out: a plan being prepared is
-    not reported on until it is active."""
-    from projects.access import projects_led_by
-
-    now = timezone.now()
-    today = timezone.localdate(now)
-    live = {"withdrawn_at__isnull": True}
-    draft = {"plan__status": DeliveryPlan.Status.DRAFT}
-    actions = actions_led_by(request.user).filter(**live).exclude(**draft).select_related("plan__council")
-    projects = projects_led_by(request.user).filter(**live).exclude(**draft).select_related("plan__council")
-    items = [
-        {
-            "item": item,
-            "kind": "Action" if isinstance(item, Action) else "Project",
-            "update_url": reverse(
-                "actions:update_status" if isinstance(item, Action) else "projects:update_status", args=[item.pk]
-            ),
-            "name": f"{item.reference} {item.title}" if isinstance(item, Action) else item.name,
-            "overdue": item.is_overdue(today),
-            "stale": item.is_stale(now),
-        }
-        for item in [*actions, *projects]
-    ]
-    items.sort(key=lambda row: (not row["overdue"], not row["stale"], row["item"].due_date or today.max))
-    other_pages = [page for page in role_pages(request.user) if page.key != "mine"]
-    return render(request, "actions/my_actions.html", {"items": items, "nav": "mine", "other_pages": other_pages})

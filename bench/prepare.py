@@ -110,7 +110,7 @@ def main() -> None:
     password = os.environ["SCALE_PASSWORD"]
     plans = list(current_plans().exclude(council__slug=arguments.heavy))
     if len(plans) < CLIENTS:
-        raise SystemExit("Generate the data first (python manage.py generate_scale)")
+        raise SystemExit("Generate the data first (python -m bench.generate)")
     step = len(plans) // CLIENTS
     chosen = [council_target(plan) for plan in plans[::step][:CLIENTS]]
     arguments.out.mkdir(parents=True, exist_ok=True)

@@ -40,9 +40,9 @@ PY=.venv/bin/python
 if [ "${BENCH_REUSE:-0}" != 1 ]; then
   psql -X -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
   $PY manage.py migrate --no-input -v0
-  $PY manage.py generate_scale --councils 350 --years 8 --seed 1 --until "$UNTIL" | tee "$OUT/generate.txt"
+  $PY -m bench.generate --councils 350 --years 8 --seed 1 --until "$UNTIL" | tee "$OUT/generate.txt"
   # One council with a million-row history, for the export's memory at that size.
-  $PY manage.py generate_scale --councils 1 --years 8 --actions 6000 --projects 20 --seed 2 --until "$UNTIL" \
+  $PY -m bench.generate --councils 1 --years 8 --actions 6000 --projects 20 --seed 2 --until "$UNTIL" \
     | tee "$OUT/generate-heavy.txt"
   # What the nightly job does in production: seal the dashboard of every meeting that is past.
   $PY manage.py seal_meetings | tee "$OUT/seal.txt"

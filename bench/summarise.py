@@ -57,7 +57,7 @@ def main() -> None:
         f"{platform.python_version()}, {pg}, gunicorn sync workers.\n"
     )
     generated = (out / "generate.txt").read_text().strip().splitlines()[-1] if (out / "generate.txt").exists() else ""
-    print(f"Data: `generate_scale --councils 350 --years 8`: {generated}\n")
+    print(f"Data: `python -m bench.generate --councils 350 --years 8`: {generated}\n")
     sealed = [line for line in _lines(out / "seal.txt") if line.startswith("Sealed")]
     if sealed:
         print(f"`seal_meetings` on that data: {sealed[-1]}\n")

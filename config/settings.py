@@ -87,6 +87,17 @@ INSTALLED_APPS = [
     "projects",
     "peer_review",
     "mfa",
+    # Above the domain apps: the features that read a whole plan (pyproject.toml's import-linter layers).
+    "snapshots",
+    "board",
+    "records",
+    "publication",
+    "imports",
+    "overview",
+    "people",
+    "auditing",
+    "jobs",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -225,7 +236,7 @@ STORAGES = {
 }
 
 # Files the workers produce for one person (large exports): private like the evidence, under their own root so
-# they can be swept and sized apart, and served only through core.views_jobs after an access check.
+# they can be swept and sized apart, and served only through jobs.views_jobs after an access check.
 JOB_FILES_ROOT = Path(os.environ.get("JOB_FILES_ROOT", BASE_DIR / "var" / "job-files"))
 STORAGES["job_files"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",

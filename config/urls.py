@@ -10,6 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.csp import csp_override
 
+import auditing.urls
+import board.urls
+import imports.urls
+import overview.urls
+import people.urls
+import plans.urls
+import publication.urls
+import records.urls
 from core import health
 from core import views as core_views
 from core.forms import SignInForm
@@ -46,6 +54,19 @@ def _admin_view(view: Callable, cacheable: bool = False, *, wrap: Callable = adm
 
 admin.site.admin_view = _admin_view
 
+# The pages of a plan and its council, whichever app makes them, keep one namespace: their names ("plans:dashboard")
+# are in every template and link, and say what a page is, not which app holds its code.
+PLAN_PAGES = [
+    *overview.urls.urlpatterns,
+    *plans.urls.urlpatterns,
+    *people.urls.urlpatterns,
+    *imports.urls.urlpatterns,
+    *records.urls.urlpatterns,
+    *auditing.urls.urlpatterns,
+    *publication.urls.urlpatterns,
+    *board.urls.urlpatterns,
+]
+
 urlpatterns = [
     path(
         "accounts/login/",
@@ -62,8 +83,8 @@ urlpatterns = [
     # For load balancers and monitoring (core/health.py); on the anonymous allow-list.
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
-    path("", include("core.urls")),
-    path("", include("plans.urls")),
+    path("", include("jobs.urls")),
+    path("", include((PLAN_PAGES, "plans"))),
     path("", include("actions.urls")),
     path("", include("objectives.urls")),
     path("", include("projects.urls")),

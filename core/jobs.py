@@ -14,12 +14,9 @@ from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
-from django.http import Http404
+from django.db import models, transaction
 from django.tasks import Task
 from django.utils import timezone
-
-from plans.models import Council, Membership, Role
 
 from .models import Job
 
@@ -30,34 +27,13 @@ User = AbstractBaseUser | AnonymousUser
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-def job_start(*, task: Task, job: Job, councils: Iterable[Council] = (), args: tuple = ()) -> Job:
+def job_start(*, task: Task, job: Job, councils: Iterable[models.Model] = (), args: tuple = ()) -> Job:
     """Record the job (made for these councils) and queue its task (the job's id first, then `args`) once the row
     is committed."""
     job.save()
     job.councils.set(councils)
     transaction.on_commit(lambda: task.enqueue(str(job.pk), *args))
     return job
-
-
-def get_job_for_user(user: User, pk: object) -> Job:
-    """The job, if the user may see it: the person who started it, and for a verification the auditors of the
-    councils it was made for. Anyone else: 404, as if it did not exist."""
-    job = Job.objects.select_related("started_by", "council").filter(pk=pk).first() if user.is_authenticated else None
-    if job is None:
-        raise Http404("No such task")
-    if job.started_by_id == user.pk:
-        return job
-    if job.kind == Job.Kind.VERIFICATION and audited_by(user, job):
-        return job
-    raise Http404("No such task")
-
-
-def audited_by(user: User, job: Job) -> set[int]:
-    """Of the councils the job was made for, the ids of those in which the user is an auditor."""
-    if not user.is_authenticated:
-        return set()
-    found = Membership.objects.filter(user=user, role=Role.AUDITOR, council__in=job.councils.all())
-    return set(found.values_list("council_id", flat=True))
 
 
 class Progress:

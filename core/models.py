@@ -92,7 +92,7 @@ def job_files() -> object:
 
 class Job(models.Model):
     """Long work run by a worker for a person (or for the nightly schedule): what it is, how far it has gone, and
-    then its outcome or what went wrong. /jobs/<id>/ shows it to whoever may see it (core.jobs.get_job_for_user).
+    then its outcome or what went wrong. /jobs/<id>/ shows it to whoever may see it (jobs.access.get_job_for_user).
 
     Not part of the record: progress is rewritten as the work goes. What the work finds that matters (a
     verification's outcome, a download) is written as an AuditEvent, which is.

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions.models import Action
 from core.conflicts import conflict_response
 from core.forms import ConfirmForm
 from core.versioning import StaleEdit
@@ -46,7 +45,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_recommendation_for_user(request.user, pk)
     # Only actions of plans this user may see: a lead sees the answers in the plans they lead in.
     answering = (
-        Action.objects.filter(answers=recommendation, plan__in=plans_visible_to(request.user))
+        recommendation.actions.filter(plan__in=plans_visible_to(request.user))
         .select_related("plan", "objective")
         .order_by("-plan__year", "position")
     )

@@ -6,11 +6,13 @@ object they may see but not change is answered with 403.
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +34,23 @@ from .models_board import ActionArising, MeetingAttendance
 User = AbstractBaseUser | AnonymousUser
 
 
+@dataclass(frozen=True)
+class LedItems:
+    """A kind of plan item that has leads (actions, projects): its model, and the items a person leads."""
+
+    model: type[Model]
+    led_by: Callable[[User], QuerySet]
+
+
+# Filled by the apps that define such items, when Django starts (their AppConfig.ready): plans sit below them, so
+# they tell plans how to find their leads rather than plans importing them.
+LED_ITEMS: list[LedItems] = []
+
+
+def register_led_items(*, model: type[Model], led_by: Callable[[User], QuerySet]) -> None:
+    LED_ITEMS.append(LedItems(model=model, led_by=led_by))
+
+
 def roles_in(user: User, council: Council | int) -> set[Role]:
     """The roles the user holds in the council (an empty set for none)."""
     if not user.is_authenticated:
@@ -50,31 +69,23 @@ def plans_visible_to(user: User) -> QuerySet[DeliveryPlan]:
     """Plans of the councils where the user holds a role, and plans in which they lead an action or project."""
     if not user.is_authenticated:
         return DeliveryPlan.objects.none()
-    # Imported here: the actions and projects apps build on plans, not the other way round.
-    from actions.access import actions_led_by
-    from projects.access import projects_led_by
-
-    member = Exists(Membership.objects.filter(user=user, council=OuterRef("council")))
-    leads_action = Exists(actions_led_by(user).filter(plan=OuterRef("pk")))
-    leads_project = Exists(projects_led_by(user).filter(plan=OuterRef("pk")))
-    return DeliveryPlan.objects.filter(Q(member) | Q(leads_action) | Q(leads_project)).select_related("council")
+    visible = Q(Exists(Membership.objects.filter(user=user, council=OuterRef("council"))))
+    for items in LED_ITEMS:
+        visible |= Q(Exists(items.led_by(user).filter(plan=OuterRef("pk"))))
+    return DeliveryPlan.objects.filter(visible).select_related("council")
 
 
 def people_of(council: Council) -> QuerySet:
     """The council's own people and partners: those holding a role in it, and those already leading an action or a
     project in one of its plans. Only they may be made leads in its plans, so a coordinator can neither hand a plan
     to a stranger nor learn which usernames exist in other councils."""
-    from actions.models import Action
-    from projects.models import CommissionedProject
-
     members = Membership.objects.filter(council=council).values("user_id")
     # Partners invited by its coordinator belong to it from the invitation on, accepted or not.
     partners = Invitation.objects.filter(council=council).values("user_id")
-    action_leads = lead_user_ids(Action.objects.filter(plan__council=council))
-    project_leads = lead_user_ids(CommissionedProject.objects.filter(plan__council=council))
-    return get_user_model().objects.filter(
-        Q(pk__in=members) | Q(pk__in=partners) | Q(pk__in=action_leads) | Q(pk__in=project_leads)
-    )
+    ours = Q(pk__in=members) | Q(pk__in=partners)
+    for items in LED_ITEMS:
+        ours |= Q(pk__in=lead_user_ids(items.model.objects.filter(plan__council=council)))
+    return get_user_model().objects.filter(ours)
 
 
 def can_edit_plan(user: User, plan: DeliveryPlan) -> bool:
@@ -82,10 +93,7 @@ def can_edit_plan(user: User, plan: DeliveryPlan) -> bool:
 
 
 def _leads_in(user: User, plan: DeliveryPlan) -> bool:
-    from actions.access import actions_led_by
-    from projects.access import projects_led_by
-
-    return actions_led_by(user).filter(plan=plan).exists() or projects_led_by(user).filter(plan=plan).exists()
+    return any(items.led_by(user).filter(plan=plan).exists() for items in LED_ITEMS)
 
 
 def can_see_plan(user: User, plan: DeliveryPlan) -> bool:

@@ -145,7 +145,7 @@ class BoardMeeting(Versioned):
 
 class SealedDashboard(models.Model):
     """What the Board's dashboard showed at a past moment, before any filter, kept as one row once the moment is
-    safely past (plans.sealing): the plan's objectives, actions, projects and recommendations then, and what changed
+    safely past (board.sealing): the plan's objectives, actions, projects and recommendations then, and what changed
     since the meeting before.
 
     Append-only and linked into the audit chain; `verify_audit` also rebuilds each one from the history and checks
@@ -156,7 +156,7 @@ class SealedDashboard(models.Model):
     at = models.DateTimeField()  # the moment shown
     since = models.DateTimeField(null=True, blank=True)  # the moment compared with; none before the first meeting
     version = models.PositiveSmallIntegerField()
-    content = models.TextField()  # JSON, as plans.dashboard.Contents.to_json writes it
+    content = models.TextField()  # JSON, as board.dashboard.Contents.to_json writes it
     sealed_at = models.DateTimeField()
 
     # Rows of a few plans' worth of text each (up to megabytes): verify_audit reads this many at a time.
@@ -184,7 +184,7 @@ class PublishedPdf(models.Model):
     """The PDF of a published version, rendered once and served as stored: the version is the plan as it stood at
     `published_at`, which never changes, and rendering it takes seconds. Not part of the record (it is rebuilt from
     the history at will), so neither append-only nor chained; publishing again makes a new one. `version` names the
-    layout it was rendered with (plans.publication.PDF_VERSION): a new layout renders each PDF again."""
+    layout it was rendered with (publication.publication.PDF_VERSION): a new layout renders each PDF again."""
 
     plan = models.ForeignKey(DeliveryPlan, on_delete=models.CASCADE, related_name="+")
     published_at = models.DateTimeField()
@@ -205,7 +205,7 @@ class BoardPackPdf(models.Model):
     """The PDF of a past meeting's Board pack, rendered once (by a worker, or by the first download) and served as
     stored after. A past meeting's pack shows the plan as it stood at the end of the meeting's day (`at`), which
     never changes; a meeting still to come shows the plan as it stands, so its pack is never kept. Not part of the
-    record: rebuilt from the history at will. `version` names the layout (plans.board_pack.PACK_VERSION)."""
+    record: rebuilt from the history at will. `version` names the layout (board.board_pack.PACK_VERSION)."""
 
     meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
@@ -244,7 +244,7 @@ class UpdateRequest(models.Model):
 class UpdateRequestRecipient(models.Model):
     """A lead asked by an update request; emailed_at stays empty when they have no email address or sending failed.
 
-    Each email is sent by a worker (plans.tasks.send_update_request_email) and tried again when it fails: the last
+    Each email is sent by a worker (board.tasks.send_update_request_email) and tried again when it fails: the last
     failure's reason and time are kept, and when it will be tried again, if it will."""
 
     request = models.ForeignKey(UpdateRequest, on_delete=models.CASCADE, related_name="recipients")

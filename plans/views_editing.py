@@ -12,9 +12,9 @@ from core.conflicts import conflict_response
 from core.forms import ConfirmForm
 from core.versioning import StaleEdit
 
-from . import services, services_rollover
+from . import services
 from .access import can_edit_plan, can_export_board_pack, get_meeting_for_user, get_plan_for_user
-from .forms import BoardMeetingForm, PlanForm, RolloverForm
+from .forms import BoardMeetingForm, PlanForm
 from .models import BoardMeeting
 
 
@@ -152,34 +152,3 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_meetings_url(meeting.plan_id))
     context = {"form": form, "meeting": meeting, "plan": meeting.plan, "stale": stale}
     return render(request, "plans/meeting_confirm_delete.html", context, status=409 if stale else 200)
-
-
-@require_http_methods(["GET", "POST"])
-def plan_rollover(request: HttpRequest, pk: int) -> HttpResponse:
-    """Start next year's plan from this one, after showing what is carried and what stays behind."""
-    plan = get_plan_for_user(request.user, pk, write=True)
-    form = RolloverForm(request.POST or None, initial={"year": services_rollover.next_year(plan.year)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            new_plan = services_rollover.plan_rollover(
-                plan=plan,
-                year=form.cleaned_data["year"],
-                by=request.user,
-                carry_projects=form.cleaned_data["carry_projects"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{new_plan.title} created as a draft from {plan.title}")
-            return redirect(new_plan)
-    carried = services_rollover.carried_actions(plan)
-    carried_pks = {action.pk for action in carried}
-    left_behind = [action for action in plan.actions.order_by("position", "pk") if action.pk not in carried_pks]
-    context = {
-        "form": form,
-        "plan": plan,
-        "carried": carried,
-        "left_behind": left_behind,
-        "projects": services_rollover.carried_projects(plan),
-    }
-    return render(request, "plans/rollover.html", context)

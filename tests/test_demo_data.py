@@ -1,6 +1,6 @@
 """The demo data against the public documents it transcribes.
 
-plans/demo_data/ holds transcriptions of the source documents in shared/seeds/ (see its README). These tests read
+demo/demo_data/ holds transcriptions of the source documents in shared/seeds/ (see its README). These tests read
 the seeds at test time, parse them independently of the YAML, and compare them with what load_demo() puts in the
 database, so that a transcription error (a wrong, missing or extra word, a wrong timescale or lead, a lost
 citation) fails here:
@@ -41,9 +41,9 @@ from pytest_django import DjangoDbBlocker
 
 from actions.models import Action
 from core.withheld import WITHHELD_PASSAGE
+from demo.demo import load_demo, read
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
-from plans.demo import load_demo, read
 from plans.models import Council, DeliveryPlan, Membership, Role
 from projects.models import CommissionedProject, OutputTarget
 

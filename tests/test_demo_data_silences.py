@@ -1,4 +1,4 @@
-"""The demo data where the documents are silent or contradict themselves (see plans/demo_data/README.md).
+"""The demo data where the documents are silent or contradict themselves (see demo/demo_data/README.md).
 
 Beside tests/test_demo_data.py, which compares what the documents say field by field: here, what the data holds
 where they say nothing (no RAG, no date, a redacted or empty cell) and where they disagree with themselves. The
@@ -12,8 +12,8 @@ import pytest
 from actions.models import Action
 from core.rag import RAG
 from core.withheld import WITHHELD_PASSAGE
+from demo.demo import DATA_DIR
 from peer_review.models import Review
-from plans.demo import DATA_DIR
 from projects.models import CommissionedProject
 from tests.test_demo_data import (  # noqa: F401 (fixtures)
     PEER_REVIEW,

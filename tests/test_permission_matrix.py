@@ -211,7 +211,7 @@ def test_the_audit_page_is_for_auditors(world, client_as, persona):
 def test_home_and_my_actions_answer_everyone_signed_in(world, client_as, persona):
     client = client_as(persona)
     assert client.get(reverse("plans:home")).status_code == 200
-    assert client.get(reverse("actions:mine")).status_code == 200
+    assert client.get(reverse("plans:mine")).status_code == 200
 
 
 def test_guessing_ids_across_councils_finds_nothing(world, outsider, coordinator, client_as):
@@ -307,7 +307,7 @@ def test_everyone_signed_in_changes_their_own_password_and_nobody_else_s(world, 
 OWN_TESTS = {
     "plans:audit": lambda w, i: [],
     "plans:home": lambda w, i: [],
-    "actions:mine": lambda w, i: [],
+    "plans:mine": lambda w, i: [],
     "plans:invitation_resend": lambda w, i: [i["invitation"].pk],
     "password_change": lambda w, i: [],
     **dict.fromkeys(MFA_PAGES, lambda w, i: []),

@@ -196,7 +196,7 @@ def test_my_actions_lists_what_the_lead_owns_overdue_first(world, lead, signed_i
     objective = world.plan.objectives.first()
     overdue = f.make_action(objective, title="Long overdue action", timescale="June 2018")
     f.make_lead(lead, overdue)
-    page = signed_in(lead).get(reverse("actions:mine")).text
+    page = signed_in(lead).get(reverse("plans:mine")).text
     assert "Long overdue action" in page and world.action.title in page and world.project.name in page
     assert world.other_action.title not in page
     assert page.index("Long overdue action") < page.index(world.action.title)
@@ -204,4 +204,4 @@ def test_my_actions_lists_what_the_lead_owns_overdue_first(world, lead, signed_i
 
 
 def test_my_actions_for_someone_who_leads_nothing(world, board, signed_in):
-    assert "You are not the lead of any action or project" in signed_in(board).get(reverse("actions:mine")).text
+    assert "You are not the lead of any action or project" in signed_in(board).get(reverse("plans:mine")).text

@@ -21,7 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
-from plans.demo import load_demo
+from demo.demo import load_demo
 from tests.conftest import csp_summary
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -18,10 +18,10 @@ from playwright.sync_api import Page, expect
 
 from actions import services as action_services
 from actions.models import Action
+from board.sealing import seal_meetings
+from demo.demo import load_demo
 from plans import services as plan_services
-from plans.demo import load_demo
 from plans.models import BoardMeeting
-from plans.sealing import seal_meetings
 
 from .conftest import assert_accessible, sign_in
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core import audit
-from plans.demo import load_demo
+from demo.demo import load_demo
 
 from .conftest import assert_accessible, sign_in
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
-from plans.demo import load_demo
+from demo.demo import load_demo
 
 from .conftest import assert_accessible, sign_in
 from .test_status_and_editing import assert_accessible_as_served

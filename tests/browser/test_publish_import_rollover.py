@@ -20,9 +20,9 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from pypdf import PdfReader
 
 from actions.models import Action
-from plans import services_rollover
-from plans.exports import EXPORT_COLUMNS, PLAN_COLUMNS
+from imports import services_rollover
 from plans.models import DeliveryPlan
+from records.exports import EXPORT_COLUMNS, PLAN_COLUMNS
 
 from .conftest import TIMEOUT_MS, assert_accessible, sign_in
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from plans.models import DeliveryPlan
-from plans.services import plan_publish
+from publication.services import plan_publish
 
 from .conftest import assert_accessible
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page
 from actions.models import Action
 from plans import services as plan_services
 from plans.models import BoardMeeting, Council, DeliveryPlan
+from publication import services as publication_services
 
 from .conftest import TIMEOUT_MS, assert_accessible, sign_in
 
@@ -51,7 +52,7 @@ def world(demo: None) -> dict[str, Any]:
             plan=plan, date=datetime.date.today() - datetime.timedelta(days=14), decisions="", by=coordinator
         )
     plan.refresh_from_db()
-    plan_services.plan_publish(plan=plan, public=True, by=coordinator, expected_version=plan.version)
+    publication_services.plan_publish(plan=plan, public=True, by=coordinator, expected_version=plan.version)
     action = Action.objects.filter(plan=plan, reference="1.1").get()
     meeting = BoardMeeting.objects.filter(plan=plan).order_by("-date").first()
     council = Council.objects.get(slug="tower-hamlets")

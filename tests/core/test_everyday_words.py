@@ -14,7 +14,7 @@ from django.urls import reverse
 from actions.models import StatusUpdate
 from core.context_processors import SERVICE_NAME
 from core.templatetags.people_and_times import file_description, person, uk_datetime, uk_time
-from plans.services import plan_publish
+from publication.services import plan_publish
 from tests import factories as f
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -68,7 +68,7 @@ def test_a_task_waiting_too_long_says_the_workers_are_behind_and_the_site_still_
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from plans.tasks import send_update_request_email
+    from board.tasks import send_update_request_email
 
     settings.TASK_QUEUE_BEHIND_SECONDS = 300
     send_update_request_email.enqueue(1, "subject", "body", [])

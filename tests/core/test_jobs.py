@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from core import tasks as core_tasks
+from auditing import tasks as core_tasks
+from board import nightly
 from core.models import AuditEvent, Job
-from plans import nightly
 from plans.models import BoardMeeting, Role
 from tests import factories as f
 
@@ -184,7 +184,7 @@ def test_the_file_is_for_the_person_who_asked_while_it_lasts_and_each_download_i
 def test_an_export_that_fails_says_so_and_records_no_download(
     auditor_client, django_capture_on_commit_callbacks, worker, monkeypatch
 ):
-    from plans import tasks as plans_tasks
+    from records import tasks as plans_tasks
 
     def broken(*args, **kwargs):
         raise OSError("No space left on device")

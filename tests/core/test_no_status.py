@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from actions import services as action_services
 from actions.models import Action
+from board.dashboard import build_dashboard
 from core.rag import RAG
 from core.status_form import StatusUpdateForm
 from core.versioning import save_edit
-from plans.dashboard import build_dashboard
-from plans.exports import PLAN_COLUMNS
-from plans.history import Scope, export_rows
 from projects import services as project_services
+from records.exports import PLAN_COLUMNS
+from records.history import Scope, export_rows
 from tests.plans.test_import import ROW, csv_file, draft, import_and_confirm  # noqa: F401 (a fixture)
 
 AS_OF = datetime.date(2018, 9, 1)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.client_ip import client_ip
 from core.ratelimit import client_key
-from plans.services import plan_publish
+from publication.services import plan_publish
 
 LIMIT = 60
 

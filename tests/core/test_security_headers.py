@@ -13,7 +13,7 @@ from django.urls import get_resolver, reverse
 from core.headers import permissions_policy
 from core.models import Job
 from plans.models import ActionArising, BoardMeeting, DeliveryPlan, MeetingAttendance, Role
-from plans.services import plan_publish
+from publication.services import plan_publish
 from tests import factories as f
 from tests.url_walk import concrete_path, walk
 from tests.worker import run_worker
@@ -117,7 +117,7 @@ def arguments(world, objects) -> dict[str, list]:
         "actions:delete": [world.other_action.pk],
         "actions:evidence": [objects["update"].pk],
         "actions:create": [plan.pk],
-        "actions:mine": [],
+        "plans:mine": [],
         "objectives:create": [plan.pk],
         "objectives:edit": [world.action.objective_id],
         "objectives:delete": [world.action.objective_id],

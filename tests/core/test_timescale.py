@@ -75,7 +75,7 @@ def month_and_year(timescale: str) -> datetime.date | None:
 
 def test_every_timescale_of_the_demo_plans_keeps_its_due_date_also_with_months_shortened():
     timescales = set()
-    for path in (Path(__file__).resolve().parents[2] / "plans" / "demo_data").glob("*.yaml"):
+    for path in (Path(__file__).resolve().parents[2] / "demo" / "demo_data").glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(data, dict):  # a plan (the councils' and reviews' files hold no timescales)
             timescales |= {item["timescale"] for item in [*data.get("actions", []), *data.get("projects", [])]}

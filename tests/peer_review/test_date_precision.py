@@ -9,7 +9,7 @@ from django.urls import reverse
 from peer_review import services
 from peer_review.forms import ReviewForm
 from peer_review.models import Review
-from plans.recommendation_refs import review_names
+from peer_review.recommendation_refs import review_names
 from tests import factories as f
 from tests.peer_review.test_editing import review_post
 

@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from actions import services as action_services
 from actions.models import Action
+from board import services_meetings
+from board.services_meetings import Arising, Attendee
 from objectives.models import Objective
 from peer_review.models import Recommendation
-from plans import services_meetings
 from plans.models import BoardMeeting, Council, DeliveryPlan, Role
-from plans.services_meetings import Arising, Attendee
 from projects import services as project_services
 from projects.models import CommissionedProject
 from tests import factories as f

@@ -17,10 +17,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.timescale import due_date_from_timescale
-from plans import import_reading as reading
-from plans.exports import PLAN_COLUMNS
+from imports import import_reading as reading
+from records.exports import PLAN_COLUMNS
 
-DEMO = Path(__file__).resolve().parents[2] / "plans" / "demo_data" / "tower-hamlets-2018-19.yaml"
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "demo_data" / "tower-hamlets-2018-19.yaml"
 RAGS = ["Green", "Amber", "Red", "Complete", ""]
 NUMBER_WORDS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR"}
 

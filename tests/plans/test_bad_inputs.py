@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actions.models import Action
-from plans.exports import PLAN_COLUMNS
 from plans.models import BoardMeeting, DeliveryPlan, SealedDashboard
+from records.exports import PLAN_COLUMNS
 from tests import factories as f
 from tests.plans.test_import import ROW, csv_file
 

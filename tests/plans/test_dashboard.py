@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import services as action_services
-from plans.dashboard import build_dashboard, end_of_day
+from board.dashboard import build_dashboard, end_of_day
 from plans.models import BoardMeeting
 from projects import services as project_services
 from tests import factories as f

@@ -16,17 +16,17 @@ from pypdf import PdfReader
 from pytest_django import DjangoDbBlocker
 
 from actions.models import Action, StatusUpdate
+from board.dashboard import end_of_day
+from board.services_board import update_request_responses
 from core import audit
 from core.access import leads_of
 from core.models import AuditEntry
 from core.rag import RAG
-from plans.dashboard import end_of_day
-from plans.demo import load_demo
-from plans.demo_story import read_story
+from demo.demo import load_demo
+from demo.demo_story import read_story
 from plans.models import BoardMeeting, DeliveryPlan, SealedDashboard, UpdateRequest
-from plans.services_board import update_request_responses
-from plans.snapshot import plan_snapshot
 from projects.models import CommissionedProject, ProjectStatusUpdate
+from snapshots.snapshot import plan_snapshot
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

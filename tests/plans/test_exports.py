@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from actions import services as action_services
 from core.models import AuditEvent, Job
-from plans.exports import _copy_lines
 from plans.models import Role
+from records.exports import _copy_lines
 from tests import factories as f
 
 from .test_history import START, Clock

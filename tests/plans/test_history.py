@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import services as action_services
-from plans.history import plan_change_people, plan_changes
-from plans.snapshot import _m2m_at
 from projects import services as project_services
+from records.history import plan_change_people, plan_changes
+from snapshots.snapshot import _m2m_at
 from tests import factories as f
 
 UTC = datetime.UTC

@@ -15,10 +15,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from actions import services as action_services
 from actions.models import Action
-from plans.demo import load_demo
-from plans.exports import EXPORT_COLUMNS, PLAN_COLUMNS, neutralise, plan_rows
+from demo.demo import load_demo
 from plans.models import DeliveryPlan
-from plans.snapshot import plan_snapshot
+from records.exports import EXPORT_COLUMNS, PLAN_COLUMNS, neutralise, plan_rows
+from snapshots.snapshot import plan_snapshot
 from tests import factories as f
 
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans import imports
-from plans.exports import PLAN_COLUMNS
-from plans.import_files import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
+from imports import imports
+from imports.import_files import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from plans.models import DeliveryPlan
+from records.exports import PLAN_COLUMNS
 from tests import factories as f
 
 from . import hostile_files as hostile

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from actions import services as action_services
 from actions.models import Action
 from core.models import AuditEntry
+from imports import import_changes, services_rollover
+from imports.imports import read_rows
 from peer_review.models import Review
-from plans import import_changes, services_rollover
-from plans.exports import EXPORT_COLUMNS, WITHHELD_AS_COLUMN, neutralise, plan_rows
-from plans.imports import read_rows
 from plans.models import DeliveryPlan, Role, StagedImport
-from plans.snapshot import plan_snapshot
+from records.exports import EXPORT_COLUMNS, WITHHELD_AS_COLUMN, neutralise, plan_rows
+from snapshots.snapshot import plan_snapshot
 from tests import factories as f
 
 from .test_import import csv_file, import_url, xlsx_file

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, event, given, settings
 from openpyxl import Workbook
 
 from actions.models import Action
-from plans import import_changes, imports
-from plans import import_reading as reading
+from imports import import_changes, imports
+from imports import import_reading as reading
 from plans.models import DeliveryPlan
 from tests import factories as f
 from tests.plans import reading_corpus as corpus

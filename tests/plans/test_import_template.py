@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.rag import RAG
-from plans.exports import EXPORT_COLUMNS
 from plans.models import DeliveryPlan
+from records.exports import EXPORT_COLUMNS
 from tests import factories as f
 from tests.plans.test_import import import_and_confirm
 

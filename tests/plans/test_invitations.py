@@ -63,7 +63,7 @@ def test_accepting_sets_the_password_and_the_lead_updates_their_action(world, in
     assert page.status_code == 200 and "sam.okafor@police.example.org" in page.content.decode()
     password = "a-fresh-partner-password-77"
     response = client.post(path, {"new_password1": password, "new_password2": password})
-    assert response.status_code == 302 and response.url == reverse("actions:mine")
+    assert response.status_code == 302 and response.url == reverse("plans:mine")
     user = get_user_model().objects.get(pk=invited.user.pk)
     assert user.is_active and user.check_password(password)
     invited.refresh_from_db()

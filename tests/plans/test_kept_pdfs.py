@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from plans import board_pack, nightly
+from board import board_pack, nightly
+from board.tasks import render_board_pack
 from plans.models import BoardMeeting, BoardPackPdf, PublishedPdf
-from plans.tasks import render_board_pack
 
 from . import board_world
 from .test_publication import pdf_url, publish
@@ -42,7 +42,7 @@ def test_the_nightly_run_renders_the_packs_of_the_meetings_it_seals(history, sig
     nightly.nightly.enqueue(timezone.localdate().isoformat())
     worker()
     ran = {task.task_path: task.status for task in DBTaskResult.objects.all()}
-    assert ran["plans.nightly.nightly"] == "SUCCESSFUL" and ran["plans.tasks.render_board_pack"] == "SUCCESSFUL"
+    assert ran["board.nightly.nightly"] == "SUCCESSFUL" and ran["board.tasks.render_board_pack"] == "SUCCESSFUL"
     assert set(BoardPackPdf.objects.values_list("meeting", flat=True)) == {m.pk for m in history.meetings}
     rendered = len(renders)
     signed_in(history.board).get(reverse("plans:board_pack_pdf", args=[history.meetings[0].pk]))

@@ -21,7 +21,7 @@ def lands_on(client) -> str:
 
 def test_each_role_lands_on_its_page(world, coordinator, lead, board, auditor, outsider, signed_in):
     assert lands_on(signed_in(coordinator)) == reverse("plans:attention", args=[world.council.slug])
-    assert lands_on(signed_in(lead)) == reverse("actions:mine")
+    assert lands_on(signed_in(lead)) == reverse("plans:mine")
     assert lands_on(signed_in(board)) == reverse("plans:dashboard", args=[world.plan.pk])
     assert lands_on(signed_in(auditor)) == reverse("plans:audit")
     assert lands_on(signed_in(outsider)) == reverse("plans:attention", args=[world.elsewhere.slug])
@@ -32,8 +32,8 @@ def test_several_roles_land_on_the_most_demanding_and_link_to_the_rest(world, le
     f.make_member(lead, world.council, Role.AUDITOR)
     f.make_member(lead, world.council, Role.BOARD)
     client = signed_in(lead)
-    assert lands_on(client) == reverse("actions:mine")
-    page = client.get(reverse("actions:mine")).content.decode()
+    assert lands_on(client) == reverse("plans:mine")
+    page = client.get(reverse("plans:mine")).content.decode()
     assert reverse("plans:audit") in page and reverse("plans:dashboard", args=[world.plan.pk]) in page
     f.make_member(lead, world.council, Role.COORDINATOR)
     lead._council_roles = None
@@ -50,7 +50,7 @@ def test_signing_in_lands_on_the_role_page(world, lead, client):
     lead.set_password(PASSWORD)
     lead.save()
     response = client.post(reverse("login"), {"username": lead.username, "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("actions:mine")
+    assert response.redirect_chain[-1][0] == reverse("plans:mine")
     assert "My actions" in response.content.decode()
 
 
@@ -58,7 +58,7 @@ def test_my_actions_shows_the_plan_year_and_leaves_drafts_out(world, lead, signe
     draft = f.make_plan(world.council, year="2019-20", status=DeliveryPlan.Status.DRAFT)
     carried = f.make_action(f.make_objective(draft), title="Carried into the draft")
     f.make_lead(lead, carried)
-    page = signed_in(lead).get(reverse("actions:mine")).content.decode()
+    page = signed_in(lead).get(reverse("plans:mine")).content.decode()
     assert "Carried into the draft" not in page
     assert "2018-19" in page and "2019-20" not in page
     assert reverse("actions:update_status", args=[world.action.pk]) in page

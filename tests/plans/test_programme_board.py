@@ -8,17 +8,17 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from board import services_meetings
+from board.board_record import board_record
+from board.dashboard import build_dashboard, end_of_day
+from board.sealing import seal_meetings
+from board.services_meetings import Arising
 from core import append_only, audit
-from plans import services_meetings
-from plans.board_record import board_record
-from plans.dashboard import build_dashboard, end_of_day
-from plans.demo import load_councils, read
-from plans.demo_board import load_board
-from plans.history import plan_changes
+from demo.demo import load_councils, read
+from demo.demo_board import load_board
 from plans.models import BoardMeeting, Role
 from plans.models_board import ActionArising, BoardMember, ProgrammeBoard
-from plans.sealing import seal_meetings
-from plans.services_meetings import Arising
+from records.history import plan_changes
 from tests import factories as f
 from tests.test_demo_data import between, seed, squash
 

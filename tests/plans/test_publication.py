@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from actions.models import Action
-from plans.demo import load_demo
+from demo.demo import load_demo
 from plans.models import DeliveryPlan
-from plans.services import plan_publish
 from projects.models import CommissionedProject
+from publication.services import plan_publish
 
 
 def publish(plan: DeliveryPlan, by, *, public: bool) -> DeliveryPlan:

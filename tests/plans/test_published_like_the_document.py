@@ -10,9 +10,9 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from plans.demo import load_demo
+from demo.demo import load_demo
 from plans.models import DeliveryPlan
-from plans.publication import published_plan, render_published_pdf
+from publication.publication import published_plan, render_published_pdf
 
 PAGE_FOOTER = re.compile(r"^Page \d+ of \d+$")
 

@@ -1,7 +1,7 @@
 """The published PDF is rendered once per publication and then served as stored, the same bytes every time."""
 
-from plans import publication
 from plans.models import PublishedPdf
+from publication import publication
 
 from .test_publication import pdf_text, pdf_url, publish
 

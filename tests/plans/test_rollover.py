@@ -8,7 +8,7 @@ from guardian.shortcuts import get_users_with_perms
 
 from actions import services as action_services
 from actions.models import Action
-from plans.demo import load_demo
+from demo.demo import load_demo
 from plans.models import DeliveryPlan
 
 

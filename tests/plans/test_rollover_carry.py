@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from actions import services as action_services
 from actions.models import Action
+from board.dashboard import build_dashboard
 from core.access import leads_of
-from plans.dashboard import build_dashboard
+from imports.services_rollover import plan_rollover
 from plans.models import DeliveryPlan
-from plans.services_rollover import plan_rollover
 from projects.models import CommissionedProject
 from tests import factories as f
 

@@ -13,10 +13,9 @@ from django.urls import reverse
 
 from actions import services as action_services
 from actions.models import Action
-from core import append_only, audit
-from plans import dashboard
-from plans.board_record import ArisingState, BoardRecord
-from plans.dashboard import (
+from board import dashboard
+from board.board_record import ArisingState, BoardRecord
+from board.dashboard import (
     CONTENTS_VERSION,
     Contents,
     Item,
@@ -25,9 +24,10 @@ from plans.dashboard import (
     dashboard_contents,
     end_of_day,
 )
+from board.sealing import SEAL_AFTER, seal_meetings
+from core import append_only, audit
 from plans.models import BoardMeeting, SealedDashboard
-from plans.sealing import SEAL_AFTER, seal_meetings
-from plans.snapshot import ObjectiveState, OutputState, RecommendationState
+from snapshots.snapshot import ObjectiveState, OutputState, RecommendationState
 
 from . import board_world
 

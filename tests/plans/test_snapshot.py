@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from actions import services as action_services
-from plans.snapshot import plan_items, plan_snapshot
 from projects import services as project_services
+from snapshots.snapshot import plan_items, plan_snapshot
 from tests import factories as f
 
 

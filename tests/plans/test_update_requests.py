@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from plans import services_board, tasks
+from board import services_board, tasks
 from plans.models import BoardMeeting, UpdateRequest, UpdateRequestRecipient
 from tests import factories as f
 
@@ -81,7 +81,7 @@ def test_every_link_in_the_email_opens_for_the_lead_it_was_sent_to(
     links = re.findall(r"https?://\S+", email.body)
     assert [urlsplit(link).path for link in links] == [
         reverse("actions:update_status", args=[history.actions["2.3"].pk]),
-        reverse("actions:mine"),
+        reverse("plans:mine"),
     ]
     assert all(link.startswith("http://testserver/") for link in links)
     lead = signed_in(history.comms_lead)
@@ -140,7 +140,7 @@ def test_emails_are_queued_only_once_the_request_is_recorded_one_task_each(
     assert not DBTaskResult.objects.exists() and len(callbacks) == 1
     callbacks[0]()
     (queued,) = DBTaskResult.objects.all()
-    assert queued.task_path == "plans.tasks.send_update_request_email"
+    assert queued.task_path == "board.tasks.send_update_request_email"
     worker()
     assert [email.to for email in mail.outbox] == [["comms@example.org"]]
 

@@ -19,9 +19,9 @@ from core.withheld import REDACTED, WHOLE_ITEM, Redacted, passages, redact
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from plans.models import DeliveryPlan
-from plans.publication import PublishedRow
 from projects.forms import WITHHOLDABLE as PROJECT_WITHHOLDABLE
 from projects.models import CommissionedProject, OutputTarget
+from publication.publication import PublishedRow
 from tests import factories as f
 
 from .test_import import import_and_confirm

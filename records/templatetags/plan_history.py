@@ -1,0 +1,42 @@
+"""The "History" section of an action or project page, and the auditor's link to the audit record."""
+
+from collections import deque
+from typing import Any
+
+from django import template
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from actions.models import Action
+from auditing.views_audit import auditor_councils
+from core.people import full_names
+from plans.models import DeliveryPlan
+from records.history import plan_changes
+
+register = template.Library()
+SHOWN = 20
+
+
+@register.inclusion_tag("plans/includes/item_history.html")
+def item_history(plan: DeliveryPlan, item: models.Model) -> dict[str, Any]:
+    """The item's latest changes, newest first, with a link to all of them in the plan's history."""
+    newest: deque = deque(maxlen=SHOWN)
+    total = 0
+    for row in plan_changes(plan, item=item):
+        newest.append(row)
+        total += 1
+    kind = "action" if isinstance(item, Action) else "project"
+    rows = list(reversed(newest))
+    return {
+        "rows": rows,
+        "names": full_names(row.user for row in rows),
+        "total": total,
+        "plan": plan,
+        "item_key": f"{kind}-{item.pk}",
+        "kind": kind,
+    }
+
+
+@register.simple_tag
+def holds_auditor_role(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return auditor_councils(user).exists()
