@@ -6,7 +6,7 @@ Only people holding the auditor role in some council see it; to anyone else it d
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from core.jobs import job_start
 from core.models import AuditEvent, Job
-from plans.models import Council, Role
+from plans.access import auditor_councils
+from plans.models import Council
 
 from .tasks import verify_audit_record
 
@@ -24,13 +25,6 @@ LATEST = 50
 # A verification waiting or running for longer than this is taken to be lost (its worker killed): pressing the
 # button starts another. The national-scale record verifies in well under an hour.
 STALE_AFTER_HOURS = 6
-
-
-def auditor_councils(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Council]:
-    """The councils in which the user holds the auditor role."""
-    if not user.is_authenticated:
-        return Council.objects.none()
-    return Council.objects.filter(memberships__user=user, memberships__role=Role.AUDITOR).distinct()
 
 
 def verifications_for(councils: list[Council]) -> QuerySet[Job]:

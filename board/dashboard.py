@@ -23,9 +23,9 @@ from django.db.models import F, Func, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.answers import answered_in_earlier_plans
 from actions.models import Action, StatusUpdate, is_stale
 from core.rag import RAG
-from imports.services_rollover import answered_in_earlier_plans
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from plans.models import ActionArising, BoardMeeting, DeliveryPlan, SealedDashboard

@@ -26,7 +26,13 @@ from core.versioning import create_recorded
 from objectives.models import Objective
 from peer_review.recommendation_refs import EXAMPLE, RecommendationFinder, answers_cell
 from plans.models import STAGED_IMPORT_HOURS, DeliveryPlan, StagedImport
-from records.exports import AS_OF_COLUMN, LEAD_AGENCY_COLUMN, RECOMMENDATIONS_COLUMN, WITHHELD_COLUMN, withheld_cell
+from snapshots.plan_columns import (
+    AS_OF_COLUMN,
+    LEAD_AGENCY_COLUMN,
+    RECOMMENDATIONS_COLUMN,
+    WITHHELD_COLUMN,
+    withheld_cell,
+)
 
 from . import import_reading as reading
 from . import imports

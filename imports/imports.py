@@ -16,13 +16,13 @@ from typing import BinaryIO
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
+from core.cells import FORMULA_START
 from core.limits import LONG_TEXT, TITLE, length_message, year_message
 from core.rag import RAG
 from core.timescale import timescale_message, years_out_of_range
 from objectives.models import Objective
 from plans.models import DeliveryPlan
-from records.exports import AS_OF_COLUMN, EXTRA_COLUMNS, PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
-from records.history import FORMULA_START
+from snapshots.plan_columns import AS_OF_COLUMN, EXTRA_COLUMNS, PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
 
 from . import import_reading as reading
 from .import_files import TooLarge, Typed, csv_table, xlsx_table

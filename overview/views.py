@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from actions.answers import answered_in_earlier_plans
 from actions.models import Action
-from imports.services_rollover import answered_in_earlier_plans
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from plans.access import can_edit_plan, councils_to_create_plans_in, get_plan_for_user, plans_visible_to

@@ -290,3 +290,10 @@ def get_invitation_for_user(user: User, pk: int) -> Invitation:
     if Role.COORDINATOR not in roles_in(user, council):
         raise PermissionDenied
     return invitation
+
+
+def auditor_councils(user: User) -> QuerySet[Council]:
+    """The councils in which the user holds the auditor role."""
+    if not user.is_authenticated:
+        return Council.objects.none()
+    return Council.objects.filter(memberships__user=user, memberships__role=Role.AUDITOR).distinct()

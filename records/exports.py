@@ -23,48 +23,19 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from core import audit
+from core.cells import neutralise
 from core.models import AuditEvent
 from core.rag import RAG
-from core.withheld import WHOLE_ITEM
 from peer_review.recommendation_refs import answers_cell, review_names
 from plans.models import Council, DeliveryPlan
+from snapshots.plan_columns import (
+    withheld_cell,
+)
 from snapshots.snapshot import PlanSnapshot
 
-from .history import neutralise
 from .sheets import write_table
 
 User = AbstractBaseUser | AnonymousUser
-PLAN_COLUMNS = [
-    "objective",
-    "reference",
-    "action",
-    "outcomes",
-    "outputs",
-    "timescale",
-    "lead",
-    "rag_status",
-    "last_update",
-    "commentary",
-]
-# After the contract's columns, never among them: what the published version withholds of each row, so an export
-# imported again withholds it still. Passages need no column: the texts keep their [[withheld: ...]] markers.
-WITHHELD_COLUMN = "withheld"
-WHOLE_ROW = "whole row"
-WITHHELD_AS_COLUMN = {
-    WHOLE_ITEM: WHOLE_ROW,
-    "title": "action",
-    "outcomes": "outcomes",
-    "outputs": "outputs",
-    "lead": "lead",
-}
-# Then what else the plan holds of each action, so importing an export recreates it: the recommendations it answers
-# ("Peer Review Rec 1; Peer Review Rec 4"), its lead agency, and the date its latest update speaks for (last_update
-# is the day that update was recorded).
-RECOMMENDATIONS_COLUMN = "recommendations"
-LEAD_AGENCY_COLUMN = "lead_agency"
-AS_OF_COLUMN = "last_update_as_of"
-EXTRA_COLUMNS = [WITHHELD_COLUMN, RECOMMENDATIONS_COLUMN, LEAD_AGENCY_COLUMN, AS_OF_COLUMN]
-EXPORT_COLUMNS = [*PLAN_COLUMNS, *EXTRA_COLUMNS]
 CSV_BATCH = 200
 COPY_CHUNK_BYTES = 256 * 1024
 COPY_QUEUE = 8
@@ -92,12 +63,6 @@ def filename(plan: DeliveryPlan, what: str, moment: datetime.datetime, extension
 def council_filename(council: Council, what: str, moment: datetime.datetime, extension: str) -> str:
     """For example tower-hamlets_all-plans_history_2026-11-22T0900Z.csv."""
     return f"{council.slug}_all-plans_{what}_{utc_stamp(moment)}.{extension}"
-
-
-def withheld_cell(withheld_fields: list[str]) -> str:
-    """The withheld fields as the export's column names. A field without a column keeps its own name: dropping it
-    would publish it after a round trip, and the import refuses a name it does not know."""
-    return ", ".join(WITHHELD_AS_COLUMN.get(field, field) for field in withheld_fields)
 
 
 def plan_rows(snapshot: PlanSnapshot) -> Iterator[list[str]]:

@@ -32,6 +32,7 @@ from django.utils.text import capfirst
 
 from actions.models import Action, StatusUpdate
 from core.append_only import history_model, m2m_history_model
+from core.cells import FORMULA_START, neutralise
 from core.models import HistoricalUserObjectPermission
 from core.rag import RAG
 from objectives.models import Objective
@@ -49,12 +50,6 @@ NOT_SHOWN = {
     *("meeting_id", "board_id"),
 }
 MONTHS = [datetime.date(2000, month, 1).strftime("%B") for month in range(1, 13)]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as the start of a formula
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading single quote; anything else is left as it is."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 class ChangeRow(NamedTuple):

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
 from actions.models import Action
-from auditing.views_audit import auditor_councils
 from core.people import full_names
+from plans.access import auditor_councils
 from plans.models import DeliveryPlan
 from records.history import plan_changes
 

@@ -17,8 +17,8 @@ from playwright.sync_api import Page, expect
 
 from actions import services
 from actions.models import Action
+from core.cells import FORMULA_START
 from demo.demo import load_demo
-from records.history import FORMULA_START
 from tests.plans.test_history import Clock
 
 from .conftest import assert_accessible, sign_in

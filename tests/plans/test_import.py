@@ -15,9 +15,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from actions import services as action_services
 from actions.models import Action
+from core.cells import neutralise
 from demo.demo import load_demo
 from plans.models import DeliveryPlan
-from records.exports import EXPORT_COLUMNS, PLAN_COLUMNS, neutralise, plan_rows
+from records.exports import EXPORT_COLUMNS, PLAN_COLUMNS, plan_rows
 from snapshots.snapshot import plan_snapshot
 from tests import factories as f
 
