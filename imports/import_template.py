@@ -11,8 +11,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.rag import RAG
-from records.exports import EXPORT_COLUMNS
 from records.sheets import DATE_COLUMNS, HEADING_FONT, TOP, UK_DATE, WRAP, Column, layout, set_widths
+from snapshots.plan_columns import EXPORT_COLUMNS
 
 from .import_files import MAX_ROWS
 

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.forms import BaseForm
 from plans.access import get_plan_for_user, get_staged_import_for_user
 from plans.models import DeliveryPlan
-from records.exports import EXPORT_COLUMNS, PLAN_COLUMNS, XLSX_TYPE, export_response
+from records.exports import XLSX_TYPE, export_response
+from snapshots.plan_columns import EXPORT_COLUMNS, PLAN_COLUMNS
 
 from . import import_changes, imports
 from .import_template import template_xlsx

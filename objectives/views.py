@@ -4,9 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from core.conflicts import conflict_response
-from core.forms import ConfirmForm
-from core.versioning import StaleEdit
+from core.edit_views import change_page, delete_page
 from plans.access import get_plan_for_user
 from plans.models import DeliveryPlan
 
@@ -44,67 +42,40 @@ def objective_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_objective_for_user(request.user, pk, write=True)
-    plan = objective.plan
-    title = f"Change objective {objective.number}"
-    kwargs = {"instance": objective}
-    form = ObjectiveForm(request.POST or None, **kwargs)
-    form.rebind_kwargs = kwargs
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.objective_change(
-                objective=objective,
-                number=data["number"],
-                title=data["title"],
-                description=data["description"],
-                by=request.user,
-                expected_version=data["version"] or 0,
-            )
-        except StaleEdit as stale:
-            current = kwargs["instance"] = stale.current
-            rows = [("Number", str(current.number)), ("Objective", current.title), ("Description", current.description)]
-            return conflict_response(
-                request,
-                form=form,
-                current=current,
-                rows=rows,
-                title=f"Objective {current.number} was changed after you opened this form",
-                cancel_url=_objectives_url(plan),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Objective {data['number']} saved")
-            return redirect(_objectives_url(plan))
-    context = {"form": form, "plan": plan, "title": title, "cancel_url": _objectives_url(plan)}
-    return render(request, "core/form_page.html", context)
+    fields = ("number", "title", "description")
+    return change_page(
+        request,
+        form_class=ObjectiveForm,
+        instance=objective,
+        change=lambda data, **edit: services.objective_change(
+            objective=objective, **{name: data[name] for name in fields}, **edit
+        ),
+        shown=lambda current: [
+            ("Number", str(current.number)),
+            ("Objective", current.title),
+            ("Description", current.description),
+        ],
+        named=lambda current: f"Objective {current.number}",
+        saved=lambda data: f"Objective {data['number']} saved",
+        next_url=_objectives_url(objective.plan),
+        title=f"Change objective {objective.number}",
+        context={"plan": objective.plan},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_objective_for_user(request.user, pk, write=True)
-    form = ConfirmForm(request.POST or None, initial={"version": objective.version})
-    stale = refused = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objective_delete(
-                objective=objective, by=request.user, expected_version=form.cleaned_data["version"]
-            )
-        except StaleEdit as error:
-            # Changed while the page was open: show what it says now and ask again.
-            objective, stale = error.current, True
-            form = ConfirmForm(initial={"version": objective.version})
-        except ValidationError:
-            refused = True  # the page below explains why; nothing was deleted
-        else:
-            messages.success(request, f"Objective {objective.number} deleted")
-            return redirect(_objectives_url(objective.plan))
-    blockers = services.deletion_blockers(objective)
-    context = {
-        "form": form,
-        "objective": objective,
-        "plan": objective.plan,
-        "blockers": blockers,
-        "stale": stale,
-    }
-    return render(request, "objectives/confirm_delete.html", context, status=409 if stale or refused else 200)
+    return delete_page(
+        request,
+        item=objective,
+        delete=lambda current, **edit: services.objective_delete(objective=current, **edit),
+        deleted=lambda current: f"Objective {current.number} deleted",
+        next_url=_objectives_url(objective.plan),
+        template="objectives/confirm_delete.html",
+        context=lambda current: {
+            "objective": current,
+            "plan": current.plan,
+            "blockers": services.deletion_blockers(current),
+        },
+    )

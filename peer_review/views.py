@@ -5,9 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.conflicts import conflict_response
-from core.forms import ConfirmForm
-from core.versioning import StaleEdit
+from core.edit_views import change_page, delete_page
 from plans.access import get_plan_for_user, plans_visible_to
 
 from . import services
@@ -77,41 +75,24 @@ def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for_user(request.user, pk, write=True)
-    title = f"Change {review.title}"
-    kwargs = {"instance": review}
-    form = ReviewForm(request.POST or None, **kwargs)
-    form.rebind_kwargs = kwargs
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.review_change(
-                review=review, by=request.user, expected_version=data["version"] or 0, **_review_fields(data)
-            )
-        except StaleEdit as stale:
-            current = kwargs["instance"] = stale.current
-            rows = [
-                ("Title", current.title),
-                ("Kind of review", current.get_kind_display()),
-                ("Date of the review", current.date_shown),
-                ("Summary", current.summary),
-                ("Areas reviewed", current.areas),
-                ("Key findings", current.key_findings),
-            ]
-            return conflict_response(
-                request,
-                form=form,
-                current=current,
-                rows=rows,
-                title=f"{current.title} was changed after you opened this form",
-                cancel_url=_review_url(current.pk),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{data['title']} saved")
-            return redirect(_review_url(review.pk))
-    context = {"form": form, "title": title, "cancel_url": _review_url(review.pk)}
-    return render(request, "core/form_page.html", context)
+    return change_page(
+        request,
+        form_class=ReviewForm,
+        instance=review,
+        change=lambda data, **edit: services.review_change(review=review, **edit, **_review_fields(data)),
+        shown=lambda current: [
+            ("Title", current.title),
+            ("Kind of review", current.get_kind_display()),
+            ("Date of the review", current.date_shown),
+            ("Summary", current.summary),
+            ("Areas reviewed", current.areas),
+            ("Key findings", current.key_findings),
+        ],
+        named=lambda current: current.title,
+        saved=lambda data: f"{data['title']} saved",
+        next_url=_review_url(review.pk),
+        title=f"Change {review.title}",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,72 +124,41 @@ def recommendation_create(request: HttpRequest, review_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_recommendation_for_user(request.user, pk, write=True)
-    title = f"Change recommendation {recommendation.number} of the {recommendation.review.title}"
-    cancel_url = recommendation.get_absolute_url()
-    kwargs = {"instance": recommendation}
-    form = RecommendationForm(request.POST or None, **kwargs)
-    form.rebind_kwargs = kwargs
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.recommendation_change(
-                recommendation=recommendation,
-                by=request.user,
-                expected_version=data["version"] or 0,
-                **_recommendation_fields(data),
-            )
-        except StaleEdit as stale:
-            current = kwargs["instance"] = stale.current
-            rows = [
-                ("Number", str(current.number)),
-                ("Recommendation", current.text),
-                ("Theme", current.theme),
-                ("Owner", current.owner),
-            ]
-            return conflict_response(
-                request,
-                form=form,
-                current=current,
-                rows=rows,
-                title=f"Recommendation {current.number} was changed after you opened this form",
-                cancel_url=cancel_url,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Recommendation {data['number']} saved")
-            return redirect(cancel_url)
-    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    return change_page(
+        request,
+        form_class=RecommendationForm,
+        instance=recommendation,
+        change=lambda data, **edit: services.recommendation_change(
+            recommendation=recommendation, **edit, **_recommendation_fields(data)
+        ),
+        shown=lambda current: [
+            ("Number", str(current.number)),
+            ("Recommendation", current.text),
+            ("Theme", current.theme),
+            ("Owner", current.owner),
+        ],
+        named=lambda current: f"Recommendation {current.number}",
+        saved=lambda data: f"Recommendation {data['number']} saved",
+        next_url=recommendation.get_absolute_url(),
+        title=f"Change recommendation {recommendation.number} of the {recommendation.review.title}",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_recommendation_for_user(request.user, pk, write=True)
     review = recommendation.review
-    form = ConfirmForm(request.POST or None, initial={"version": recommendation.version})
-    stale = refused = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_delete(
-                recommendation=recommendation, by=request.user, expected_version=form.cleaned_data["version"]
-            )
-        except StaleEdit as error:
-            # Changed while the page was open: show what it says now and ask again.
-            recommendation, stale = error.current, True
-            form = ConfirmForm(initial={"version": recommendation.version})
-        except ValidationError:
-            refused = True  # the page below explains why; nothing was deleted
-        else:
-            messages.success(request, f"Recommendation {recommendation.number} deleted")
-            return redirect(_review_url(review.pk))
-    # Every answering action is in a plan of the review's council, which its coordinator sees.
-    answering = recommendation.actions.select_related("plan").order_by("-plan__year", "position")
-    context = {
-        "form": form,
-        "recommendation": recommendation,
-        "review": review,
-        "answering": answering,
-        "stale": stale,
-    }
-    status = 409 if stale or refused else 200
-    return render(request, "peer_review/recommendation_confirm_delete.html", context, status=status)
+    return delete_page(
+        request,
+        item=recommendation,
+        delete=lambda current, **edit: services.recommendation_delete(recommendation=current, **edit),
+        deleted=lambda current: f"Recommendation {current.number} deleted",
+        next_url=_review_url(review.pk),
+        template="peer_review/recommendation_confirm_delete.html",
+        # Every answering action is in a plan of the review's council, which its coordinator sees.
+        context=lambda current: {
+            "recommendation": current,
+            "review": review,
+            "answering": current.actions.select_related("plan").order_by("-plan__year", "position"),
+        },
+    )

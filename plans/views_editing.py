@@ -8,9 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core.conflicts import conflict_response
-from core.forms import ConfirmForm
-from core.versioning import StaleEdit
+from core.edit_views import change_page, delete_page
 
 from . import services
 from .access import can_edit_plan, can_export_board_pack, get_meeting_for_user, get_plan_for_user
@@ -25,44 +23,28 @@ def _meetings_url(plan_pk: int) -> str:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk, write=True)
-    kwargs = {"instance": plan}
-    form = PlanForm(request.POST or None, **kwargs)
-    form.rebind_kwargs = kwargs
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.plan_change(
-                plan=plan,
-                status=data["status"],
-                introduction=data["introduction"],
-                local_context=data["local_context"],
-                heading=data["heading"],
-                by=request.user,
-                expected_version=data["version"] or 0,
-            )
-        except StaleEdit as stale:
-            current = kwargs["instance"] = stale.current
-            rows = [
-                ("Title", current.title),
-                ("Status", current.get_status_display()),
-                ("Introduction", current.introduction),
-                ("Local context", current.local_context),
-            ]
-            return conflict_response(
-                request,
-                form=form,
-                current=current,
-                rows=rows,
-                title=f"{current.title} was changed after you opened this form",
-                cancel_url=current.get_absolute_url(),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{plan.title} saved")
-            return redirect(plan)
-    context = {"form": form, "plan": plan, "title": "Change the plan", "cancel_url": plan.get_absolute_url()}
-    return render(request, "core/form_page.html", context)
+
+    def change(data: dict, **edit: object) -> None:
+        fields = {name: data[name] for name in ("status", "introduction", "local_context", "heading")}
+        services.plan_change(plan=plan, **fields, **edit)
+
+    return change_page(
+        request,
+        form_class=PlanForm,
+        instance=plan,
+        change=change,
+        shown=lambda current: [
+            ("Title", current.title),
+            ("Status", current.get_status_display()),
+            ("Introduction", current.introduction),
+            ("Local context", current.local_context),
+        ],
+        named=lambda current: current.title,
+        saved=lambda data: f"{plan.title} saved",
+        next_url=plan.get_absolute_url(),
+        title="Change the plan",
+        context={"plan": plan},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,55 +82,31 @@ def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    title = f"Change the board meeting of {meeting.date:%-d %B %Y}"
-    kwargs = {"instance": meeting}
-    form = BoardMeetingForm(request.POST or None, **kwargs)
-    form.rebind_kwargs = kwargs
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.board_meeting_change(
-                meeting=meeting,
-                date=data["date"],
-                decisions=data["decisions"],
-                by=request.user,
-                expected_version=data["version"] or 0,
-            )
-        except StaleEdit as stale:
-            current = kwargs["instance"] = stale.current
-            return conflict_response(
-                request,
-                form=form,
-                current=current,
-                rows=[("Date of the meeting", f"{current.date:%-d %B %Y}"), ("Decisions", current.decisions)],
-                title=f"The board meeting of {current.date:%-d %B %Y} was changed after you opened this form",
-                cancel_url=_meetings_url(current.plan_id),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Board meeting of {data['date']:%-d %B %Y} saved")
-            return redirect(_meetings_url(meeting.plan_id))
-    context = {"form": form, "plan": meeting.plan, "title": title, "cancel_url": _meetings_url(meeting.plan_id)}
-    return render(request, "core/form_page.html", context)
+    return change_page(
+        request,
+        form_class=BoardMeetingForm,
+        instance=meeting,
+        change=lambda data, **edit: services.board_meeting_change(
+            meeting=meeting, date=data["date"], decisions=data["decisions"], **edit
+        ),
+        shown=lambda current: [("Date of the meeting", f"{current.date:%-d %B %Y}"), ("Decisions", current.decisions)],
+        named=lambda current: f"The board meeting of {current.date:%-d %B %Y}",
+        saved=lambda data: f"Board meeting of {data['date']:%-d %B %Y} saved",
+        next_url=_meetings_url(meeting.plan_id),
+        title=f"Change the board meeting of {meeting.date:%-d %B %Y}",
+        context={"plan": meeting.plan},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    form = ConfirmForm(request.POST or None, initial={"version": meeting.version})
-    stale = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.board_meeting_delete(
-                meeting=meeting, by=request.user, expected_version=form.cleaned_data["version"]
-            )
-        except StaleEdit as error:
-            # Changed while the page was open: show what it says now and ask again.
-            meeting, stale = error.current, True
-            form = ConfirmForm(initial={"version": meeting.version})
-        else:
-            messages.success(request, f"Board meeting of {meeting.date:%-d %B %Y} deleted")
-            return redirect(_meetings_url(meeting.plan_id))
-    context = {"form": form, "meeting": meeting, "plan": meeting.plan, "stale": stale}
-    return render(request, "plans/meeting_confirm_delete.html", context, status=409 if stale else 200)
+    return delete_page(
+        request,
+        item=meeting,
+        delete=lambda current, **edit: services.board_meeting_delete(meeting=current, **edit),
+        deleted=lambda current: f"Board meeting of {current.date:%-d %B %Y} deleted",
+        next_url=_meetings_url(meeting.plan_id),
+        template="plans/meeting_confirm_delete.html",
+        context=lambda current: {"meeting": current, "plan": current.plan},
+    )

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from core.jobs import job_start
 from core.models import Job
 from plans.access import get_council_for_export, get_plan_for_export
+from snapshots.plan_columns import EXPORT_COLUMNS
 from snapshots.snapshot import plan_snapshot
 
 from . import tasks
 from .exports import (
-    EXPORT_COLUMNS,
     council_filename,
     csv_copy_response,
     export_response,

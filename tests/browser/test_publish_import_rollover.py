@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from actions.models import Action
 from imports import services_rollover
 from plans.models import DeliveryPlan
-from records.exports import EXPORT_COLUMNS, PLAN_COLUMNS
+from snapshots.plan_columns import EXPORT_COLUMNS, PLAN_COLUMNS
 
 from .conftest import TIMEOUT_MS, assert_accessible, sign_in
 

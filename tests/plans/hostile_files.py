@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from records.exports import PLAN_COLUMNS
+from snapshots.plan_columns import PLAN_COLUMNS
 
 SHEET = "xl/worksheets/sheet1.xml"
 SHEET_START = (

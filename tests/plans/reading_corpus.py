@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.timescale import due_date_from_timescale
 from imports import import_reading as reading
-from records.exports import PLAN_COLUMNS
+from snapshots.plan_columns import PLAN_COLUMNS
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "demo_data" / "tower-hamlets-2018-19.yaml"
 RAGS = ["Green", "Amber", "Red", "Complete", ""]

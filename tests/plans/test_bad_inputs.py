@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from plans.models import BoardMeeting, DeliveryPlan, SealedDashboard
-from records.exports import PLAN_COLUMNS
+from snapshots.plan_columns import PLAN_COLUMNS
 from tests import factories as f
 from tests.plans.test_import import ROW, csv_file
 

@@ -16,8 +16,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from actions import services as action_services
-from records.exports import EXPORT_COLUMNS
 from records.sheets import write_table
+from snapshots.plan_columns import EXPORT_COLUMNS
 
 from .test_exports import HISTORY_COLUMNS, PLAN_EXPORT_COLUMNS, clock, export, known, read_csv  # noqa: F401
 

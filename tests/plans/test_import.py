@@ -18,7 +18,8 @@ from actions.models import Action
 from core.cells import neutralise
 from demo.demo import load_demo
 from plans.models import DeliveryPlan
-from records.exports import EXPORT_COLUMNS, PLAN_COLUMNS, plan_rows
+from records.exports import plan_rows
+from snapshots.plan_columns import EXPORT_COLUMNS, PLAN_COLUMNS
 from snapshots.snapshot import plan_snapshot
 from tests import factories as f
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from imports import imports
 from imports.import_files import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from plans.models import DeliveryPlan
-from records.exports import PLAN_COLUMNS
+from snapshots.plan_columns import PLAN_COLUMNS
 from tests import factories as f
 
 from . import hostile_files as hostile

@@ -18,8 +18,8 @@ from imports import import_changes, services_rollover
 from imports.imports import read_rows
 from peer_review.models import Review
 from plans.models import DeliveryPlan, Role, StagedImport
-from records.exports import EXPORT_COLUMNS, plan_rows
-from snapshots.plan_columns import WITHHELD_AS_COLUMN
+from records.exports import plan_rows
+from snapshots.plan_columns import EXPORT_COLUMNS, WITHHELD_AS_COLUMN
 from snapshots.snapshot import plan_snapshot
 from tests import factories as f
 

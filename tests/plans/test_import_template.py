@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from core.rag import RAG
 from plans.models import DeliveryPlan
-from records.exports import EXPORT_COLUMNS
+from snapshots.plan_columns import EXPORT_COLUMNS
 from tests import factories as f
 from tests.plans.test_import import import_and_confirm
 
