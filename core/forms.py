@@ -273,6 +273,13 @@ def users_named(text: str, *, among: QuerySet, group: str) -> list[AbstractBaseU
     return list(users.values())
 
 
+def number_field(noun: str, *, help_text: str) -> forms.IntegerField:
+    """The number, 1 to 99, that orders a plan's objectives or a review's recommendations."""
+    wrong = f"The {noun} number must be a whole number between 1 and 99"
+    messages = {"required": f"Enter the {noun} number", "invalid": wrong, "min_value": wrong, "max_value": wrong}
+    return forms.IntegerField(label="Number", help_text=help_text, min_value=1, max_value=99, error_messages=messages)
+
+
 def lead_usernames_field(noun: str) -> forms.CharField:
     """Who reports on an action or project, typed as usernames; `noun` is "action" or "project"."""
     return forms.CharField(

@@ -3,29 +3,16 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
-from core.forms import BaseModelForm
+from core.forms import BaseModelForm, number_field
 
 from .models import Objective
-
-NUMBER_ERROR = "The objective number must be a whole number between 1 and 99"
 
 
 class ObjectiveForm(BaseModelForm):
     submit_label = "Save objective"
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(
-        label="Number",
-        help_text="Objectives are listed in this order",
-        min_value=1,
-        max_value=99,
-        error_messages={
-            "required": "Enter the objective number",
-            "invalid": NUMBER_ERROR,
-            "min_value": NUMBER_ERROR,
-            "max_value": NUMBER_ERROR,
-        },
-    )
+    number = number_field("objective", help_text="Objectives are listed in this order")
 
     class Meta:
         model = Objective

@@ -4,7 +4,7 @@ edits raise StaleEdit when the objective changed after the form was opened."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
-from core import audit
+from core import audit, numbering
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from plans.models import DeliveryPlan
 
@@ -13,17 +13,18 @@ from .models import Objective
 
 def next_number(plan: DeliveryPlan) -> int:
     """The number a new objective of the plan is offered: one after the highest."""
-    return (plan.objectives.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return numbering.next_number(plan.objectives.all())
 
 
 def _check_number(plan: DeliveryPlan, number: int, objective: Objective | None = None) -> None:
     if number < 1:
         raise ValidationError({"number": "The objective number must be 1 or more"})
-    clash = Objective.objects.filter(plan=plan, number=number)
-    if objective is not None:
-        clash = clash.exclude(pk=objective.pk)
-    if clash.exists():
-        raise ValidationError({"number": f"This plan already has an objective {number}: choose another number"})
+    numbering.refuse_taken(
+        Objective.objects.filter(plan=plan, number=number),
+        besides=objective,
+        field="number",
+        message=f"This plan already has an objective {number}: choose another number",
+    )
 
 
 def deletion_blockers(objective: Objective) -> list[str]:

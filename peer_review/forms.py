@@ -4,12 +4,10 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from core.forms import BaseModelForm, DateField
+from core.forms import BaseModelForm, DateField, number_field
 from core.limits import year_message
 
 from .models import Recommendation, Review
-
-NUMBER_ERROR = "The recommendation number must be a whole number between 1 and 99"
 
 
 def one_per_line(text: str) -> str:
@@ -117,18 +115,7 @@ class RecommendationForm(BaseModelForm):
     submit_label = "Save recommendation"
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(
-        label="Number",
-        help_text="The number the review gives it",
-        min_value=1,
-        max_value=99,
-        error_messages={
-            "required": "Enter the recommendation number",
-            "invalid": NUMBER_ERROR,
-            "min_value": NUMBER_ERROR,
-            "max_value": NUMBER_ERROR,
-        },
-    )
+    number = number_field("recommendation", help_text="The number the review gives it")
 
     class Meta:
         model = Recommendation

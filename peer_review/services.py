@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from core import audit
+from core import audit, numbering
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 from plans.models import Council
 
@@ -110,17 +110,18 @@ def _check_date(date: datetime.date | None, precision: str) -> None:
 
 def next_number(review: Review) -> int:
     """The number a new recommendation of the review is offered: one after the highest."""
-    return (review.recommendations.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return numbering.next_number(review.recommendations.all())
 
 
 def _check_number(review: Review, number: int, recommendation: Recommendation | None = None) -> None:
     if number < 1:
         raise ValidationError({"number": "The recommendation number must be 1 or more"})
-    clash = Recommendation.objects.filter(review=review, number=number)
-    if recommendation is not None:
-        clash = clash.exclude(pk=recommendation.pk)
-    if clash.exists():
-        raise ValidationError({"number": f"This review already has a recommendation {number}: choose another number"})
+    numbering.refuse_taken(
+        Recommendation.objects.filter(review=review, number=number),
+        besides=recommendation,
+        field="number",
+        message=f"This review already has a recommendation {number}: choose another number",
+    )
 
 
 @audit.chained()

@@ -6,7 +6,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
-from core import audit
+from core import audit, numbering
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
 
 from .models import BoardMeeting, DeliveryPlan
@@ -39,11 +39,12 @@ def plan_change(
 
 
 def _check_meeting_date(plan: DeliveryPlan, date: datetime.date, meeting: BoardMeeting | None = None) -> None:
-    clash = BoardMeeting.objects.filter(plan=plan, date=date)
-    if meeting is not None:
-        clash = clash.exclude(pk=meeting.pk)
-    if clash.exists():
-        raise ValidationError({"date": f"This plan already has a board meeting on {date:%-d %B %Y}"})
+    numbering.refuse_taken(
+        BoardMeeting.objects.filter(plan=plan, date=date),
+        besides=meeting,
+        field="date",
+        message=f"This plan already has a board meeting on {date:%-d %B %Y}",
+    )
 
 
 @audit.chained()
