@@ -50,7 +50,7 @@ def is_m2m_history_model(model: type[models.Model]) -> bool:
 @functools.cache
 def history_model(model: type[models.Model]) -> type[models.Model]:
     """The model simple-history keeps `model`'s history in. Asking `model.history` instead builds a new manager
-    class on every access (about 1 ms), which a page reading several histories pays many times over."""
+    class on every access, which a page reading several histories would pay many times over."""
     return model.history.model
 
 
