@@ -5,6 +5,7 @@ council. A row handed over may be written at any moment after, so a live row is 
 item that status updates will change is added when its last update is made, its history entries as they happen.
 """
 
+import datetime
 import functools
 import itertools
 from collections.abc import Callable, Iterator
@@ -70,7 +71,7 @@ class Records:
         self._links = PendingLinks()
         self.count = 0  # rows made, audit entries aside
 
-    def add(self, model: type[models.Model], row: dict, *, chain_at=None) -> dict:
+    def add(self, model: type[models.Model], row: dict, *, chain_at: datetime.datetime | None = None) -> dict:
         """A final row; linked into the chain at `chain_at` if its model is append-only."""
         self._rows.setdefault(model, []).append(row)
         self._held += 1
@@ -94,8 +95,8 @@ class Records:
         self._links = PendingLinks()
 
     def history(
-        self, model: type[models.Model], live: dict, at, kind: str, user: int | None, reason: str | None = None,
-        m2m: list[dict] | None = None,
+        self, model: type[models.Model], live: dict, at: datetime.datetime, kind: str, user: int | None,
+        reason: str | None = None, m2m: list[dict] | None = None,
     ) -> None:  # fmt: skip
         """The history entry the services would write for `live` as it stands, with its m2m rows, and its link."""
         history = history_model(model)
@@ -116,13 +117,13 @@ class Records:
             content[f"m2m:{m2m_model._meta.model_name}"] = sorted(audit.canonical(through) for through in m2m)
         self._links.add((at, audit.label(history), row["history_id"], audit.sha256(audit.canonical(content))))
 
-    def created(self, model: type[models.Model], live: dict, at, user: int | None) -> dict:
+    def created(self, model: type[models.Model], live: dict, at: datetime.datetime, user: int | None) -> dict:
         """A row that nothing changes later, with its history entry."""
         self.add(model, live)
         self.history(model, live, at, "+", user)
         return live
 
-    def grant(self, *, content_type: int, permission: int, pk: int, lead: int, at, by: int) -> None:
+    def grant(self, *, content_type: int, permission: int, pk: int, lead: int, at: datetime.datetime, by: int) -> None:
         """A lead's right to update one item, as the services grant it (django-guardian), with its history."""
         grant = {"id": self.ids(UserObjectPermission), "permission_id": permission, "content_type_id": content_type,
                  "object_pk": str(pk), "user_id": lead}  # fmt: skip
