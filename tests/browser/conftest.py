@@ -11,6 +11,7 @@ the end of the run.
 """
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,16 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 from demo.demo import load_demo
 from tests.conftest import csp_summary
@@ -173,9 +183,29 @@ def assert_accessible(page: Page) -> None:
     """Run axe-core on the page as it is now, against the WCAG 2.2 A and AA rules only; fail listing violations.
 
     axe runs in the page, so it needs JavaScript: a page opened without it would wait for ever. Check such pages
-    with assert_accessible_as_served (tests/browser/test_status_and_editing.py)."""
+    with assert_accessible_as_served, below."""
     page.wait_for_load_state("load")
     results = _axe.run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
     if violations:
         pytest.fail(format_violations(violations, page.url))
+
+
+def assert_accessible_as_served(page: Page, browser: Browser) -> None:
+    """axe on a page that runs no JavaScript: its DOM, scripts removed, is checked in a scripting page.
+
+    axe-core is JavaScript itself and cannot run in a context where scripts are disabled. The copy keeps the
+    server's stylesheets (through a <base>), so contrast and layout are those the person without JavaScript sees.
+    """
+    html = re.sub(r"<script\b.*?</script>", "", page.content(), flags=re.DOTALL | re.IGNORECASE)
+    html = re.sub(r"<head>", f'<head><base href="{page.url}">', html, count=1, flags=re.IGNORECASE)
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        copy = context.new_page()
+        copy.set_content(html, wait_until="load")
+        expect(copy.locator("body")).not_to_have_class(re.compile(r"js-enabled"))
+        expect(copy.locator("body")).to_have_css("margin", "0px")  # the GOV.UK stylesheet applies (default: 8px)
+        assert_accessible(copy)
+    finally:
+        context.close()

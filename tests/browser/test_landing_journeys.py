@@ -13,8 +13,7 @@ from playwright.sync_api import Browser, Page, Response, expect
 
 from demo.demo import load_demo
 
-from .conftest import assert_accessible, sign_in
-from .test_status_and_editing import assert_accessible_as_served
+from .conftest import assert_accessible, assert_accessible_as_served, sign_in
 
 pytestmark = pytest.mark.browser
 

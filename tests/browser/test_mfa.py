@@ -14,8 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import assert_accessible, sign_in
-from .test_status_and_editing import assert_accessible_as_served
+from .conftest import assert_accessible, assert_accessible_as_served, sign_in
 
 pytestmark = pytest.mark.browser
 

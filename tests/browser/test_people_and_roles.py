@@ -9,8 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from plans.models import Membership, Role
 
-from .conftest import sign_in
-from .test_status_and_editing import assert_accessible_as_served
+from .conftest import assert_accessible_as_served, sign_in
 
 pytestmark = pytest.mark.browser
 

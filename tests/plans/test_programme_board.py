@@ -20,7 +20,7 @@ from plans.models import BoardMeeting, Role
 from plans.models_board import ActionArising, BoardMember, ProgrammeBoard
 from records.history import plan_changes
 from tests import factories as f
-from tests.test_demo_data import between, seed, squash
+from tests.demo_data.text import between, seed, squash
 
 from . import board_world
 from .test_board_pack import pdf_text

@@ -1,8 +1,8 @@
 """The demo data where the documents are silent or contradict themselves (see demo/demo_data/README.md).
 
-Beside tests/test_demo_data.py, which compares what the documents say field by field: here, what the data holds
-where they say nothing (no RAG, no date, a redacted or empty cell) and where they disagree with themselves. The
-seeds are read the same way, and skipped the same way on a clone without them.
+Beside the other tests of this package, which compare what the documents say field by field: here, what the data
+holds where they say nothing (no RAG, no date, a redacted or empty cell) and where they disagree with themselves.
+The seeds are read the same way, and skipped the same way on a clone without them.
 """
 
 import re
@@ -15,25 +15,13 @@ from core.withheld import WITHHELD_PASSAGE
 from demo.demo import DATA_DIR
 from peer_review.models import Review
 from projects.models import CommissionedProject
-from tests.test_demo_data import (  # noqa: F401 (fixtures)
-    PEER_REVIEW,
-    PLAN_2018_19,
-    SCRUTINY_2016,
-    TOWER_HAMLETS,
-    activities_2018_19,
-    demo,
-    demo_loaded,
-    lines_2017_18,
-    objectives_2018_19,
-    projects_2018_19,
-    says_placeholder,
-    seed,
-    squash,
-    tower_hamlets_plan,
-)
+
+from .conftest import PEER_REVIEW, SCRUTINY_REVIEW, TOWER_HAMLETS, tower_hamlets_plan
+from .plan_2017_18 import lines_2017_18
+from .plan_2018_19 import activities_2018_19, objectives_2018_19, projects_2018_19
+from .text import PLAN_2018_19, SCRUTINY_2016, says_placeholder, seed, squash
 
 pytestmark = pytest.mark.usefixtures("demo")
-SCRUTINY_REVIEW = "scrutiny-review-2016"
 # Every word a placeholder may use: what is withheld (the field, the item's label) and that it is. Anything else
 # would be a guess at what the document withheld.
 PLACEHOLDER_WORDS = {
