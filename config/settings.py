@@ -170,6 +170,10 @@ else:
     statement_timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "120s")
     idle_timeout = os.environ.get("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", "60s")
     options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that accepts the connection and never answers (hung, or its machine gone) fails the request after
+    # DATABASE_CONNECT_TIMEOUT seconds rather than holding the worker; the statement timeout cannot, as the server
+    # enforces it.
+    options["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     options["options"] = (
         f"{options.get('options', '')} -c jit=off -c datestyle=ISO "
         f"-c statement_timeout={statement_timeout} -c idle_in_transaction_session_timeout={idle_timeout}"
