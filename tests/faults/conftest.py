@@ -25,7 +25,7 @@ def world_call(server: Postgres, *args: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def world(postgres: Postgres) -> dict:  # noqa: F811 - the fixture imported above
+def fault_world(postgres: Postgres) -> dict:  # noqa: F811 - the fixture imported above
     return world_call(postgres, "make")
 
 
@@ -57,7 +57,7 @@ def app(postgres: Postgres, redis_server: Redis | None, request: pytest.FixtureR
     )
     served.launch()
     try:
-        request.getfixturevalue("world")
+        request.getfixturevalue("fault_world")
         served.wait_ready()
     except BaseException:
         served.stop()

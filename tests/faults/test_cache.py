@@ -14,12 +14,12 @@ PAGES = 20
 
 
 @pytest.mark.parametrize("fault", ["refusing", "hung"])
-def test_pages_answer_quickly_without_a_failing_redis(fault, redis_server, world, app, record_property):
+def test_pages_answer_quickly_without_a_failing_redis(fault, redis_server, fault_world, app, record_property):
     if redis_server is None:
         pytest.skip("no redis-server on PATH (apt-get install redis-server)")
     redis = redis_server
-    coordinator = {"sessionid": world["coordinator"]}
-    pages = [world["dashboard"], world["plan"]]
+    coordinator = {"sessionid": fault_world["coordinator"]}
+    pages = [fault_world["dashboard"], fault_world["plan"]]
     for path in pages:  # rendered once, and the dashboard kept in Redis
         assert app.request("GET", path, cookies=coordinator)[0] == 200
     logged_before = len(app.log_text())

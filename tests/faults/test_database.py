@@ -13,9 +13,9 @@ from .updates import Crowd, tally
 pytestmark = pytest.mark.faults
 
 
-def test_a_database_stopped_and_restarted_loses_no_acknowledged_update(postgres, world, app, record_property):
+def test_a_database_stopped_and_restarted_loses_no_acknowledged_update(postgres, fault_world, app, record_property):
     master = app.process.pid
-    with Crowd(app, world, label="restart", first_action=0) as crowd:
+    with Crowd(app, fault_world, label="restart", first_action=0) as crowd:
         crowd.wait_for(5, since=0, seconds=20)
         postgres.crash()  # immediate shutdown, as a power cut: what was committed must survive it
         stopped = time.monotonic()
@@ -38,8 +38,8 @@ def test_a_database_stopped_and_restarted_loses_no_acknowledged_update(postgres,
     assert kept["verified"], kept["verification"]  # nothing half-written: every row equals its history
 
 
-def test_a_hung_database_fails_requests_within_the_timeouts_then_recovers(postgres, world, app, record_property):
-    with Crowd(app, world, label="hang", first_action=2) as crowd:
+def test_a_hung_database_fails_requests_within_the_timeouts_then_recovers(postgres, fault_world, app, record_property):
+    with Crowd(app, fault_world, label="hang", first_action=2) as crowd:
         crowd.wait_for(5, since=0, seconds=20)
         postgres.hang()  # SIGSTOP: connections stay open, nothing answers
         hung = time.monotonic()

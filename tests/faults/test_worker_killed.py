@@ -26,9 +26,9 @@ def wait_until(condition, *, seconds: float, what: str):
     raise AssertionError(f"{what}: not within {seconds} s")
 
 
-def test_a_worker_killed_inside_its_transaction_leaves_nothing_half_there(postgres, world, app, record_property):
+def test_a_worker_killed_inside_its_transaction_leaves_nothing_half_there(postgres, fault_world, app, record_property):
     env = app_env(postgres.url, postgres.files, JOB_LOST_AFTER_SECONDS=str(JOB_LOST_AFTER))
-    auditor = {"sessionid": world["auditor"]}
+    auditor = {"sessionid": fault_world["auditor"]}
     status, headers, _, _ = app.request("GET", "/audit/", cookies=auditor)
     assert status == 200
     auditor["csrftoken"] = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
@@ -41,7 +41,7 @@ def test_a_worker_killed_inside_its_transaction_leaves_nothing_half_there(postgr
         """The job's status, the verification events of the council, and the job's error."""
         status, events, error = postgres.psql(
             f"SELECT status, (SELECT count(*) FROM core_auditevent WHERE kind = 'verification' "
-            f"AND council_id = {int(world['council'])}), error FROM core_job WHERE id = '{job}'"
+            f"AND council_id = {int(fault_world['council'])}), error FROM core_job WHERE id = '{job}'"
         ).split("|", 2)
         return status, int(events), error
 
