@@ -299,14 +299,21 @@ class App:
             self.process = None
 
     def request(
-        self, method: str, path: str, *, cookies: dict[str, str], body: str = "", timeout: float = 60
+        self,
+        method: str,
+        path: str,
+        *,
+        cookies: dict[str, str],
+        body: str | bytes = "",
+        content_type: str = "application/x-www-form-urlencoded",
+        timeout: float = 60,
     ) -> tuple[int, dict[str, str], str, float]:
         """One request on a fresh connection: (status, headers, text, seconds). A dropped connection is status 0."""
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "Host": "127.0.0.1"}
         if method == "POST":
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Type"] = content_type
             headers["X-CSRFToken"] = cookies.get("csrftoken", "")
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         try:
@@ -323,3 +330,16 @@ class App:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A form with files, as a browser sends it: (body, content type)."""
+    boundary = "faults-boundary-7d1f"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, data, kind) in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        parts.append(f"{head}Content-Type: {kind}\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
