@@ -151,6 +151,19 @@ class Postgres:
                         found.extend(Postgres._children(int(entry.name)))
         return found
 
+    def dump(self, path: Path) -> None:
+        """The database as SQL into `path`, whole or not at all (another test process may read it meanwhile)."""
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        where = ("-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "faults")
+        subprocess.run(  # noqa: S603
+            [str(self.bin / "pg_dump"), *where, "--no-owner", "-f", str(partial)], check=True, capture_output=True
+        )
+        partial.replace(path)
+
+    def restore(self, path: Path) -> None:
+        load = [*self.psql_command(), "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)]
+        subprocess.run(load, check=True, capture_output=True)  # noqa: S603
+
     def psql_command(self, database: str = "faults") -> list[str]:
         return [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database, "-X"]
 

@@ -1,5 +1,5 @@
 """Run in the app's own environment (`python -m tests.faults.world WHAT`) against the fault database, printing JSON:
-the fault tests' council, its plan and actions (after migrating), signed-in sessions, and afterwards what the database
+the fault tests' tables, their council, its plan and actions, signed-in sessions, and afterwards what the database
 kept and whether the audit record verifies.
 
 A separate process because the fault database is not the test run's: pytest-django's connection never sees it.
@@ -32,8 +32,12 @@ def session_for(user) -> str:
     return client.cookies["sessionid"].value
 
 
-def make() -> dict:
+def migrate() -> dict:
     call_command("migrate", "--no-input", verbosity=0)
+    return {}
+
+
+def make() -> dict:
     council = f.make_council(name="Fault Borough")
     plan = f.make_plan(council)
     objective = f.make_objective(plan)
@@ -74,4 +78,4 @@ def check() -> dict:
 
 if __name__ == "__main__":
     what, *args = sys.argv[1:]
-    print(json.dumps({"make": make, "check": check}[what](*args)))
+    print(json.dumps({"migrate": migrate, "make": make, "check": check}[what](*args)))
