@@ -45,8 +45,10 @@ def fault_world(postgres: Postgres) -> dict:  # noqa: F811 - the fixture importe
 
 def schema_file(server: Postgres) -> Path:
     digest = hashlib.sha256(str(server.bin).encode())
-    for migration in sorted(ROOT.glob("*/migrations/*.py")):
-        digest.update(migration.relative_to(ROOT).as_posix().encode() + migration.read_bytes())
+    # The migrations, and what runs after every migrate: the append-only triggers.
+    after_migrate = [ROOT / "core" / "append_only.py", ROOT / "core" / "apps.py"]
+    for source in [*sorted(ROOT.glob("*/migrations/*.py")), *after_migrate]:
+        digest.update(source.relative_to(ROOT).as_posix().encode() + source.read_bytes())
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update("\n".join(packages).encode())
     return Path(tempfile.gettempdir()) / f"prevent-faults-schema-{digest.hexdigest()[:16]}.sql"
