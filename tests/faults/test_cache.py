@@ -54,7 +54,7 @@ def test_pages_answer_quickly_without_a_failing_redis(fault, redis_server, fault
         f"cache used again {recovered:.2f} s after Redis was back"
     )
     record_property(f"redis_{fault}", summary)
-    print(f"\n{summary} (fault began {faulted - back:.2f} s before)")
+    print(f"\n{summary} (Redis failing for {back - faulted:.2f} s)")
     assert max(times) < 1.0, times
     assert 1 <= log.count("Cache unavailable") <= WORKERS  # once per gunicorn worker that noticed
     assert "Traceback" not in log
