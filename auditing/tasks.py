@@ -5,27 +5,12 @@ from django.tasks import task
 from core.audit import chained, verify
 from core.jobs import Progress, run_job
 from core.models import AuditEvent, Job
-from core.verification import ENTRIES, Verification
-from plans.models import Council
+from core.verification import ENTRIES
 
 WHAT_TO_DO = (
     "Nothing was found wrong with the record by this attempt: start the verification again from the audit page. "
     "If it stops again, tell your system administrator."
 )
-
-
-def describe(result: Verification, council: Council) -> str:
-    """The outcome for one council: its own record's first problem, or the shared record's, else intact. Another
-    council's problems are left out, so what an auditor reads is the same whether or not another record is broken.
-    """
-    problem = result.problem_for(council.pk)
-    if problem is not None:
-        return f"FAILED: {problem}"
-    checked = "".join(f", {count:,} {name}" for name, count in result.checked.items())
-    return (
-        f"Intact: {result.entries:,} entries in the chain recomputed against {result.checkpoints:,} checkpoints, "
-        f"{result.rows_compared:,} live rows compared with their history{checked}. Chain head {result.head_hash}"
-    )
 
 
 def verify_for(job: Job) -> None:
@@ -39,7 +24,7 @@ def verify_for(job: Job) -> None:
     progress.finish()
     job.intact = result.ok if not councils else all(result.problem_for(c.pk) is None for c in councils)
     if councils:
-        job.outcomes = {str(council.pk): describe(result, council) for council in councils}
+        job.outcomes = {str(council.pk): result.outcome_for(council.pk) for council in councils}
     else:
         job.outcomes = {"": ("Intact: " if result.ok else "FAILED: ") + (result.problems or [""])[0]}
     started = f" (started {job.created_at:%Y-%m-%d %H:%M} UTC)"

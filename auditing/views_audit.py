@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core.jobs import job_start
+from core.jobs import job_start, lost_jobs_marked
 from core.models import AuditEvent, Job
 from plans.access import auditor_councils
 from plans.models import Council
@@ -36,8 +36,9 @@ def verifications_for(councils: list[Council]) -> QuerySet[Job]:
 def verification_start(*, user: AbstractBaseUser, councils: list[Council]) -> Job:
     """Queue a full verification for the user's councils, or give back theirs that is waiting or running: pressing
     the button again, or in another tab, never queues a second."""
+    lost_jobs_marked()  # one whose worker was killed under it shows as failed, and is not waited on
     with transaction.atomic():
-        # One left "in progress" by a worker killed under it is not waited on for ever.
+        # Nor, whatever its heartbeat, one waiting or running for longer than any verification takes.
         since = timezone.now() - datetime.timedelta(hours=STALE_AFTER_HOURS)
         waiting = Job.objects.filter(
             kind=Job.Kind.VERIFICATION,

@@ -1,5 +1,6 @@
-"""The nightly work, scheduled by the app itself: sealing past meetings, a full verification of the record, and
-removing the files of exports past their time. No cron line: every worker (`manage.py run_worker`) makes sure the
+"""The nightly work, scheduled by the app itself: sealing past meetings, a full verification of the record,
+removing the files of exports past their time and the queue's old finished tasks, and failing jobs whose worker
+was lost. No cron line: every worker (`manage.py run_worker`) makes sure the
 next night's run is queued, and each run queues the one after it before it starts.
 
 Several workers may queue the same night; the night's Job row, keyed by its date, lets only the first one run it.
@@ -15,15 +16,18 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from core.audit import verify
-from core.jobs import Progress, run_job
+from core.audit import chained, verify
+from core.jobs import Progress, lost_jobs_marked, run_job
 from core.models import AuditEvent, Job
 
+from .models import Council
 from .sealing import seal_meetings
 from .tasks import render_board_pack
 
 logger = logging.getLogger(__name__)
 NIGHTS = uuid.UUID("1b0c4f0e-4a51-4b7e-9a3c-5f0c0a9e2d11")  # the namespace of each night's job id
+# Finished tasks (django-tasks-db's rows) are kept this long for the operators, then pruned by the nightly run.
+TASK_RESULTS_KEPT_DAYS = 30
 
 
 def next_night(now: datetime.datetime) -> datetime.datetime:
@@ -56,7 +60,14 @@ def expired_files_removed(*, now: datetime.datetime | None = None) -> int:
     return removed
 
 
+def task_results_pruned(*, now: datetime.datetime | None = None) -> int:
+    """Delete the queue's finished tasks older than TASK_RESULTS_KEPT_DAYS, as `prune_db_task_results` does."""
+    before = (now or timezone.now()) - datetime.timedelta(days=TASK_RESULTS_KEPT_DAYS)
+    return DBTaskResult.objects.finished().filter(finished_at__lte=before).delete()[0]
+
+
 def run_night(job: Job) -> None:
+    lost = lost_jobs_marked()
     progress = Progress(job, unit="past meetings looked at")
     sealing = seal_meetings(progress=progress)
     # The packs of the meetings sealed tonight, rendered and kept before anyone asks for them.
@@ -65,14 +76,25 @@ def run_night(job: Job) -> None:
     result = verify(progress=progress)
     progress.finish()
     removed = expired_files_removed()
+    pruned = task_results_pruned()
     verdict = "Intact" if result.ok else f"FAILED: {result.problems[0]}"
     job.intact = result.ok
     job.outcomes = {
         "": f"Sealed {sealing.sealed:,} of {sealing.past:,} past meetings"
         + (f" ({len(sealing.skipped):,} could not be sealed)" if sealing.skipped else "")
-        + f"; verification: {verdict}; {removed:,} expired export files removed."
+        + f"; verification: {verdict}; {removed:,} expired export files removed; {pruned:,} finished tasks pruned"
+        + (f"; {lost:,} jobs whose worker was lost marked failed." if lost else ".")
     }
-    AuditEvent.objects.create(kind=AuditEvent.Kind.VERIFICATION, description=job.description, outcome=verdict)
+    # The whole record was verified: each council's auditors read its outcome for their council on their audit page,
+    # as for a verification they started, and nothing of another council's.
+    with chained():
+        for council in Council.objects.order_by("name"):
+            AuditEvent.objects.create(
+                kind=AuditEvent.Kind.VERIFICATION,
+                council=council,
+                description=f"{job.description}: verification of the audit record for {council.name}",
+                outcome=result.outcome_for(council.pk),
+            )
     if not result.ok:
         # The operators alert on this line (README, Production): the record was changed outside the application.
         logger.error("Nightly verification: the audit record FAILED: %s", result.problems[0])

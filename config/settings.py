@@ -163,6 +163,10 @@ else:
     statement_timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "120s")
     idle_timeout = os.environ.get("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", "60s")
     options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that accepts the connection and never answers (hung, or its machine gone) fails the request after
+    # DATABASE_CONNECT_TIMEOUT seconds rather than holding the worker; the statement timeout cannot, as the server
+    # enforces it.
+    options["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     options["options"] = (
         f"{options.get('options', '')} -c jit=off -c datestyle=ISO "
         f"-c statement_timeout={statement_timeout} -c idle_in_transaction_session_timeout={idle_timeout}"
@@ -232,6 +236,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 TASK_QUEUE_BEHIND_SECONDS = int(os.environ.get("TASK_QUEUE_BEHIND_SECONDS", "300"))
 # How long a file a worker produced can be downloaded by the person who asked for it.
 JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))
+# A running job whose worker has not written its heartbeat for this long is taken to be lost (the worker killed)
+# and shown as failed, with what to do; a live worker writes one every few seconds whatever the work.
+JOB_LOST_AFTER_SECONDS = float(os.environ.get("JOB_LOST_AFTER_SECONDS", "300"))
 # A single plan's history export of more rows than this is produced in the background rather than streamed.
 EXPORT_STREAM_MAX_ROWS = int(os.environ.get("EXPORT_STREAM_MAX_ROWS", "20000"))
 # When the worker runs the nightly work (sealing, a full verification), in UK time.

@@ -5,18 +5,22 @@ runs, `manage.py run_worker`). The row is written before the task is queued and 
 row is committed, so a worker never looks for a job that is not there yet.
 """
 
+import contextlib
 import datetime
 import logging
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
 from django.tasks import Task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from .models import Job
 
@@ -25,6 +29,12 @@ logger = logging.getLogger(__name__)
 User = AbstractBaseUser | AnonymousUser
 # Progress is written at most this often: a worker checking a million entries must not write a million times.
 PROGRESS_EVERY_SECONDS = 0.5
+# What to do about a job whose worker was lost under it, by kind: nothing it was writing was kept.
+AGAIN = {
+    Job.Kind.VERIFICATION: "Start the verification again from the audit page.",
+    Job.Kind.EXPORT: "Nothing was recorded as exported. Prepare the file again from the audit page.",
+    Job.Kind.NIGHTLY: "Nothing is needed: it runs again next night. If it stops again, tell your system administrator.",
+}
 
 
 def job_start(*, task: Task, job: Job, councils: Iterable[models.Model] = (), args: tuple = ()) -> Job:
@@ -86,9 +96,11 @@ def run_job(job_id: str, work: Callable[[Job], None], *, what_to_do: str) -> Non
     """
     job = Job.objects.get(pk=job_id)
     job.status, job.started_at = Job.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.heartbeat_at = job.started_at
+    job.save(update_fields=["status", "started_at", "heartbeat_at"])
     try:
-        work(job)
+        with _heartbeat(job):
+            work(job)
     except BaseException as error:  # a worker stopped mid-task (SystemExit) too: its page must not wait for ever
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         job.status, job.finished_at = Job.Status.FAILED, timezone.now()
@@ -101,6 +113,74 @@ def run_job(job_id: str, work: Callable[[Job], None], *, what_to_do: str) -> Non
     job.save(
         update_fields=["status", "finished_at", "done", "total", "outcomes", "intact", "file", "filename", "expires_at"]
     )
+
+
+class WorkerLost(Exception):
+    """What a task whose worker stopped without finishing it is marked as having failed with."""
+
+
+WORKER_LOST = f"{__name__}.{WorkerLost.__qualname__}"
+
+
+@contextlib.contextmanager
+def _heartbeat(job: Job) -> Iterator[None]:
+    """Write the job's heartbeat every few seconds while the work runs, from a thread with a connection of its own,
+    so it is seen whatever transaction the work holds open and however long a stage goes without progress.
+
+    Not inside a transaction already open (a test's, whose job row another connection cannot see)."""
+    if connection.in_atomic_block:
+        yield
+        return
+    every = max(0.2, min(30.0, settings.JOB_LOST_AFTER_SECONDS / 10))
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+                except DatabaseError as error:  # the database away for a while: the next beat tries again
+                    logger.warning("Job %s: heartbeat not written (%s)", job.pk, error)
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=beat, name=f"job-heartbeat-{job.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 5)
+
+
+def lost_jobs_marked(*, pk: object = None, now: datetime.datetime | None = None) -> int:
+    """Mark failed each running job (or the one job `pk`) whose worker has been silent for JOB_LOST_AFTER_SECONDS:
+    killed, or its machine gone. Its task is marked failed too, so the operators' alert on failed tasks sees it.
+    What it was writing was rolled back with its transaction; the job's page says so and what to do.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.JOB_LOST_AFTER_SECONDS)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    lost = Job.objects.filter(silent, status=Job.Status.RUNNING)
+    if pk is not None:
+        lost = lost.filter(pk=pk)
+    marked = 0
+    for job in lost:
+        last = timezone.localtime(job.heartbeat_at or job.created_at)
+        error = (
+            f"The worker running it stopped without finishing (last heard from at {last:%H:%M on %-d %B %Y}). "
+            f"Nothing it was writing was kept. {AGAIN[Job.Kind(job.kind)]} Quote task {job.pk}."
+        )
+        # Only if still silent and running: a worker that was merely slow and has finished meanwhile wins.
+        if Job.objects.filter(silent, pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, finished_at=now, error=error
+        ):
+            marked += 1
+            logger.error("Job %s (%s) lost: its worker stopped without finishing", job.pk, job.kind)
+            DBTaskResult.objects.filter(status="RUNNING", args_kwargs__args__0=str(job.pk)).update(
+                status="FAILED", finished_at=now, exception_class_path=WORKER_LOST, traceback=error
+            )
+    return marked
 
 
 def command_progress(unit: str) -> Progress:

@@ -121,6 +121,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the worker running the job: a running job whose worker was killed stops beating,
+    # and is marked failed once it has been silent for JOB_LOST_AFTER_SECONDS (core.jobs.lost_jobs_marked).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(null=True, blank=True)  # None while the size is not known

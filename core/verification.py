@@ -53,6 +53,19 @@ class Verification:
         owners = {problem.council_id for problem in self.found}
         return None in owners or self.councils <= owners
 
+    def outcome_for(self, council_pk: int) -> str:
+        """The outcome for one council: its own record's first problem, or the shared record's, else intact. Another
+        council's problems are left out, so what an auditor reads is the same whether or not another record is
+        broken."""
+        problem = self.problem_for(council_pk)
+        if problem is not None:
+            return f"FAILED: {problem}"
+        checked = "".join(f", {count:,} {name}" for name, count in self.checked.items())
+        return (
+            f"Intact: {self.entries:,} entries in the chain recomputed against {self.checkpoints:,} checkpoints, "
+            f"{self.rows_compared:,} live rows compared with their history{checked}. Chain head {self.head_hash}"
+        )
+
     def add(self, text: str, *, neutral: str = "", row: tuple[type[models.Model], int] | None = None) -> None:
         """Record a problem, about a row if given: kept if it belongs to a council verified for, or to none."""
         if self.councils is None:

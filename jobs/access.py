@@ -4,6 +4,7 @@ the councils it was made for."""
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404
 
+from core.jobs import lost_jobs_marked
 from core.models import Job
 from plans.models import Membership, Role
 
@@ -16,6 +17,8 @@ def get_job_for_user(user: User, pk: object) -> Job:
     job = Job.objects.select_related("started_by", "council").filter(pk=pk).first() if user.is_authenticated else None
     if job is None:
         raise Http404("No such task")
+    if job.status == Job.Status.RUNNING and lost_jobs_marked(pk=job.pk):
+        job.refresh_from_db()  # its worker died: the page says so now, not at the next night's run
     if job.started_by_id == user.pk:
         return job
     if job.kind == Job.Kind.VERIFICATION and audited_by(user, job):

@@ -226,8 +226,11 @@ def test_the_nightly_run_seals_verifies_and_queues_the_next_night(world, worker,
     job = Job.objects.get(kind=Job.Kind.NIGHTLY)
     assert job.status == Job.Status.DONE and job.intact is True
     assert "verification: Intact" in job.outcomes[""]
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.VERIFICATION)
-    assert event.user is None and event.outcome == "Intact"
+    # One event per council, each with that council's outcome, so each auditor's audit page shows it.
+    events = AuditEvent.objects.filter(kind=AuditEvent.Kind.VERIFICATION).order_by("council__name")
+    assert [e.council for e in events] == sorted([world.council, world.elsewhere], key=lambda c: c.name)
+    assert all(e.user is None and e.outcome.startswith("Intact: ") for e in events)
+    assert all(e.description.startswith(f"{job.description}: verification of the audit record for ") for e in events)
     (tomorrow,) = DBTaskResult.objects.filter(status="READY")
     assert tomorrow.run_after > timezone.now()
 

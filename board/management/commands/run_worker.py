@@ -10,6 +10,7 @@ from django.db import OperationalError, ProgrammingError
 from django.utils import timezone
 
 from board.nightly import nightly_scheduled
+from core.jobs import lost_jobs_marked
 
 
 class Command(BaseCommand):
@@ -24,11 +25,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, batch: bool = False, reload: bool = False, **options: object) -> None:
         try:
+            # A job left running by a worker killed under it (this one, restarted) shows as failed from now.
+            lost = lost_jobs_marked()
             at = nightly_scheduled()
         except (OperationalError, ProgrammingError) as error:  # not migrated yet: `make run` migrates first
             self.stderr.write(f"The nightly run could not be queued ({error}); run `manage.py migrate`.")
         else:
             self.stdout.write(f"Nightly sealing and verification queued for {timezone.localtime(at):%Y-%m-%d %H:%M %Z}")
+            if lost:
+                self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed")
         call_command(
             "db_worker",
             batch=batch,
