@@ -19,8 +19,8 @@ from django_tasks_db.models import DBTaskResult
 from core.audit import chained, verify
 from core.jobs import Progress, lost_jobs_marked, run_job
 from core.models import AuditEvent, Job
+from plans.models import Council
 
-from .models import Council
 from .sealing import seal_meetings
 from .tasks import render_board_pack
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from auditing.tasks import verify_audit_record
+from board import nightly
+from board.management.commands import run_worker
 from core.jobs import lost_jobs_marked
 from core.models import AuditEvent, Job
-from plans import nightly
-from plans.management.commands import run_worker
 
 AUDIT = reverse("plans:audit")
 
