@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "core",
     "plans",
     "objectives",
+    "items",
     "actions",
     "projects",
     "peer_review",

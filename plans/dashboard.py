@@ -23,8 +23,9 @@ from django.db.models import F, Func, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, StatusUpdate, is_stale
+from actions.models import Action, StatusUpdate
 from core.rag import RAG
+from items.models import is_stale
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
