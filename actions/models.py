@@ -58,8 +58,9 @@ class Action(PlanItem):
 
     @property
     def words(self) -> Words:
-        called = f"action {self.reference}"
-        return Words(capfirst(called), self.title, called, capfirst(called), called, capfirst(called))
+        called = f"action {self.reference}"  # "action 4.9"
+        alone = capfirst(called)
+        return Words(caption=alone, heading=self.title, label=called, message=alone, subject=called, called=alone)
 
 
 def evidence_path(instance: "StatusUpdate", filename: str) -> str:

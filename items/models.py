@@ -36,7 +36,7 @@ def is_stale(rag: str, updated_at: datetime.datetime | None, now: datetime.datet
     return updated_at is None or now - updated_at > datetime.timedelta(days=settings.STALE_AFTER_DAYS)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class Words:
     """How the pages and messages of an item name it (the two kinds were worded apart, and pages keep that)."""
 

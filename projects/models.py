@@ -55,7 +55,8 @@ class CommissionedProject(PlanItem):
     @property
     def words(self) -> Words:
         name = self.name
-        return Words("Commissioned project", name, f"project: {name}", f"Project {name}", name, name)
+        caption, label, message = "Commissioned project", f"project: {name}", f"Project {name}"
+        return Words(caption=caption, heading=name, label=label, message=message, subject=name, called=name)
 
 
 class OutputTarget(models.Model):
