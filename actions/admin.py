@@ -2,6 +2,8 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from items.admin import StatusUpdateAdminBase
+
 from .models import Action, StatusUpdate
 
 
@@ -17,17 +19,6 @@ class ActionAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
-    """Read-only: status updates are an append-only record."""
-
+class StatusUpdateAdmin(StatusUpdateAdminBase):
     list_display = ["action", "rag", "as_of", "created_by", "created_at"]
     list_filter = ["rag", "action__plan"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,14 +2,11 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
 
-from core.forms import BaseModelForm, DateField, PlanItemFormMixin, lead_usernames_field, withheld_fields_field
 from core.withheld import WHOLE_ITEM
+from items.forms import PlanItemForm, checkboxes, lead_usernames_field, withheld_fields_field
 from objectives.models import Objective
 from peer_review.models import Recommendation
-from plans.access import people_of
-from plans.models import DeliveryPlan
 
 from .models import Action
 
@@ -27,22 +24,11 @@ class RecommendationChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.review.title}, recommendation {obj.number}: {obj.text.splitlines()[0] if obj.text else ''}"
 
 
-class ActionForm(PlanItemFormMixin, BaseModelForm):
+class ActionForm(PlanItemForm):
     submit_label = "Save action"
+    conflict_fields = ("reference", "title", "outcomes", "outputs", "timescale", "lead")
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    due_date = DateField(
-        label="Due date (optional)",
-        subject="due date",
-        help_text="Leave blank to take it from the timescale: the end of the last month it names.",
-        required=False,
-    )
-    answers = RecommendationChoiceField(
-        label="Review recommendations this action answers",
-        queryset=Recommendation.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    answers = checkboxes(RecommendationChoiceField, "Review recommendations this action answers")
     lead_usernames = lead_usernames_field("action")
     withheld_fields = withheld_fields_field(WITHHOLDABLE)
 
@@ -82,9 +68,9 @@ class ActionForm(PlanItemFormMixin, BaseModelForm):
         "withheld_fields",
     ]
 
-    def __init__(self, *args: Any, plan: DeliveryPlan, leads: list[AbstractBaseUser] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.plan = plan
+        plan = self.plan
         self.fields["objective"].queryset = Objective.objects.filter(plan=plan)
         self.fields["objective"].required = False
         self.fields["objective"].empty_label = "None: outside the objectives"
@@ -93,7 +79,6 @@ class ActionForm(PlanItemFormMixin, BaseModelForm):
         )
         for name in ("timescale", "lead"):
             self.fields[name].required = True
-        self.set_item_initial(leads, people=people_of(plan.council), council=plan.council.name)
         if self.instance.pk:
             self.fields["answers"].initial = list(self.instance.answers.all())
         self.helper.layout = Layout(
@@ -119,11 +104,8 @@ class ActionForm(PlanItemFormMixin, BaseModelForm):
             raise forms.ValidationError(f"Another action in this plan already has the reference {reference}")
         return reference
 
-    def action_fields(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = ["objective", "reference", "title", "outcomes", "outputs", "timescale", "lead", "lead_agency"]
-        fields = {name: data[name] for name in names}
-        fields["due_date"] = data.get("due_date")
-        fields["withheld_fields"] = data.get("withheld_fields") or []
+        fields = self.content(self._meta.fields)
         fields["section"] = "" if data.get("objective") else (self.instance.section or "Other actions")
-        return fields
+        return {"fields": fields, "answers": list(data["answers"]), "leads": data["lead_usernames"]}

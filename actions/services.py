@@ -1,73 +1,25 @@
 """Workflows that change actions. Each validates first, runs in one transaction and records who did it."""
 
-import datetime
+from typing import Unpack
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from core import audit
 from core.access import set_leads
-from core.limits import check_limits
-from core.rag import reported_rag
-from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from items.services import StatusReport, item_reinstate, item_update_status, item_withdraw, lock_for_delete
 from peer_review.models import Recommendation
 from plans.models import DeliveryPlan
 
 from .models import Action, StatusUpdate
 
-EDITABLE_FIELDS = [
-    "objective",
-    "reference",
-    "section",
-    "title",
-    "outcomes",
-    "outputs",
-    "timescale",
-    "due_date",
-    "lead",
-    "lead_agency",
-    "withheld_fields",
-]
 
-
-@audit.chained()
-def action_update_status(
-    *,
-    action: Action,
-    rag: str,
-    commentary: str,
-    as_of: datetime.date,
-    evidence: str | None,  # the name core.evidence.stored gave the file, written before this transaction
-    by: AbstractBaseUser,
-    expected_version: int,
-) -> StatusUpdate:
+def action_update_status(*, action: Action, **report: Unpack[StatusReport]) -> StatusUpdate:
     """Record a status update and set the action's current RAG to it, together or not at all.
 
     Raises StaleEdit when the action changed after the form was opened.
     """
-    current = lock_for_edit(action, expected_version)
-    if current.is_withdrawn:
-        raise ValidationError("This action has been withdrawn: its status can no longer be updated")
-    now = timezone.now()
-    update = StatusUpdate(
-        action=current,
-        rag=reported_rag(rag),
-        previous_rag=current.rag,
-        commentary=commentary,
-        as_of=as_of,
-        created_by=by,
-        created_at=now,
-    )
-    if evidence:
-        update.evidence = evidence
-    check_limits(update)
-    update.save()
-    current.rag = update.rag
-    current.status_updated_at = now
-    save_edit(current, by=by, fields=["rag", "status_updated_at"], reason=f"Status update: {update.get_rag_display()}")
-    return update
+    return item_update_status(item=action, **report)
 
 
 @audit.chained()
@@ -127,6 +79,6 @@ def action_reinstate(*, action: Action, by: AbstractBaseUser, expected_version: 
 @audit.chained()
 def action_delete(*, action: Action, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete an action nobody has reported on yet; one with status updates can only be withdrawn."""
-    current = lock_for_delete(item=action, by=by, expected_version=expected_version, noun="action")
+    current = lock_for_delete(item=action, by=by, expected_version=expected_version)
     current.answers.clear()
     delete_recorded(current, by=by)

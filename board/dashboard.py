@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.answers import answered_in_earlier_plans
-from actions.models import Action, StatusUpdate, is_stale
+from actions.models import Action, StatusUpdate
 from core.rag import RAG
+from items.models import is_stale
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from plans.models import ActionArising, BoardMeeting, DeliveryPlan, SealedDashboard

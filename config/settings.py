@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "core",
     "plans",
     "objectives",
+    "items",
     "actions",
     "projects",
     "peer_review",

@@ -10,12 +10,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db.models import QuerySet
 
 from .limits import length_message, year_message
-from .timescale import due_date_from_timescale, timescale_message, years_out_of_range
 
 
 class GovUKFormMixin:
@@ -259,74 +256,8 @@ class ConfirmForm(forms.Form):
         name_the_field(self.fields["version"], "version")
 
 
-def users_named(text: str, *, among: QuerySet, group: str) -> list[AbstractBaseUser]:
-    """The accounts with these comma-separated usernames, found only `among` the users given (`group` names them).
-
-    An account outside them gets the same message as one that does not exist, so the form reveals nothing about
-    who has an account elsewhere.
-    """
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    users = {user.get_username(): user for user in among.filter(username__in=names)}
-    unknown = [name for name in names if name not in users]
-    if unknown:
-        raise forms.ValidationError(f"There is no account with the username {', '.join(unknown)} among {group}")
-    return list(users.values())
-
-
 def number_field(noun: str, *, help_text: str) -> forms.IntegerField:
     """The number, 1 to 99, that orders a plan's objectives or a review's recommendations."""
     wrong = f"The {noun} number must be a whole number between 1 and 99"
     messages = {"required": f"Enter the {noun} number", "invalid": wrong, "min_value": wrong, "max_value": wrong}
     return forms.IntegerField(label="Number", help_text=help_text, min_value=1, max_value=99, error_messages=messages)
-
-
-def lead_usernames_field(noun: str) -> forms.CharField:
-    """Who reports on an action or project, typed as usernames; `noun` is "action" or "project"."""
-    return forms.CharField(
-        label=f"People who report on this {noun} (optional)",
-        help_text=(
-            "Their usernames, separated by commas: people with a role in the council, or already reporting on one "
-            f"of its plans. They can update this {noun}'s status and nothing else."
-        ),
-        required=False,
-    )
-
-
-def withheld_fields_field(choices: list[tuple[str, str]]) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        label="Withhold from the published plan (optional)",
-        help_text="To withhold only part of a text, write it as [[withheld: the passage]].",
-        choices=choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-
-class PlanItemFormMixin:
-    """What the action and project forms share: the version edited, leads by username, withheld fields, and a due
-    date taken from the timescale when left blank. The form declares `version`, `due_date`, `timescale`,
-    `lead_usernames` and `withheld_fields`.
-    """
-
-    def set_item_initial(self, leads: list[AbstractBaseUser] | None, *, people: QuerySet, council: str) -> None:
-        """`people` are those who may be made leads (plans.access.people_of), `council` names their council."""
-        self.lead_candidates, self.council_name = people, council
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-            self.fields["withheld_fields"].initial = self.instance.withheld_fields
-            self.fields["due_date"].initial = self.instance.due_date
-        if leads is not None:
-            self.fields["lead_usernames"].initial = ", ".join(sorted(user.get_username() for user in leads))
-
-    def clean_lead_usernames(self) -> list[AbstractBaseUser]:
-        group = f"the people and partners of {self.council_name}"
-        return users_named(self.cleaned_data["lead_usernames"], among=self.lead_candidates, group=group)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        beyond = years_out_of_range(cleaned.get("timescale") or "")
-        if beyond:
-            self.add_error("timescale", timescale_message(beyond))
-        elif not cleaned.get("due_date") and cleaned.get("timescale"):
-            cleaned["due_date"] = due_date_from_timescale(cleaned["timescale"])
-        return cleaned

@@ -8,6 +8,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
+from .conflicts import status_rows
 from .evidence import validate_evidence
 from .forms import BaseForm, DateField
 from .limits import COMMENTARY
@@ -66,6 +67,21 @@ class StatusUpdateForm(BaseForm):
         self.helper.inputs = []  # the page places its own button group with a Cancel link
         # The character count tells people they are over; a hard maxlength would cut their text silently.
         self.fields["commentary"].widget.attrs.pop("maxlength", None)
+
+    @classmethod
+    def arguments_for(cls, item: Any) -> dict[str, Any]:
+        """What the form takes, besides its data, to report on `item`."""
+        return {}
+
+    def report(self) -> dict[str, Any]:
+        """What was reported, as the status update services take it (the evidence apart: the page stores it first)."""
+        data = self.cleaned_data
+        names = ("rag", "commentary", "as_of")
+        return {**{name: data[name] for name in names}, "expected_version": data["version"]}
+
+    def conflict_rows(self, current: Any) -> list[tuple[str, str]]:
+        """What the item says now, for the page shown when it was updated after the form was opened."""
+        return status_rows(current)
 
     def clean_commentary(self) -> str:
         commentary = self.cleaned_data["commentary"].strip()

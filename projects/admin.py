@@ -2,6 +2,8 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from items.admin import StatusUpdateAdminBase
+
 from .models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
 
@@ -20,16 +22,5 @@ class CommissionedProjectAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ProjectStatusUpdate)
-class ProjectStatusUpdateAdmin(admin.ModelAdmin):
-    """Read-only: status updates are an append-only record."""
-
+class ProjectStatusUpdateAdmin(StatusUpdateAdminBase):
     list_display = ["project", "rag", "as_of", "created_by", "created_at"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -5,18 +5,16 @@ from typing import Any
 from crispy_forms.layout import HTML
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.validators import MinValueValidator
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 
-from core.forms import BaseModelForm, DateField, PlanItemFormMixin, lead_usernames_field, withheld_fields_field
+from core.conflicts import status_rows
 from core.limits import OUTPUT_DESCRIPTION
 from core.status_form import StatusUpdateForm
 from core.withheld import WHOLE_ITEM
+from items.forms import PlanItemForm, checkboxes, lead_usernames_field, withheld_fields_field
 from objectives.models import Objective
-from plans.access import people_of
-from plans.models import DeliveryPlan
 
 from .models import CommissionedProject, OutputDelivery, OutputTarget
 from .services import MAX_COUNT, OutputSpec
@@ -58,6 +56,11 @@ class PoundsField(forms.DecimalField):
         return super().to_python(value)
 
 
+def so_far(target: OutputTarget) -> str:
+    """What an output has delivered, against its target if it has one: "120 of 300"."""
+    return f"{target.delivered:,} of {target.target:,}" if target.target else f"{target.delivered:,}"
+
+
 def count_errors(what: str, minimum: int) -> dict[str, str]:
     """GOV.UK wording for a whole number, `what` being e.g. "the number delivered so far for 300 Workshops"."""
     return {
@@ -74,17 +77,18 @@ class ProjectStatusForm(StatusUpdateForm):
     def __init__(self, *args: Any, targets: list[OutputTarget], submit_button: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.targets = targets
+        # The conflict page renders the form alone, without the status page's own button group.
+        self.rebind_kwargs = {"targets": targets, "submit_button": True}
         self.helper.disable_csrf = True  # the page's <form> carries the token
         if submit_button:
             # The conflict page renders the form alone, without the status page's own button group.
             self.helper.add_input(Submit("submit", self.submit_label))
         for target in targets:
-            so_far = f"{target.delivered:,} of {target.target:,}" if target.target else f"{target.delivered:,}"
             self.fields[self.field_name(target)] = CountField(
                 label=format_html("Delivered so far: {}", target.description),
                 help_text=format_html(
                     "Last reported: {}{}. Enter the total to date, not the number since the last update.",
-                    so_far,
+                    so_far(target),
                     "" if target.target else " (no number targeted)",
                 ),
                 min_value=0,
@@ -101,13 +105,29 @@ class ProjectStatusForm(StatusUpdateForm):
             )
             self.helper.layout.insert(3, outputs)  # after the commentary: version, rag, commentary come first
 
+    @classmethod
+    def arguments_for(cls, item: CommissionedProject) -> dict[str, Any]:
+        return {"targets": list(item.output_targets.all())}
+
     @staticmethod
     def field_name(target: OutputTarget) -> str:
         return f"delivered_{target.pk}"
 
-    def deliveries(self) -> dict[int, int]:
-        """OutputTarget pk -> the number delivered so far, as the service takes it."""
-        return {target.pk: self.cleaned_data[self.field_name(target)] for target in self.targets}
+    def report(self) -> dict[str, Any]:
+        """With the number delivered so far of each output target, by its pk."""
+        deliveries = {target.pk: self.cleaned_data[self.field_name(target)] for target in self.targets}
+        return {**super().report(), "deliveries": deliveries}
+
+    def conflict_rows(self, current: CommissionedProject) -> list[tuple[str, str]]:
+        """With what each output has delivered now. The form is shown again with the outputs the project has now:
+        one added since the form opened starts at its current count rather than as a blank error."""
+        self.rebind_kwargs["targets"] = targets = list(current.output_targets.all())
+        self.data = self.data.copy()
+        for target in targets:
+            self.data.setdefault(self.field_name(target), str(target.delivered))
+        return status_rows(current) + [
+            (f"Delivered so far: {target.description}", so_far(target)) for target in targets
+        ]
 
 
 class ObjectiveChoiceField(forms.ModelMultipleChoiceField):
@@ -115,15 +135,15 @@ class ObjectiveChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.number}. {obj.title}"
 
 
-class ProjectForm(PlanItemFormMixin, BaseModelForm):
+class ProjectForm(PlanItemForm):
     """A project's content and its output targets, in one form so one error summary and one conflict page cover both.
 
     Each existing output has its own fields, named by its pk; NEW_OUTPUT_ROWS blank rows add outputs.
     """
 
     submit_label = "Save project"
+    conflict_fields = ("name", "provider", "description", "outcomes", "lead", "timescale")
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     amount = PoundsField(
         label="Funding amount in pounds (optional)",
         help_text="For example, 12000 or 12000.50",
@@ -140,18 +160,7 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
             "max_decimal_places": "Enter the funding amount with no more than 2 digits for pence",
         },
     )
-    due_date = DateField(
-        label="Due date (optional)",
-        subject="due date",
-        help_text="Leave blank to take it from the timescale: the end of the last month it names.",
-        required=False,
-    )
-    objectives = ObjectiveChoiceField(
-        label="Objectives this project delivers (optional)",
-        queryset=Objective.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    objectives = checkboxes(ObjectiveChoiceField, "Objectives this project delivers (optional)")
     lead_usernames = lead_usernames_field("project")
     withheld_fields = withheld_fields_field(WITHHOLDABLE)
 
@@ -181,16 +190,14 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
         }
         error_messages = {"name": {"required": "Enter the project name"}}
 
-    def __init__(self, *args: Any, plan: DeliveryPlan, leads: list[AbstractBaseUser] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.fields["objectives"].queryset = Objective.objects.filter(plan=plan)
+        self.fields["objectives"].queryset = Objective.objects.filter(plan=self.plan)
         limits = (("name", 300), ("provider", 300), ("lead", 300), ("funding_source", 200), ("unheaded_column", 300))
         for name, size in limits:
             self.fields[name].error_messages["max_length"] = (
                 f"{self.fields[name].label.removesuffix(' (optional)')} must be {size} characters or fewer"
             )
-        self.set_item_initial(leads, people=people_of(plan.council), council=plan.council.name)
         if self.instance.pk:
             self.fields["objectives"].initial = list(self.instance.objectives.all())
             reported = OutputDelivery.objects.filter(output_target=OuterRef("pk"))
@@ -293,9 +300,16 @@ class ProjectForm(PlanItemFormMixin, BaseModelForm):
             outputs.append(OutputSpec(description, target))
         return outputs
 
-    def project_fields(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
-        fields = {name: data[name] for name in self._meta.fields}
-        fields["due_date"] = data.get("due_date")
-        fields["withheld_fields"] = data.get("withheld_fields") or []
-        return fields
+        fields = self.content(self._meta.fields)
+        return {
+            "fields": fields,
+            "objectives": list(data["objectives"]),
+            "outputs": self.outputs,
+            "leads": data["lead_usernames"],
+        }
+
+    def conflict_rows(self, current: CommissionedProject) -> list[tuple[str, str]]:
+        outputs = "\n".join(f"{target.description} ({so_far(target)})" for target in current.output_targets.all())
+        return [*super().conflict_rows(current), ("Outputs (delivered so far)", outputs or "None")]

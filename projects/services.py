@@ -1,18 +1,15 @@
 """Workflows that change commissioned projects. Each validates first, runs in one transaction and records who did it."""
 
-import datetime
 from dataclasses import dataclass
+from typing import Unpack
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from core import audit
 from core.access import set_leads
-from core.limits import check_limits
-from core.rag import reported_rag
-from core.services import item_reinstate, item_withdraw, lock_for_delete
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from items.services import StatusReport, item_reinstate, item_update_status, item_withdraw, lock_for_delete
 from objectives.models import Objective
 from plans.models import DeliveryPlan
 
@@ -49,60 +46,42 @@ def _check_count(value: object, what: str) -> int:
     return value
 
 
-@audit.chained()
+class _Deliveries:
+    """What a project's status update reports delivered so far against its output targets: `counts` maps an
+    OutputTarget pk to the number; targets left out keep theirs."""
+
+    def __init__(self, counts: dict[int, int], by: AbstractBaseUser) -> None:
+        self.counts, self.by = counts, by
+
+    def check(self, project: CommissionedProject) -> None:
+        self.targets = {target.pk: target for target in project.output_targets.select_for_update()}
+        if set(self.counts) - set(self.targets):
+            raise ValidationError("An output reported on is not one of this project's outputs")
+        for pk, delivered in self.counts.items():
+            _check_count(delivered, f"The number delivered so far for {self.targets[pk].description}")
+
+    def record(self, update: ProjectStatusUpdate) -> None:
+        for pk, delivered in self.counts.items():
+            target = self.targets[pk]
+            OutputDelivery.objects.create(
+                status_update=update, output_target=target, previous_delivered=target.delivered, delivered=delivered
+            )
+            if target.delivered != delivered:
+                target.delivered = delivered
+                target._history_user = self.by
+                target.save(update_fields=["delivered"])
+
+
 def project_update_status(
-    *,
-    project: CommissionedProject,
-    rag: str,
-    commentary: str,
-    as_of: datetime.date,
-    evidence: str | None,  # the name core.evidence.stored gave the file, written before this transaction
-    deliveries: dict[int, int],
-    by: AbstractBaseUser,
-    expected_version: int,
+    *, project: CommissionedProject, deliveries: dict[int, int], **report: Unpack[StatusReport]
 ) -> ProjectStatusUpdate:
     """Record a status update with what each output target has delivered so far, and set the project's RAG to it.
 
     `deliveries` maps OutputTarget pk to the number delivered so far; targets left out keep their count. All of it
     is saved together or not at all. Raises StaleEdit when the project changed after the form was opened.
     """
-    current = lock_for_edit(project, expected_version)
-    if current.is_withdrawn:
-        raise ValidationError("This project has been withdrawn: its status can no longer be updated")
-    targets = {target.pk: target for target in current.output_targets.select_for_update()}
-    unknown = set(deliveries) - set(targets)
-    if unknown:
-        raise ValidationError("An output reported on is not one of this project's outputs")
-    for pk, delivered in deliveries.items():
-        _check_count(delivered, f"The number delivered so far for {targets[pk].description}")
-
-    now = timezone.now()
-    update = ProjectStatusUpdate(
-        project=current,
-        rag=reported_rag(rag),
-        previous_rag=current.rag,
-        commentary=commentary,
-        as_of=as_of,
-        created_by=by,
-        created_at=now,
-    )
-    if evidence:
-        update.evidence = evidence
-    check_limits(update)
-    update.save()
-    for pk, delivered in deliveries.items():
-        target = targets[pk]
-        OutputDelivery.objects.create(
-            status_update=update, output_target=target, previous_delivered=target.delivered, delivered=delivered
-        )
-        if target.delivered != delivered:
-            target.delivered = delivered
-            target._history_user = by
-            target.save(update_fields=["delivered"])
-    current.rag = update.rag
-    current.status_updated_at = now
-    save_edit(current, by=by, fields=["rag", "status_updated_at"], reason=f"Status update: {update.get_rag_display()}")
-    return update
+    counts = _Deliveries(deliveries, report["by"])
+    return item_update_status(item=project, check=counts.check, record=counts.record, **report)
 
 
 def _check_objectives(plan: DeliveryPlan, objectives: list[Objective]) -> None:
@@ -217,7 +196,7 @@ def project_reinstate(
 @audit.chained()
 def project_delete(*, project: CommissionedProject, by: AbstractBaseUser, expected_version: int) -> None:
     """Delete a project nobody has reported on yet; one with status updates can only be withdrawn."""
-    current = lock_for_delete(item=project, by=by, expected_version=expected_version, noun="project")
+    current = lock_for_delete(item=project, by=by, expected_version=expected_version)
     current.objectives.clear()
     # Deleted one by one, so the history records who removed each output rather than a cascade nobody owns.
     for target in current.output_targets.all():

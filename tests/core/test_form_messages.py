@@ -55,6 +55,8 @@ def form_classes() -> list[type[forms.BaseForm]]:
                     and issubclass(obj, forms.BaseForm)
                     and obj.__module__ == module.__name__
                     and obj.base_fields  # the base classes (BaseForm, BaseModelForm) have no fields
+                    # nor is a model form's base for several models (items.forms.PlanItemForm): its subclasses are
+                    and not (issubclass(obj, forms.ModelForm) and obj._meta.model is None)
                 ):
                     found.append(obj)
     return found
