@@ -19,8 +19,9 @@ from core.keys import key_or_none
 from core.rag import RAG
 from plans.access import can_edit_plan, can_export_board_pack, get_plan_for_user
 from plans.models import BoardMeeting, DeliveryPlan
+from snapshots.revision import end_of_day, plan_revision
 
-from .dashboard import Tally, build_dashboard, end_of_day, plan_revision
+from .dashboard import Tally, build_dashboard
 from .forms_board import DashboardFilterForm, MomentForm, objective_label, short_label
 
 logger = logging.getLogger(__name__)
