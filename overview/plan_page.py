@@ -13,6 +13,7 @@ from typing import Any
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from core.cache import quietly
 from imports.services_rollover import answered_in_earlier_plans
 from plans.models import DeliveryPlan
 from snapshots.revision import plan_revision
@@ -80,16 +81,8 @@ def plan_page_body(plan: DeliveryPlan, *, can_edit: bool) -> str:
     """The rendered body as kept for the plan's current revision, or rendered now and kept."""
     parts = [plan.pk, *plan_revision(plan), can_edit, plan.council.slug, plan.council.name]
     key = f"plan-page-body:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
-    body = _cache_call(cache.get, key)
+    body = quietly(cache.get, key)
     if body is None:
         body = render_body(plan, can_edit=can_edit)
-        _cache_call(cache.set, key, body, timeout=BODY_CACHE_SECONDS)
+        quietly(cache.set, key, body, timeout=BODY_CACHE_SECONDS)
     return body
-
-
-def _cache_call(method: Any, *args: Any, **kwargs: Any) -> Any:
-    """A cache that cannot be reached costs speed, never the page."""
-    try:
-        return method(*args, **kwargs)
-    except Exception:  # the cache backend's own errors (connection refused, timeout) differ by backend
-        return None
