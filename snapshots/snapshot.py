@@ -29,7 +29,7 @@ from .shapes import (
     UpdateState,
 )
 
-__all__ = ["ActionState", "ObjectiveState", "ProjectState", "RecommendationState", "ReviewState", "latest_rows"]
+__all__ = ["latest_rows"]  # for the other readers of the past (board.board_record)
 
 
 @dataclass
