@@ -45,10 +45,10 @@ def _named(meeting: BoardMeeting) -> str:
     return f"meeting {meeting.pk} of plan {meeting.plan_id} ({meeting.date.isoformat()})"
 
 
-Moment = tuple[BoardMeeting, datetime.datetime, datetime.datetime | None]  # meeting, at, since
+ToSeal = tuple[BoardMeeting, datetime.datetime, datetime.datetime | None]  # meeting, at, since
 
 
-def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime, skipped: list[str]) -> list[Moment]:
+def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime, skipped: list[str]) -> list[ToSeal]:
     """Each past meeting's moment and the moment it is compared with: the end of the plan's meeting before.
 
     A meeting whose date has no moment to seal (31/12/9999 runs past the last datetime) is named in `skipped`.
