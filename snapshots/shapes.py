@@ -162,11 +162,13 @@ class _Item(Shape):
         reference = getattr(self, "reference", "")
         return f"{reference} {self.title}" if reference else self.title  # type: ignore[attr-defined]
 
-    @property
-    def url(self) -> str:
+    @functools.cached_property
+    def url(self) -> str:  # an item shows in several lists of one page
         return reverse("actions:detail" if self.kind == ACTION else "projects:detail", args=[self.pk])  # type: ignore
 
-    get_absolute_url = url
+    @property
+    def get_absolute_url(self) -> str:
+        return self.url
 
     @property
     def updated_at(self) -> datetime.datetime | None:
