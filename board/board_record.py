@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from plans.models import BoardMeeting, DeliveryPlan
 from plans.models_board import ActionArising
+from snapshots.shapes import Shape
 from snapshots.snapshot import latest_rows
 
 
-@dataclass
-class ArisingState:
+@dataclass(frozen=True)
+class ArisingState(Shape):
     pk: int
     description: str
     owner: str
@@ -32,34 +33,13 @@ class ArisingState:
         return self.done_on is None and self.due_date is not None and self.due_date < today
 
 
-@dataclass
-class BoardRecord:
+@dataclass(frozen=True)
+class BoardRecord(Shape):
     """The meeting before the day shown (None: none yet) with its decisions, and the actions arising open then."""
 
     meeting_date: datetime.date | None = None
     decisions: str = ""
     arising: list[ArisingState] = field(default_factory=list)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "BoardRecord":
-        def date(value: str | None) -> datetime.date | None:
-            return value and datetime.date.fromisoformat(value)
-
-        return cls(
-            meeting_date=date(data["meeting_date"]),
-            decisions=data["decisions"],
-            arising=[
-                ArisingState(
-                    **{
-                        **row,
-                        "due_date": date(row["due_date"]),
-                        "done_on": date(row["done_on"]),
-                        "raised_on": date(row["raised_on"]),
-                    }
-                )
-                for row in data["arising"]
-            ],
-        )
 
 
 def previous_year(year: str) -> str:

@@ -1,140 +1,31 @@
 """The Prevent Programme Board's dashboard: how the plan stands, what changed since the Board last met, what is late
 or has gone quiet, how the reviews' recommendations are being answered and what the commissioned projects deliver.
 
-Built from plan_snapshot, so the dashboard as it stood at a past meeting is the same code with `at=`, and it costs
-a fixed number of queries whatever the size of the plan: up to three more only when an item was added and withdrawn
-between the two moments compared, to name it. A past meeting's contents, once sealed (board.sealing), are read back
-as one row instead: a years-old meeting is then a few blocks to read, not its plan's whole history.
+Built from the dashboard's contents (board.contents), which are the read model's shapes as at a moment, so the
+dashboard as it stood at a past meeting is the same code with `at=`, and it costs a fixed number of queries
+whatever the size of the plan. A past meeting's contents, once sealed (board.sealing), are read back as one row.
 """
 
 import dataclasses
 import datetime
-import functools
-import json
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connections
-from django.db.models import F, Func, OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from actions.answers import answered_in_earlier_plans
-from actions.models import Action, StatusUpdate
 from core.rag import RAG
-from items.models import is_stale
-from objectives.models import Objective
-from peer_review.models import Recommendation, Review
-from plans.models import ActionArising, BoardMeeting, DeliveryPlan, SealedDashboard
-from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
-from snapshots.snapshot import (
-    ActionState,
-    ObjectiveState,
-    OutputState,
-    ProjectState,
-    RecommendationState,
-    items_as_at,
-    live_positions,
-    plan_items,
-    plan_snapshot,
-)
+from plans.models import BoardMeeting, DeliveryPlan
+from snapshots.revision import end_of_day
+from snapshots.shapes import ACTION, PROJECT, Item, ObjectiveState, RecommendationState
 
-from .board_record import BoardRecord, board_record
+from .board_record import BoardRecord
+from .contents import Contents, RagChange, read_contents
 
-logger = logging.getLogger(__name__)
-ACTION, PROJECT = "action", "project"
-# The shape of Contents.to_json and what goes into it. Change it with either: a dashboard reads only sealed contents
-# of the current version, and builds the rest afresh until `seal_meetings` seals them again.
-CONTENTS_VERSION = 5  # 2: who made a RAG change is sealed as the user's key, not their name then
-# 3: an item carries its "timescale to review" flag (a carried action with last year's timescale is not overdue)
-# 4: the Board's record: the previous meeting's decisions and the open actions arising
-# 5: an item carries the date its latest update speaks for (as_of), which the Board reads as "Updated"
-
-
-def end_of_day(date: datetime.date) -> datetime.datetime:
-    """The last moment of a day in the service's time zone (Europe/London): what a meeting or a chosen date means."""
-    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.max))
-
-
-@dataclass
-class Item:
-    """An action or a commissioned project, as the dashboard lists it."""
-
-    kind: str  # ACTION or PROJECT
-    pk: int
-    reference: str  # "" for projects
-    title: str
-    lead: str
-    lead_agency: str
-    rag: str
-    timescale: str
-    due_date: datetime.date | None
-    objective_ids: frozenset[int]
-    updated_at: datetime.datetime | None = None  # of its latest status update
-    commentary: str = ""  # of its latest status update
-    answers: frozenset[int] = frozenset()
-    outputs: list[OutputState] = field(default_factory=list)
-    timescale_to_review: bool = False
-    as_of: datetime.date | None = None  # the date its latest status update speaks for, not when it was typed
-
-    @property
-    def label(self) -> str:
-        return f"{self.reference} {self.title}" if self.reference else self.title
-
-    @functools.cached_property
-    def url(self) -> str:  # an item shows in several lists of one page
-        return reverse("actions:detail" if self.kind == ACTION else "projects:detail", args=[self.pk])
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        if self.timescale_to_review:
-            return False
-        return self.due_date is not None and self.due_date < today and self.rag != RAG.COMPLETE
-
-    def is_stale(self, moment: datetime.datetime) -> bool:
-        return is_stale(self.rag, self.updated_at, moment)
-
-
-def _action_item(action: ActionState) -> Item:
-    return Item(
-        kind=ACTION,
-        pk=action.pk,
-        reference=action.reference,
-        title=action.title,
-        lead=action.lead,
-        lead_agency=action.lead_agency,
-        rag=action.rag,
-        timescale=action.timescale,
-        due_date=action.due_date,
-        objective_ids=frozenset([action.objective_id] if action.objective_id else []),
-        updated_at=getattr(action.latest_update, "created_at", None),
-        commentary=getattr(action.latest_update, "commentary", ""),
-        as_of=getattr(action.latest_update, "as_of", None),
-        answers=frozenset(action.answers),
-        timescale_to_review=action.timescale_to_review,
-    )
-
-
-def _project_item(project: ProjectState) -> Item:
-    return Item(
-        kind=PROJECT,
-        pk=project.pk,
-        reference="",
-        title=project.name,
-        lead=project.provider or project.lead,
-        lead_agency=project.lead,
-        rag=project.rag,
-        timescale=project.timescale,
-        due_date=project.due_date,
-        objective_ids=frozenset(project.objective_ids),
-        updated_at=getattr(project.latest_update, "created_at", None),
-        commentary=getattr(project.latest_update, "commentary", ""),
-        as_of=getattr(project.latest_update, "as_of", None),
-        outputs=project.outputs,
-    )
+__all__ = ["end_of_day"]
 
 
 @dataclass
@@ -193,21 +84,7 @@ class ObjectiveSummary:
         return Tally.of(self.projects)
 
 
-@dataclass
-class RagChange:
-    """A status update that changed an item's RAG: what the list of changes reads of it."""
-
-    kind: str
-    item_pk: int
-    pk: int
-    from_rag: str
-    to_rag: str
-    by_id: int  # the user: people have no history, so the name shown is the one they have now
-    at: datetime.datetime
-    commentary: str
-
-
-@dataclass
+@dataclass(frozen=True)
 class StatusChange(RagChange):
     """A RAG change with the item it changed and who made it, as the list of changes shows it."""
 
@@ -307,147 +184,6 @@ def _rag_values(rag: str | Iterable[str] | None) -> frozenset[str]:
     return values
 
 
-def _items_of(actions: Iterable[ActionState], projects: Iterable[ProjectState]) -> list[Item]:
-    return [*map(_action_item, actions), *map(_project_item, projects)]
-
-
-@dataclass
-class Contents:
-    """Everything a dashboard shows before any filter. Built from the plan and its history, or read back as one row
-    from what was sealed of a past Board meeting (board.sealing): both give the same value."""
-
-    objectives: list[ObjectiveState]  # without their actions: the dashboard reads those from `items`
-    items: list[Item]  # actions, then projects, each in plan order
-    recommendations: list[RecommendationState]
-    then: list[Item] | None = None  # the items at the moment compared with; None: nothing to compare with
-    rag_changes: list[RagChange] = field(default_factory=list)  # between the two moments, oldest first
-    named: list[Item] = field(default_factory=list)  # items of rag_changes added and withdrawn between the two
-    board: BoardRecord = field(default_factory=BoardRecord)
-
-    def to_json(self, *, any_order: bool = False) -> str:
-        """The contents as JSON. `any_order` sorts the items by kind and key: the plan's order of its items is kept
-        on the live rows only, so a later move changes the order but not what the Board was shown."""
-        data = dataclasses.asdict(self)
-        if any_order:
-            for name in ("items", "then", "named"):
-                if data[name] is not None:
-                    data[name].sort(key=lambda item: (item["kind"], item["pk"]))
-        return json.dumps(data, default=_json_value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> "Contents":
-        data = json.loads(text)
-        return cls(
-            objectives=[ObjectiveState(**objective) for objective in data["objectives"]],
-            items=[_item_from(item) for item in data["items"]],
-            recommendations=[RecommendationState(**recommendation) for recommendation in data["recommendations"]],
-            then=None if data["then"] is None else [_item_from(item) for item in data["then"]],
-            rag_changes=[
-                RagChange(**{**change, "at": datetime.datetime.fromisoformat(change["at"])})
-                for change in data["rag_changes"]
-            ],
-            named=[_item_from(item) for item in data["named"]],
-            board=BoardRecord.from_dict(data["board"]),
-        )
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, set | frozenset):
-        return sorted(value)
-    raise TypeError(f"{type(value).__name__} has no JSON form in a dashboard's contents")
-
-
-def _item_from(data: dict[str, Any]) -> Item:
-    return Item(
-        **{
-            **data,
-            "due_date": data["due_date"] and datetime.date.fromisoformat(data["due_date"]),
-            "updated_at": data["updated_at"] and datetime.datetime.fromisoformat(data["updated_at"]),
-            "as_of": data["as_of"] and datetime.date.fromisoformat(data["as_of"]),
-            "objective_ids": frozenset(data["objective_ids"]),
-            "answers": frozenset(data["answers"]),
-            "outputs": [OutputState(**output) for output in data["outputs"]],
-        }
-    )
-
-
-def dashboard_contents(plan: DeliveryPlan, at: datetime.datetime | None, since: datetime.datetime | None) -> Contents:
-    """The contents of the dashboard as at `at` (None: now) compared with `since` (None: with nothing), built from
-    the plan and its history: a fixed number of queries, and up to three more to name items added and withdrawn
-    between the two moments."""
-    snapshot = plan_snapshot(plan, at)
-    contents = Contents(
-        objectives=[ObjectiveState(pk=o.pk, number=o.number, title=o.title) for o in snapshot.objectives],
-        items=_items_of(snapshot.actions, snapshot.projects),
-        recommendations=snapshot.recommendations,
-        board=board_record(plan, at),
-    )
-    moment = at or timezone.now()
-    if since is None or since >= moment:
-        return contents
-    contents.then = _items_of(*plan_items(plan, since))
-    contents.rag_changes = _rag_changes(plan, since, moment)
-    # An item added and withdrawn between the two moments is in neither: it is named as it stood at the moment.
-    held = {(item.kind, item.pk) for item in [*contents.items, *contents.then]}
-    missing = {(change.kind, change.item_pk) for change in contents.rag_changes} - held
-    contents.named = _items_of(
-        *items_as_at(
-            moment,
-            action_ids=[pk for kind, pk in missing if kind == ACTION],
-            project_ids=[pk for kind, pk in missing if kind == PROJECT],
-        )
-    )
-    return contents
-
-
-def _rag_changes(plan: DeliveryPlan, since: datetime.datetime, until: datetime.datetime) -> list[RagChange]:
-    columns = ["pk", "previous_rag", "rag", "created_by_id", "created_at", "commentary"]
-    changes = [
-        RagChange(kind, *row)
-        for kind, updates, item in (
-            (ACTION, StatusUpdate.objects.filter(action__plan=plan), "action_id"),
-            (PROJECT, ProjectStatusUpdate.objects.filter(project__plan=plan), "project_id"),
-        )
-        for row in updates.filter(created_at__gt=since, created_at__lte=until)
-        .exclude(rag=F("previous_rag"))
-        .values_list(item, *columns)
-    ]
-    return sorted(changes, key=lambda change: (change.at, change.pk))
-
-
-def _contents(plan: DeliveryPlan, at: datetime.datetime | None, since: datetime.datetime | None) -> Contents:
-    """A past moment's contents as sealed, when they were (3 queries); otherwise built."""
-    if at is not None:
-        sealed = (
-            SealedDashboard.objects.filter(plan=plan, at=at, since=since, version=CONTENTS_VERSION)
-            .values_list("content", flat=True)
-            .first()
-        )
-        if sealed is not None:
-            try:
-                return _in_live_order(plan, Contents.from_json(sealed))
-            except (KeyError, TypeError, ValueError):  # a shape CONTENTS_VERSION should have named: never a 500
-                logger.exception("The sealed dashboard of plan %s as at %s cannot be read", plan.pk, at.isoformat())
-    return dashboard_contents(plan, at, since)
-
-
-def _in_live_order(plan: DeliveryPlan, contents: Contents) -> Contents:
-    """Sealed items in the order the plan gives them now, as items built from history are (2 queries): the order is
-    kept on the live rows alone, so what was sealed says nothing of it."""
-    positions = dict(zip((ACTION, PROJECT), live_positions(plan), strict=True))
-
-    def in_order(items: list[Item]) -> list[Item]:
-        return sorted(items, key=lambda item: (item.kind != ACTION, positions[item.kind].get(item.pk, 0), item.pk))
-
-    contents.items = in_order(contents.items)
-    contents.then = None if contents.then is None else in_order(contents.then)
-    return contents
-
-
 def build_dashboard(
     plan: DeliveryPlan,
     *,
@@ -473,7 +209,7 @@ def build_dashboard(
     if since is None:
         previous = next((meeting for meeting in meetings if meeting.date < today), None)
         since = end_of_day(previous.date) if previous else None
-    contents = _contents(plan, at, since if since is not None and since < moment else None)
+    contents = read_contents(plan, at, since if since is not None and since < moment else None)
 
     everything = contents.items
     items = [item for item in everything if filters.matches(item)]
@@ -520,52 +256,6 @@ def _fresh_until(items: list[Item], moment: datetime.datetime) -> datetime.datet
         if item.rag != RAG.COMPLETE and item.updated_at is not None and item.updated_at + cycle >= moment
     ]
     return min([*turning, end_of_day(timezone.localdate(moment))])
-
-
-def plan_revision(plan: DeliveryPlan) -> tuple[int | None, ...]:
-    """The newest history entry of everything a dashboard of the plan shows, in one query.
-
-    History is append-only, so any change to the plan, its objectives, actions, projects, outputs, meetings or its
-    council's reviews gives a new revision; a status update comes with a history entry of its action or project.
-    """
-    with connections[DeliveryPlan.objects.db].cursor() as cursor:
-        cursor.execute(_revision_sql(DeliveryPlan.objects.db), [plan.pk])
-        return tuple(cursor.fetchone() or ())
-
-
-@functools.cache
-def _revision_sql(alias: str) -> str:
-    """The revision query, compiled once: its Python side would otherwise cost ten times its database side."""
-    newest = {
-        "plan": DeliveryPlan.history.filter(id=OuterRef("pk")),
-        "objectives": Objective.history.filter(plan_id=OuterRef("pk")),
-        "actions": Action.history.filter(plan_id=OuterRef("pk")),
-        "projects": CommissionedProject.history.filter(plan_id=OuterRef("pk")),
-        "outputs": OutputTarget.history.filter(
-            project_id__in=CommissionedProject.objects.filter(plan=OuterRef(OuterRef("pk")))
-        ),
-        "meetings": BoardMeeting.history.filter(plan_id=OuterRef("pk")),
-        # Actions arising carry over from the plan before, so any of the council's counts.
-        "arising": ActionArising.history.filter(
-            meeting_id__in=BoardMeeting.objects.filter(plan__council=OuterRef(OuterRef("council_id")))
-        ),
-        "reviews": Review.history.filter(council_id=OuterRef("council_id")),
-        "recommendations": Recommendation.history.filter(
-            review_id__in=Review.objects.filter(council=OuterRef(OuterRef("council_id")))
-        ),
-    }
-    # MAX() over the subquery's rows (a Func, so no GROUP BY): read through the plan's indexes, whatever the total.
-    annotations = {
-        f"newest_{name}": Subquery(
-            history.order_by().annotate(newest=Func(F("history_id"), function="MAX")).values("newest")
-        )
-        for name, history in newest.items()
-    }
-    query = DeliveryPlan.objects.filter(pk=0).annotate(**annotations).values_list(*annotations).query
-    sql, params = query.get_compiler(using=alias).as_sql()
-    if list(params) != [0]:
-        raise AssertionError("the revision query should take the plan's key as its only parameter")
-    return sql
 
 
 def _by_objective(

@@ -12,7 +12,7 @@ from core.forms import BaseForm, DateField
 from core.limits import MESSAGE
 from core.rag import RAG
 from plans.models import BoardMeeting
-from snapshots.snapshot import ObjectiveState
+from snapshots.shapes import ObjectiveState
 
 MESSAGE_MAX = MESSAGE
 # A select shows its options on one line: longer labels are cut by the browser, mid-word and without a sign.

@@ -3,7 +3,7 @@
 Built from history, a past meeting's dashboard is exact but reads most of its plan's history, which for a
 years-old meeting lies scattered over the disk: a first view on a cold cache took up to two seconds. Once a
 meeting's day has ended, and SEAL_AFTER more so that nothing still being written can carry an earlier time,
-`seal_meetings` keeps the dashboard's contents (board.dashboard.Contents) for that meeting, compared with the
+`seal_meetings` keeps the dashboard's contents (board.contents.Contents) for that meeting, compared with the
 meeting before it, as one SealedDashboard row; the dashboard and the Board pack read that row instead.
 
 Run `python manage.py seal_meetings` nightly. A meeting not yet sealed is built from history as before, so a
@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from core import audit
 from plans.models import BoardMeeting, SealedDashboard
+from snapshots.revision import end_of_day
 
-from .dashboard import CONTENTS_VERSION, Contents, dashboard_contents, end_of_day
+from . import sealed_v5
+from .contents import CONTENTS_VERSION, Contents, dashboard_contents
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +45,10 @@ def _named(meeting: BoardMeeting) -> str:
     return f"meeting {meeting.pk} of plan {meeting.plan_id} ({meeting.date.isoformat()})"
 
 
-Moment = tuple[BoardMeeting, datetime.datetime, datetime.datetime | None]  # meeting, at, since
+ToSeal = tuple[BoardMeeting, datetime.datetime, datetime.datetime | None]  # meeting, at, since
 
 
-def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime, skipped: list[str]) -> list[Moment]:
+def _moments(meetings: Iterable[BoardMeeting], now: datetime.datetime, skipped: list[str]) -> list[ToSeal]:
     """Each past meeting's moment and the moment it is compared with: the end of the plan's meeting before.
 
     A meeting whose date has no moment to seal (31/12/9999 runs past the last datetime) is named in `skipped`.
@@ -107,21 +109,28 @@ def seal_meetings(
 
 
 def verify_sealed(councils: frozenset[int] | None = None) -> tuple[int, list[str]]:
-    """Rebuild every sealed dashboard of the current version from the history (of these councils' plans only, if
-    given); each must say the same. The order of the items aside: it is kept on the live rows alone, and a
+    """Rebuild every sealed dashboard of the current version, and of version 5 (the last before the version was
+    derived from the read model's shapes), from the history (of these councils' plans only, if given); each must say
+    the same, compared at its own version. The order of the items aside: it is kept on the live rows alone, and a
     dashboard puts sealed items in the live order. Returns how many were rebuilt and the first difference."""
     rebuilt = 0
-    records = SealedDashboard.objects.filter(version=CONTENTS_VERSION).select_related("plan").order_by("pk")
+    versions = [CONTENTS_VERSION, sealed_v5.VERSION]
+    records = SealedDashboard.objects.filter(version__in=versions).select_related("plan").order_by("pk")
     if councils is not None:
         records = records.filter(plan__council__in=councils)
     for record in records.iterator(chunk_size=SealedDashboard.AUDIT_BATCH):
         where = f"plans.sealeddashboard {record.pk}: the dashboard sealed for plan {record.plan_id} as at "
         where += record.at.isoformat()
+        old = record.version == sealed_v5.VERSION
         try:
-            sealed = Contents.from_json(record.content).to_json(any_order=True)
-        except (KeyError, TypeError, ValueError):
-            return rebuilt, [f"{where} cannot be read as version {CONTENTS_VERSION} contents"]
+            if old:
+                sealed = sealed_v5.sealed_text(record.content)
+            else:
+                sealed = Contents.from_json(record.content).to_json(any_order=True)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return rebuilt, [f"{where} cannot be read as version {record.version} contents"]
         rebuilt += 1
-        if dashboard_contents(record.plan, record.at, record.since).to_json(any_order=True) != sealed:
+        built = dashboard_contents(record.plan, record.at, record.since)
+        if (sealed_v5.version_5_text(built) if old else built.to_json(any_order=True)) != sealed:
             return rebuilt, [f"{where} is not what the history gives"]
     return rebuilt, []

@@ -15,12 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.cache import quietly
 from core.keys import key_or_none
 from core.rag import RAG
 from plans.access import can_edit_plan, can_export_board_pack, get_plan_for_user
 from plans.models import BoardMeeting, DeliveryPlan
+from snapshots.revision import end_of_day, plan_revision
 
-from .dashboard import Tally, build_dashboard, end_of_day, plan_revision
+from .dashboard import Tally, build_dashboard
 from .forms_board import DashboardFilterForm, MomentForm, objective_label, short_label
 
 logger = logging.getLogger(__name__)
@@ -196,15 +198,6 @@ def _render_body(request: HttpRequest, plan: DeliveryPlan, moment: Moment, conte
     return body, dashboard.fresh_until, filter_form
 
 
-def _cache_call(method: Any, *args: Any, **kwargs: Any) -> Any:
-    """A cache that cannot be reached costs speed, never the page: the dashboard is then built afresh."""
-    try:
-        return method(*args, **kwargs)
-    except Exception:  # the cache backend's own errors (connection refused, timeout) differ by backend
-        logger.warning("Dashboard cache unavailable", exc_info=True)
-        return None
-
-
 @require_GET
 def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
@@ -234,15 +227,13 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "shown_at": moment.at or timezone.now(),
     }
     key = _body_key(plan, request, moment, can_edit, can_export_pack)
-    cached = _cache_call(cache.get, key)
+    cached = quietly(cache.get, key)
     if cached is not None and (cached[1] is None or timezone.now() < cached[1]):
         body, filter_form = cached[0], None
     else:
         body, fresh_until, filter_form = _render_body(request, plan, moment, context)
         if not (moment_form.errors or filter_form.errors):
             timeout = None if fresh_until is None else max(1, int((fresh_until - timezone.now()).total_seconds()))
-            _cache_call(
-                cache.set, key, (body, fresh_until), timeout=min(timeout or BODY_CACHE_SECONDS, BODY_CACHE_SECONDS)
-            )
+            quietly(cache.set, key, (body, fresh_until), timeout=min(timeout or BODY_CACHE_SECONDS, BODY_CACHE_SECONDS))
     context.update(body=body, filter_form=filter_form)
     return render(request, "plans/dashboard.html", context)

@@ -94,3 +94,12 @@ class ResilientRedisCache(RedisCache):
     delete = _failsafe(lambda *args, **kwargs: False)(RedisCache.delete)
     delete_many = _failsafe(lambda *args, **kwargs: None)(RedisCache.delete_many)
     incr = _failsafe(_missing)(RedisCache.incr)
+
+
+def quietly(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a cache method; a cache that cannot be reached (whatever the backend) costs speed, never the page."""
+    try:
+        return method(*args, **kwargs)
+    except Exception:  # the cache backend's own errors (connection refused, timeout) differ by backend
+        logger.warning("Cache unavailable", exc_info=True)
+        return None

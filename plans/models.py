@@ -156,7 +156,7 @@ class SealedDashboard(models.Model):
     at = models.DateTimeField()  # the moment shown
     since = models.DateTimeField(null=True, blank=True)  # the moment compared with; none before the first meeting
     version = models.PositiveSmallIntegerField()
-    content = models.TextField()  # JSON, as board.dashboard.Contents.to_json writes it
+    content = models.TextField()  # JSON, as board.contents.Contents.to_json writes it
     sealed_at = models.DateTimeField()
 
     # Rows of a few plans' worth of text each (up to megabytes): verify_audit reads this many at a time.

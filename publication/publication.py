@@ -22,7 +22,8 @@ from core.withheld import WHOLE_ITEM, Redacted, passages, plain, redact
 from peer_review.models import Review
 from peer_review.recommendation_refs import review_names
 from plans.models import DeliveryPlan, PublishedPdf
-from snapshots.snapshot import ActionState, ProjectState, RecommendationState, ReviewState, plan_snapshot, plan_texts
+from snapshots.shapes import ActionState, ProjectState, RecommendationState, ReviewState
+from snapshots.snapshot import plan_snapshot, plan_texts
 
 # What the stored PDFs were made with (templates/plans/published_pdf.html and the redaction step above): change it
 # when either changes, so every stored PDF is rendered again on its next request and none keeps an older redaction.

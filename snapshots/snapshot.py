@@ -1,110 +1,35 @@
-"""The plan as it stood at a moment: objectives, actions, projects, links and statuses, rebuilt from history.
+"""The plan as it stood at a moment: objectives, actions, projects, links and statuses, in the read model's shapes
+(snapshots.shapes), rebuilt from history.
 
-Used by the as-at plan page, the Board's dashboard for a past meeting and the exports. With `at=None` the same
-shapes are built from the live rows, so every page reads one structure whether it shows now or the past.
-A snapshot costs a fixed number of queries whatever the size of the plan.
+Used by the plan page, the as-at plan page, the Board's dashboard and pack, the published version and the exports.
+With `at=None` the same shapes are built from the live rows, so every page reads one structure whether it shows now
+or the past. A snapshot costs a fixed number of queries whatever the size of the plan.
 """
 
+import dataclasses
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
-
 from actions.models import Action, StatusUpdate
-from core.append_only import history_model, m2m_history_model
+from core.append_only import history_model
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from plans.models import DeliveryPlan
 from projects.models import CommissionedProject, OutputTarget, ProjectStatusUpdate
 
+from .history_rows import _latest_by, _latest_rows, _m2m_at, latest_rows
+from .shapes import (
+    ActionState,
+    ObjectiveState,
+    OutputState,
+    ProjectState,
+    RecommendationState,
+    ReviewState,
+    UpdateState,
+)
 
-@dataclass
-class ObjectiveState:
-    pk: int
-    number: int
-    title: str
-    actions: list["ActionState"] = field(default_factory=list)
-
-
-@dataclass
-class ActionState:
-    pk: int
-    reference: str
-    position: int
-    objective_id: int | None
-    section: str
-    title: str
-    outcomes: str
-    outputs: str
-    timescale: str
-    due_date: datetime.date | None
-    lead: str
-    lead_agency: str
-    rag: str
-    withheld_fields: list[str]
-    withdrawn: bool
-    answers: set[int] = field(default_factory=set)
-    latest_update: Any = None  # StatusUpdate or None
-    timescale_to_review: bool = False  # carried with a timescale already passed: not overdue until it is changed
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        if self.timescale_to_review:
-            return False
-        return self.due_date is not None and self.due_date < today and self.rag != "complete"
-
-
-@dataclass
-class OutputState:
-    pk: int
-    description: str
-    target: int | None
-    delivered: int
-
-
-@dataclass
-class ProjectState:
-    pk: int
-    position: int
-    name: str
-    provider: str
-    description: str
-    outcomes: str
-    lead: str
-    timescale: str
-    due_date: datetime.date | None
-    rag: str
-    withheld_fields: list[str]
-    withdrawn: bool
-    objective_ids: set[int] = field(default_factory=set)
-    outputs: list[OutputState] = field(default_factory=list)
-    latest_update: Any = None
-    unheaded_column: str = ""  # only the published version shows it and the funding source
-    funding_source: str = ""
-
-
-@dataclass
-class RecommendationState:
-    pk: int
-    review_id: int
-    review_title: str
-    number: int
-    theme: str
-    text: str
-    owner: str
-
-
-@dataclass
-class ReviewState:
-    """A review's own texts. Only the published version shows them, so they sit beside the snapshot, not in it (the
-    sealed dashboards pin the snapshot's shapes)."""
-
-    pk: int
-    title: str
-    summary: str
-    areas: str
-    key_findings: str
+__all__ = ["latest_rows"]  # for the other readers of the past (board.board_record)
 
 
 @dataclass
@@ -125,77 +50,6 @@ class PlanSnapshot:
     @property
     def unassigned_actions(self) -> list[ActionState]:
         return [action for action in self.actions if action.objective_id is None]
-
-
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _newest(model: type[models.Model], source: str, partition: str, order: str, where: list[str], params: list):
-    """The newest row (alias `s` in `source`) of each `partition` value among those `where` keeps, as `model`s.
-
-    Written SQL rather than built by the ORM: a past Board dashboard reads a dozen of these (the moment and the
-    meeting before), and compiling each window query took longer than the database took to answer it. Names come
-    from the models' own metadata; every value is a parameter.
-    """
-    ranked = (
-        f"SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.{partition} ORDER BY {order}) AS newest "  # noqa: S608
-        f"FROM {source} WHERE {' AND '.join(where)}"
-    )
-    return model.objects.raw(f"SELECT * FROM ({ranked}) ranked WHERE ranked.newest = 1", params)  # noqa: S608
-
-
-def _latest_rows(model: type[models.Model], at: datetime.datetime, **filters: Any) -> list[Any]:
-    """The latest history record of each object as at `at`, deletions dropped (ties broken by history id).
-
-    `filters` are equalities, or `column__in` lists, on columns of the history table.
-    """
-    model = history_model(model)
-    where, params = ["s.history_date <= %s"], [at]
-    for key, value in filters.items():
-        name, _, lookup = key.partition("__")
-        column = _q(model._meta.get_field(name).column)
-        if lookup == "in":
-            values = list(value)
-            if not values:
-                return []
-            where.append(f"s.{column} IN ({', '.join(['%s'] * len(values))})")
-            params += values
-        else:
-            where.append(f"s.{column} = %s")
-            params.append(value)
-    order = "s.history_date DESC, s.history_id DESC"
-    rows = _newest(model, f"{_q(model._meta.db_table)} s", "id", order, where, params)
-    return sorted((row for row in rows if row.history_type != "-"), key=lambda row: row.id)
-
-
-def latest_rows(model: type[models.Model], at: datetime.datetime, **filters: Any) -> list[Any]:
-    """The latest history record of each object of `model` as at `at`, for the other readers of the past."""
-    return _latest_rows(model, at, **filters)
-
-
-def _m2m_at(history: type[models.Model], attname: str, history_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each history record, the ids its m2m field held at that record."""
-    m2m_model = m2m_history_model(history)
-    linked: dict[int, set[int]] = {}
-    for history_id, target in m2m_model._default_manager.filter(history_id__in=list(history_ids)).values_list(
-        "history_id", attname
-    ):
-        linked.setdefault(history_id, set()).add(target)
-    return linked
-
-
-def _latest_by(model: type[models.Model], plan: DeliveryPlan, at: datetime.datetime | None = None) -> dict[int, Any]:
-    """The newest status update of each action or project of the plan (as at `at`), keyed by the item's id."""
-    item = (StatusUpdate.action if model is StatusUpdate else ProjectStatusUpdate.project).field
-    key = _q(item.column)  # action_id or project_id
-    source = f"{_q(model._meta.db_table)} s JOIN {_q(item.related_model._meta.db_table)} i ON i.id = s.{key}"
-    where, params = ["i.plan_id = %s"], [plan.pk]
-    if at is not None:
-        where.append("s.created_at <= %s")
-        params.append(at)
-    updates = _newest(model, source, key, "s.created_at DESC, s.id DESC", where, params)
-    return {getattr(update, item.attname): update for update in updates}
 
 
 @dataclass
@@ -305,7 +159,11 @@ def plan_texts(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[dict[i
     else:
         descriptions = {row.id: row.description for row in _latest_rows(Objective, at, plan_id=plan.pk)}
         reviews = _latest_rows(Review, at, council_id=plan.council_id)
-    states = [ReviewState(_row_pk(r), r.title, r.summary, r.areas, r.key_findings) for r in reviews]
+    kinds = dict(Review._meta.get_field("kind").choices or [])
+    states = [
+        ReviewState(_row_pk(r), r.title, r.summary, r.areas, r.key_findings, kinds.get(r.kind, r.kind), r.date)
+        for r in reviews
+    ]
     return descriptions, sorted(states, key=lambda review: review.pk)
 
 
@@ -339,6 +197,13 @@ def _row_pk(row: Any) -> int:
     return row.id if hasattr(row, "history_id") else row.pk
 
 
+def _update_state(update: Any) -> UpdateState | None:
+    """A status update (model row) as the read model holds it."""
+    if update is None:
+        return None
+    return UpdateState(created_at=update.created_at, as_of=update.as_of, commentary=update.commentary)
+
+
 def _action_state(row: Any, answers: set[int], latest_update: Any, position: int) -> ActionState:
     return ActionState(
         pk=_row_pk(row),
@@ -356,9 +221,9 @@ def _action_state(row: Any, answers: set[int], latest_update: Any, position: int
         rag=row.rag,
         withheld_fields=list(row.withheld_fields or []),
         withdrawn=row.withdrawn_at is not None,
-        answers=answers,
+        answers=frozenset(answers),
         timescale_to_review=row.timescale_to_review,
-        latest_update=latest_update,
+        latest_update=_update_state(latest_update),
     )
 
 
@@ -379,13 +244,13 @@ def _project_state(
         rag=row.rag,
         withheld_fields=list(row.withheld_fields or []),
         withdrawn=row.withdrawn_at is not None,
-        objective_ids=objective_ids,
+        objective_ids=frozenset(objective_ids),
         outputs=[
             OutputState(pk=_row_pk(o), description=o.description, target=o.target, delivered=o.delivered)
             for o in sorted(outputs, key=lambda o: (o.position if hasattr(o, "position") else 0, _row_pk(o)))
             if o.project_id == pk
         ],
-        latest_update=latest_update,
+        latest_update=_update_state(latest_update),
         unheaded_column=getattr(row, "unheaded_column", ""),  # history rows from before the field have none
         funding_source=row.funding_source,
     )
@@ -417,10 +282,11 @@ def _assemble(
     recommendations: list[RecommendationState],
 ) -> PlanSnapshot:
     live_actions = _live_in_order(actions)
-    by_objective = {objective.pk: objective for objective in objectives}
+    by_objective: dict[int, list[ActionState]] = {objective.pk: [] for objective in objectives}
     for action in live_actions:
         if action.objective_id in by_objective:
-            by_objective[action.objective_id].actions.append(action)
+            by_objective[action.objective_id].append(action)
+    objectives = [dataclasses.replace(objective, actions=by_objective[objective.pk]) for objective in objectives]
     return PlanSnapshot(
         plan=plan,
         at=at,

@@ -13,21 +13,14 @@ from django.urls import reverse
 
 from actions import services as action_services
 from actions.models import Action
-from board import dashboard
-from board.board_record import ArisingState, BoardRecord
-from board.dashboard import (
-    CONTENTS_VERSION,
-    Contents,
-    Item,
-    RagChange,
-    build_dashboard,
-    dashboard_contents,
-    end_of_day,
-)
+from board import contents as board_contents
+from board import sealed_v5
+from board.contents import CONTENTS_VERSION, Contents, dashboard_contents
+from board.dashboard import build_dashboard, end_of_day
 from board.sealing import SEAL_AFTER, seal_meetings
 from core import append_only, audit
 from plans.models import BoardMeeting, SealedDashboard
-from snapshots.snapshot import ObjectiveState, OutputState, RecommendationState
+from snapshots.shapes import ActionState, ProjectState, shape_version
 
 from . import board_world
 
@@ -92,41 +85,55 @@ def test_contents_come_back_from_json_as_they_went_in(history):
     assert Contents.from_json(named.to_json()) == named
 
 
-def test_what_is_sealed_has_the_shape_its_version_names():
-    """Change what a dashboard's contents hold and this fails: bump CONTENTS_VERSION, so the rows sealed in the old
-    shape are left aside and sealed again, then write the new shape here."""
-    kinds = (Contents, Item, OutputState, ObjectiveState, RecommendationState, RagChange, BoardRecord, ArisingState)
-    shape = {kind.__name__: [field.name for field in dataclasses.fields(kind)] for kind in kinds}
-    assert (CONTENTS_VERSION, shape) == (
-        5,
-        {
-            "Contents": ["objectives", "items", "recommendations", "then", "rag_changes", "named", "board"],
-            "Item": [
-                "kind",
-                "pk",
-                "reference",
-                "title",
-                "lead",
-                "lead_agency",
-                "rag",
-                "timescale",
-                "due_date",
-                "objective_ids",
-                "updated_at",
-                "commentary",
-                "answers",
-                "outputs",
-                "timescale_to_review",
-                "as_of",
-            ],
-            "OutputState": ["pk", "description", "target", "delivered"],
-            "ObjectiveState": ["pk", "number", "title", "actions"],
-            "RecommendationState": ["pk", "review_id", "review_title", "number", "theme", "text", "owner"],
-            "RagChange": ["kind", "item_pk", "pk", "from_rag", "to_rag", "by_id", "at", "commentary"],
-            "BoardRecord": ["meeting_date", "decisions", "arising"],
-            "ArisingState": ["pk", "description", "owner", "due_date", "done_on", "raised_on", "raised_in"],
-        },
+def test_the_version_of_what_is_sealed_follows_from_its_shape():
+    """No number to bump by hand: a field added to an action gives the contents another version, so the rows sealed
+    in the old shape are left aside by the dashboards and sealed again."""
+    assert shape_version(Contents) == CONTENTS_VERSION
+    assert CONTENTS_VERSION > sealed_v5.VERSION
+    wider_action = dataclasses.make_dataclass(
+        "ActionState", [("extra", str, dataclasses.field(default=""))], bases=(ActionState,), frozen=True
     )
+    wider = dataclasses.make_dataclass(
+        "Contents", [("items", list[wider_action | ProjectState])], bases=(Contents,), frozen=True
+    )
+    assert shape_version(wider) != CONTENTS_VERSION
+    same = dataclasses.make_dataclass(
+        "Contents", [("items", list[ActionState | ProjectState])], bases=(Contents,), frozen=True
+    )
+    assert shape_version(same) == CONTENTS_VERSION
+
+
+def test_rows_sealed_at_version_5_are_still_verified_at_their_own_version(history):
+    """Rows sealed before the version was derived stay in the chain: verify_audit compares each with what the
+    history gives, written in the shape of version 5, and the nightly run seals the meeting again at the current
+    version."""
+    at, since = end_of_day(SECOND), end_of_day(FIRST)
+    built = dashboard_contents(history.plan, at, since)
+    old = sealed_v5.version_5_text(built)
+    assert '"lead":' in old and '"position"' not in old and '"latest_update"' not in old
+    with transaction.atomic(), audit.chained():
+        SealedDashboard.objects.create(
+            plan=history.plan, at=at, since=since, version=sealed_v5.VERSION, content=old, sealed_at=at
+        )
+    assert audit.verify().ok
+    assert seal_meetings().sealed == 2
+    assert SealedDashboard.objects.filter(version=CONTENTS_VERSION).count() == 2
+    assert audit.verify().ok
+    first = sealed_v5.version_5_text(dashboard_contents(history.plan, end_of_day(FIRST), None))
+    with transaction.atomic(), audit.chained():
+        tampered = SealedDashboard.objects.create(
+            plan=history.plan,
+            at=end_of_day(FIRST),
+            since=None,
+            version=sealed_v5.VERSION,
+            content=re.sub(r'"title":"[^"]+"', '"title":"Something else"', first, count=1),
+            sealed_at=at,
+        )
+    tampered.refresh_from_db()
+    assert audit.verify().problems == [
+        f"plans.sealeddashboard {tampered.pk}: the dashboard sealed for plan {history.plan.pk} as at "
+        f"{tampered.at.isoformat()} is not what the history gives"
+    ]
 
 
 @pytest.fixture
@@ -135,7 +142,7 @@ def built_from_history(monkeypatch):
 
     def build(plan, at):
         with monkeypatch.context() as patch:
-            patch.setattr(dashboard, "CONTENTS_VERSION", CONTENTS_VERSION + 1)  # no row is of that version
+            patch.setattr(board_contents, "CONTENTS_VERSION", CONTENTS_VERSION + 1)  # no row is of that version
             return build_dashboard(plan, at=at)
 
     return build
@@ -256,7 +263,7 @@ def test_sealed_dashboards_are_chained_append_only_and_rebuilt_by_verify_audit(h
 def test_verify_audit_finds_a_sealed_dashboard_that_the_history_does_not_give(history):
     """The chain proves a row was not changed after it was written; rebuilding proves it was right when written."""
     contents = dashboard_contents(history.plan, end_of_day(SECOND), end_of_day(FIRST))
-    contents.items[0].rag = "green"
+    contents.items[0] = dataclasses.replace(contents.items[0], rag="green")
     with transaction.atomic():
         wrong = SealedDashboard.objects.create(
             plan=history.plan,
