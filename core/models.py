@@ -153,3 +153,45 @@ class Job(models.Model):
     @property
     def downloadable(self) -> bool:
         return bool(self.file) and self.expires_at is not None and self.expires_at > timezone.now()
+
+
+# The longest text a change record keeps: what the longest field of plan content allows, and room to spare within
+# a spreadsheet cell.
+VALUE_LENGTH = 32_000
+
+
+class ChangeRecord(models.Model):
+    """One changed field of plan content, written by the transaction that changed it: the history as a table.
+
+    Append-only and chained like the history tables. Council and plan are plain ids (core sits below plans);
+    `plan` keeps the plan's financial year as it was, blank for what belongs to the council (reviews, the Board).
+    The order of the history is recorded_at, then `rank` (which kind of record: the order the export has always
+    given records written at one moment), then the id, which follows the order the changes were made in.
+    """
+
+    recorded_at = models.DateTimeField()
+    user_id = models.IntegerField(null=True)
+    username = models.CharField(max_length=150)
+    council_id = models.IntegerField()
+    plan_id = models.IntegerField(null=True, help_text="blank: the council's own (reviews, the Programme Board)")
+    plan = models.CharField(max_length=20, blank=True)
+    object_type = models.CharField(max_length=40)
+    object_ref = models.TextField(max_length=VALUE_LENGTH)
+    field = models.CharField(max_length=200, blank=True)
+    old_value = models.TextField(max_length=VALUE_LENGTH, blank=True)
+    new_value = models.TextField(max_length=VALUE_LENGTH, blank=True)
+    comment = models.TextField(max_length=VALUE_LENGTH, blank=True)
+    rank = models.PositiveSmallIntegerField()
+    # The plan item whose history this row belongs to ("actions.action:12"): an output target's row belongs to its
+    # project, a status update's or a lead's to its action or project, a meeting record's to its meeting.
+    item = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["plan_id", "recorded_at", "rank", "id"], name="change_plan_order_idx"),
+            models.Index(fields=["council_id", "recorded_at", "rank", "id"], name="change_council_order_idx"),
+            models.Index(fields=["item", "recorded_at"], name="change_item_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_ref}: {self.field or 'deleted'} at {self.recorded_at:%Y-%m-%d %H:%M}"

@@ -36,9 +36,9 @@ from django.utils.text import slugify
 from guardian.models import UserObjectPermission
 
 from actions.models import Action, StatusUpdate
-from core import audit, checkpoints
+from core import audit, change_backfill, checkpoints
 from core.append_only import history_model, m2m_history_model
-from core.models import AuditChainHead, AuditEntry, HistoricalUserObjectPermission
+from core.models import AuditChainHead, AuditEntry, ChangeRecord, HistoricalUserObjectPermission
 from core.rag import RAG
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
@@ -288,6 +288,7 @@ class Generator:
         self.action_type = ContentType.objects.get_for_model(Action).pk
         self.project_type = ContentType.objects.get_for_model(CommissionedProject).pk
         self.names: set[str] = set(Council.objects.values_list("name", flat=True))
+        self.lead_permissions = change_backfill.lead_permissions()
 
     # The plumbing every record shares.
 
@@ -379,6 +380,10 @@ class Generator:
         for year in range(first_year, first_year + self.options.years):
             if datetime.datetime(year, 3, 1, tzinfo=UTC) < self.until:
                 self._plan(batch, rng, council, year)
+        for row in change_backfill.batch_rows(
+            batch.rows, self.lead_permissions
+        ):  # the change record, as the services would write it
+            batch.add(ChangeRecord, {"id": self.ids(ChangeRecord), **row.fields()}, chain_at=row.recorded_at)
         return batch
 
     def _review(self, batch: Batch, rng: random.Random, council: Council_, year: int, kind: str) -> None:
@@ -636,7 +641,7 @@ def written_models() -> list[type[models.Model]]:
                                              CommissionedProject, OutputTarget, Review, Recommendation)]  # fmt: skip
     live = [Council, Membership, DeliveryPlan, BoardMeeting, Objective, Action, CommissionedProject, OutputTarget,
             Review, Recommendation, StatusUpdate, ProjectStatusUpdate, OutputDelivery, UserObjectPermission,
-            HistoricalUserObjectPermission, Action.answers.through, CommissionedProject.objectives.through,
-            get_user_model()]  # fmt: skip
+            HistoricalUserObjectPermission, ChangeRecord, Action.answers.through,
+            CommissionedProject.objectives.through, get_user_model()]  # fmt: skip
     m2m = [m2m_history_model(history_model(Action)), m2m_history_model(history_model(CommissionedProject))]
     return history + live + m2m

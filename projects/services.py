@@ -101,7 +101,13 @@ def project_update_status(
             target.save(update_fields=["delivered"])
     current.rag = update.rag
     current.status_updated_at = now
-    save_edit(current, by=by, fields=["rag", "status_updated_at"], reason=f"Status update: {update.get_rag_display()}")
+    save_edit(
+        current,
+        by=by,
+        fields=["rag", "status_updated_at"],
+        reason=f"Status update: {update.get_rag_display()}",
+        status_update=update,
+    )
     return update
 
 

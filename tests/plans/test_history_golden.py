@@ -49,8 +49,6 @@ def compare(kind: str) -> None:
             else:
                 (folder / f"{name}.sha256").write_text(f"{hashlib.sha256(content).hexdigest()} {len(content)}\n")
         return
-    if os.environ.get("DUMP_GOLDEN"):
-        _dump(kind)
     expected = sorted(path.name.removesuffix(".sha256") for path in folder.iterdir())
     found = dict(exports())
     assert sorted(found) == expected
@@ -79,10 +77,3 @@ def test_a_generated_council_history_csv_is_byte_identical(monkeypatch) -> None:
     arguments = {"councils": 1, "years": 2, "actions": 10, "projects": 2, "seed": 11, "until": "2026-11-22"}
     call_command("generate_scale", *(f"--{name}={value}" for name, value in arguments.items()), stdout=io.StringIO())
     compare("generated")
-
-
-def _dump(kind: str) -> None:  # debugging aid
-    out = Path(os.environ["DUMP_GOLDEN"]) / kind
-    out.mkdir(parents=True, exist_ok=True)
-    for name, content in exports():
-        (out / name).write_bytes(content)
