@@ -27,7 +27,7 @@ from core.models import AuditEvent
 from core.rag import RAG
 from core.withheld import WHOLE_ITEM
 
-from .history import neutralise
+from .changes import neutralise
 from .models import Council, DeliveryPlan
 from .recommendation_refs import answers_cell, review_names
 from .sheets import write_table

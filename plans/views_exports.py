@@ -13,6 +13,8 @@ from core.models import Job
 
 from . import tasks
 from .access import get_council_for_export, get_plan_for_export
+from .changes import COLUMNS as HISTORY_COLUMNS
+from .changes import Scope, export_copy_sql, export_rows, plan_change_people
 from .exports import (
     EXPORT_COLUMNS,
     council_filename,
@@ -24,8 +26,6 @@ from .exports import (
     record_export,
 )
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
-from .history import COLUMNS as HISTORY_COLUMNS
-from .history import Scope, export_copy_sql, export_rows, plan_change_people
 from .snapshot import plan_snapshot
 from .views_history import first_recorded
 
