@@ -163,7 +163,11 @@ def plan_change_people(plan: DeliveryPlan) -> list[str]:
 
 def export_rows(scope: Scope, *, inert: bool = True, **filters: Any) -> Iterator[tuple[str, ...]]:
     """The changes as the exports give them: text only, times in ISO 8601 UTC, formula-like cells made inert (unless
-    `inert` is false: the XLSX makes them string cells instead)."""
+    `inert` is false: the XLSX makes them string cells instead). On PostgreSQL the database makes the text (the
+    statement `export_copy_sql` copies), read through a server-side cursor; Python only passes each row on."""
+    if connection.vendor == "postgresql":
+        yield from _export_query(scope, inert=inert, copy=False, **filters).iterator(chunk_size=CHUNK)
+        return
     council = neutralise(scope.council.name) if inert else scope.council.name
     for row in changes(scope, **filters):
         cells = row._replace(council=council)
@@ -173,31 +177,38 @@ def export_rows(scope: Scope, *, inert: bool = True, **filters: Any) -> Iterator
 
 
 def export_copy_sql(scope: Scope, **filters: Any) -> tuple[str, list[Any]]:
-    """The statement of `export_rows` for PostgreSQL's `COPY (...) TO STDOUT WITH (FORMAT csv)`: the same query,
-    its cells made text by the database. COPY writes an empty string as "" and only NULL as nothing at all."""
+    """The statement of `export_rows` for PostgreSQL's `COPY (...) TO STDOUT WITH (FORMAT csv)`."""
+    return _export_query(scope, inert=True, copy=True, **filters).query.sql_with_params()
+
+
+def _export_query(scope: Scope, *, inert: bool, copy: bool, **filters: Any) -> QuerySet:
+    """The export's rows as text made by PostgreSQL, in the history's order. For COPY, which writes an empty string
+    as "" and only NULL as nothing at all, empty cells are NULL."""
     quote = connection.ops.quote_name
     starts = ", ".join(str(ord(c)) for c in FORMULA_START)
 
-    def inert(column: str) -> str:
-        return f"NULLIF(CASE WHEN ascii({column}) IN ({starts}) THEN '''' || {column} ELSE {column} END, '')"
+    def cell(column: str, written: bool = False) -> str:
+        if written and inert:
+            column = f"CASE WHEN ascii({column}) IN ({starts}) THEN '''' || {column} ELSE {column} END"
+        return f"NULLIF({column}, '')" if copy else column
 
     plan = "%s" if scope.plan is not None else quote("plan")
     columns = [
         "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-        inert("username"),
-        "NULLIF(%s, '')",
-        f"NULLIF({plan}, '')",
-        "NULLIF(object_type, '')",
-        inert("object_ref"),
-        f"NULLIF({quote('field')}, '')",
-        *(inert(name) for name in ("old_value", "new_value", "comment")),
+        cell("username", written=True),
+        cell("CAST(%s AS text)"),
+        cell(plan),
+        cell("object_type"),
+        cell("object_ref", written=True),
+        cell(quote("field")),
+        *(cell(name, written=True) for name in ("old_value", "new_value", "comment")),
     ]
-    values: list[Any] = [(), (), (neutralise(scope.council.name),), (scope.plan.year,) if scope.plan else ()]
+    council = neutralise(scope.council.name) if inert else scope.council.name
+    values: list[Any] = [(), (), (council,), (scope.plan.year,) if scope.plan else ()]
     values += [()] * (len(columns) - len(values))
     # The application's own SQL; the only values (the council's name, the year) go as parameters.
     cells = {
         f"cell{n}": RawSQL(column, params)  # noqa: S611
         for n, (column, params) in enumerate(zip(columns, values, strict=True))
     }
-    found = records(scope, **filters).annotate(**cells).order_by(*ORDER).values_list(*cells)
-    return found.query.sql_with_params()
+    return records(scope, **filters).annotate(**cells).order_by(*ORDER).values_list(*cells)
