@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
 
         from . import append_only, audit, change_writer, changes, middleware, signin
+        from .models import Versioned
 
         def chain_history(sender: Any, history_instance: Any, **kwargs: Any) -> None:
             audit.written(type(history_instance), history_instance.pk)
@@ -39,7 +40,8 @@ class CoreConfig(AppConfig):
         )
         post_create_historical_m2m_records.connect(change_writer.m2m_rows, weak=False, dispatch_uid="change-m2m")
         for label in changes.TRACKED:
-            post_init.connect(change_writer.remember, sender=label, weak=False, dispatch_uid=f"change-before-{label}")
+            if not issubclass(changes.model(label), Versioned):
+                post_init.connect(change_writer.remember, sender=label, weak=False, dispatch_uid=f"change-{label}")
         for label, name in changes.M2M.items():
             through = changes.model(label)._meta.get_field(name).remote_field.through
             m2m_changed.connect(change_writer.m2m_event, sender=through, weak=False, dispatch_uid=f"change-m2m-{label}")

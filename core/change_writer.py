@@ -15,6 +15,7 @@ from django.db import models
 
 from . import changes
 from .append_only import history_model
+from .models import LOADED
 
 BY_STATUS_UPDATE = "_change_by_status_update"
 BEFORE = "_change_before"
@@ -23,9 +24,17 @@ M2M_EVENT = "_change_m2m_event"
 
 
 def remember(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    """Keep the values a row was loaded with: the old values of its next change."""
+    """Keep the values a row was loaded with: the old values of its next change. (Versioned rows, the ones pages
+    read in bulk, keep them more cheaply in from_db.)"""
     if instance.pk is not None:
         instance.__dict__[BEFORE] = instance.__dict__.copy()
+
+
+def _before(instance: models.Model) -> dict[str, Any] | None:
+    if BEFORE in instance.__dict__:
+        return instance.__dict__[BEFORE]
+    loaded = instance.__dict__.get(LOADED)
+    return None if loaded is None else dict(zip(*loaded, strict=True))
 
 
 def m2m_event(sender: Any, instance: models.Model, action: str, pk_set: set | None, reverse: bool, **kwargs) -> None:
@@ -78,7 +87,7 @@ def history_recorded(sender: type[models.Model], instance: models.Model, history
     new = _values(history_instance, live_model)
     after = history_instance.__dict__.get(M2M_NOW)
     before = _m2m_before(instance, after)
-    old = instance.__dict__.get(BEFORE)
+    old = _before(instance)
     by_status_update = instance.__dict__.pop(BY_STATUS_UPDATE, False)
     instance.__dict__[BEFORE] = dict(new)
     if after is not None:

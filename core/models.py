@@ -6,6 +6,8 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from simple_history import register
 
+LOADED = "_change_loaded"
+
 
 class Versioned(models.Model):
     """A row people edit in forms. The version a form was opened at guards against overwriting a newer save."""
@@ -14,6 +16,14 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: list[str], values: list, **kwargs: object) -> "Versioned":
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The values the row was loaded with: the old values of its next change in the change record
+        # (core.change_writer). Kept as they came, so a page that only reads rows pays nothing for them.
+        instance.__dict__[LOADED] = (field_names, values)
+        return instance
 
 
 # Who was made the lead of which action or project, and when that changed, belongs in the audit record too.
