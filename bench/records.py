@@ -15,9 +15,9 @@ from django.db import models
 from guardian.models import UserObjectPermission
 
 from actions.models import Action, StatusUpdate
-from core import audit
+from core import audit, change_backfill, changes
 from core.append_only import history_model, m2m_history_model
-from core.models import HistoricalUserObjectPermission
+from core.models import ChangeRecord, HistoricalUserObjectPermission
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
 from plans.models import BoardMeeting, Council, DeliveryPlan, Membership
@@ -35,8 +35,8 @@ def written_models() -> list[type[models.Model]]:
                                              CommissionedProject, OutputTarget, Review, Recommendation)]  # fmt: skip
     live = [Council, Membership, DeliveryPlan, BoardMeeting, Objective, Action, CommissionedProject, OutputTarget,
             Review, Recommendation, StatusUpdate, ProjectStatusUpdate, OutputDelivery, UserObjectPermission,
-            HistoricalUserObjectPermission, Action.answers.through, CommissionedProject.objectives.through,
-            get_user_model()]  # fmt: skip
+            HistoricalUserObjectPermission, ChangeRecord, Action.answers.through,
+            CommissionedProject.objectives.through, get_user_model()]  # fmt: skip
     m2m = [m2m_history_model(history_model(Action)), m2m_history_model(history_model(CommissionedProject))]
     return history + live + m2m
 
@@ -55,6 +55,19 @@ class Ids:
 
 
 @functools.cache
+def change_sources() -> frozenset[type[models.Model]]:
+    """The tables a council's change record is worked out from (core.change_backfill.batch_rows)."""
+    found = {get_user_model(), HistoricalUserObjectPermission}
+    for label in changes.TRACKED:
+        history = history_model(changes.model(label))
+        found.add(history)
+        if label in changes.M2M:
+            found.add(m2m_history_model(history))
+    items = ("actions.action", "projects.commissionedproject", "actions.statusupdate", "projects.projectstatusupdate")
+    return frozenset(found | {changes.model(label) for label in items})
+
+
+@functools.cache
 def _tracked(model: type[models.Model]) -> list[str]:
     meta = audit.HISTORY_META
     return [f.attname for f in history_model(model)._meta.concrete_fields if f.attname not in meta]
@@ -70,10 +83,17 @@ class Records:
         self._held = 0
         self._links = PendingLinks()
         self.count = 0  # rows made, audit entries aside
+        # The change record is worked out from the council's history once the council is complete, as the services
+        # would have written it: these rows of the council stay here until then (not the status updates' texts
+        # alone: the history tables are most of a council's rows).
+        self._council: Rows = {}
+        self._leads = change_backfill.lead_permissions()
 
     def add(self, model: type[models.Model], row: dict, *, chain_at: datetime.datetime | None = None) -> dict:
         """A final row; linked into the chain at `chain_at` if its model is append-only."""
         self._rows.setdefault(model, []).append(row)
+        if model in change_sources():
+            self._council.setdefault(model, []).append(row)
         self._held += 1
         self.count += 1
         if chain_at is not None:
@@ -89,7 +109,11 @@ class Records:
         self._rows, self._held = {}, 0
 
     def end_council(self) -> None:
-        """Send what is left of the council, then its links: the writer links them and commits the council."""
+        """Add the council's change record, send what is left of the council, then its links: the writer links
+        them and commits the council."""
+        for change in change_backfill.batch_rows(self._council, self._leads):
+            self.add(ChangeRecord, {"id": self.ids(ChangeRecord), **change.fields()}, chain_at=change.recorded_at)
+        self._council = {}
         self._flush()
         self._send(self._links)
         self._links = PendingLinks()

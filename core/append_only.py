@@ -26,6 +26,7 @@ APPEND_ONLY_MODELS = [
     "projects.OutputDelivery",
     "core.AuditEntry",
     "core.AuditEvent",
+    "core.ChangeRecord",
     "plans.SealedDashboard",
 ]
 

@@ -32,6 +32,7 @@ COUNCIL_PATHS = {
     "peer_review.review": "council",
     "peer_review.recommendation": "review__council",
     "core.auditevent": "council",
+    "core.changerecord": "council_id",
 }
 # The grant of a lead's permission belongs to the council of the action or project it is held on.
 LEAD_GRANT = "guardian.userobjectpermission"

@@ -6,6 +6,8 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from simple_history import register
 
+LOADED = "_change_loaded"
+
 
 class Versioned(models.Model):
     """A row people edit in forms. The version a form was opened at guards against overwriting a newer save."""
@@ -14,6 +16,14 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: list[str], values: list, **kwargs: object) -> "Versioned":
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The values the row was loaded with: the old values of its next change in the change record
+        # (core.change_writer). Kept as they came, so a page that only reads rows pays nothing for them.
+        instance.__dict__[LOADED] = (field_names, values)
+        return instance
 
 
 # Who was made the lead of which action or project, and when that changed, belongs in the audit record too.
@@ -156,3 +166,45 @@ class Job(models.Model):
     @property
     def downloadable(self) -> bool:
         return bool(self.file) and self.expires_at is not None and self.expires_at > timezone.now()
+
+
+# The longest text a change record keeps: what the longest field of plan content allows, and room to spare within
+# a spreadsheet cell.
+VALUE_LENGTH = 32_000
+
+
+class ChangeRecord(models.Model):
+    """One changed field of plan content, written by the transaction that changed it: the history as a table.
+
+    Append-only and chained like the history tables. Council and plan are plain ids (core sits below plans);
+    `plan` keeps the plan's financial year as it was, blank for what belongs to the council (reviews, the Board).
+    The order of the history is recorded_at, then `rank` (which kind of record: the order the export has always
+    given records written at one moment), then the id, which follows the order the changes were made in.
+    """
+
+    recorded_at = models.DateTimeField()
+    user_id = models.IntegerField(null=True)
+    username = models.CharField(max_length=150)
+    council_id = models.IntegerField()
+    plan_id = models.IntegerField(null=True, help_text="blank: the council's own (reviews, the Programme Board)")
+    plan = models.CharField(max_length=20, blank=True)
+    object_type = models.CharField(max_length=40)
+    object_ref = models.TextField(max_length=VALUE_LENGTH)
+    field = models.CharField(max_length=200, blank=True)
+    old_value = models.TextField(max_length=VALUE_LENGTH, blank=True)
+    new_value = models.TextField(max_length=VALUE_LENGTH, blank=True)
+    comment = models.TextField(max_length=VALUE_LENGTH, blank=True)
+    rank = models.PositiveSmallIntegerField()
+    # The plan item whose history this row belongs to ("actions.action:12"): an output target's row belongs to its
+    # project, a status update's or a lead's to its action or project, a meeting record's to its meeting.
+    item = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["plan_id", "recorded_at", "rank", "id"], name="change_plan_order_idx"),
+            models.Index(fields=["council_id", "recorded_at", "rank", "id"], name="change_council_order_idx"),
+            models.Index(fields=["item", "recorded_at"], name="change_item_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_ref}: {self.field or 'deleted'} at {self.recorded_at:%Y-%m-%d %H:%M}"

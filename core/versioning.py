@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
+from .change_writer import status_update_recorded
 from .limits import check_limits
 from .models import Versioned
 
@@ -27,10 +28,23 @@ def lock_for_edit[V: Versioned](instance: V, expected_version: int) -> V:
     return current
 
 
-def save_edit(instance: Versioned, *, by: AbstractBaseUser, fields: list[str], reason: str = "") -> None:
+def save_edit(
+    instance: Versioned,
+    *,
+    by: AbstractBaseUser,
+    fields: list[str],
+    reason: str = "",
+    status_update: models.Model | None = None,
+) -> None:
     """Save the named fields, bump the version and attribute the history entry to `by`. Text over its limit or a
-    date outside the years raises ValidationError and saves nothing."""
+    date outside the years raises ValidationError and saves nothing.
+
+    The change record gets a row per changed field, old to new (the old values are those the row was loaded or
+    locked with). With `status_update`, the status update just saved is what the record shows instead: one row
+    carrying its commentary."""
     check_limits(instance, fields)
+    if status_update is not None:
+        status_update_recorded(instance, status_update, username=by.get_username())
     instance.version += 1
     instance._history_user = by
     if reason:

@@ -75,7 +75,13 @@ def item_update_status[I: PlanItem](
         record(update)
     current.rag = update.rag
     current.status_updated_at = now
-    save_edit(current, by=by, fields=["rag", "status_updated_at"], reason=f"Status update: {update.get_rag_display()}")
+    save_edit(
+        current,
+        by=by,
+        fields=["rag", "status_updated_at"],
+        reason=f"Status update: {update.get_rag_display()}",
+        status_update=update,
+    )
     return update
 
 

@@ -15,9 +15,9 @@ from core.jobs import Progress, run_job
 from core.models import Job
 from plans.models import Council
 
+from .changes import COLUMNS as HISTORY_COLUMNS
+from .changes import Scope, export_rows
 from .exports import csv_lines
-from .history import COLUMNS as HISTORY_COLUMNS
-from .history import Scope, export_rows
 from .sheets import write_table
 
 logger = logging.getLogger(__name__)

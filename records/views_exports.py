@@ -15,6 +15,8 @@ from snapshots.plan_columns import EXPORT_COLUMNS
 from snapshots.snapshot import plan_snapshot
 
 from . import tasks
+from .changes import COLUMNS as HISTORY_COLUMNS
+from .changes import Scope, export_copy_sql, export_rows, plan_change_people
 from .exports import (
     council_filename,
     csv_copy_response,
@@ -25,8 +27,6 @@ from .exports import (
     record_export,
 )
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
-from .history import COLUMNS as HISTORY_COLUMNS
-from .history import Scope, export_copy_sql, export_rows, plan_change_people
 from .views_history import first_recorded
 
 FORMATS = {"csv", "xlsx"}

@@ -1,8 +1,6 @@
 """The plan's history of changes and the plan as it stood at an earlier moment, for everyone who sees the plan."""
 
 import datetime
-from collections import deque
-from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,23 +16,10 @@ from plans.access import can_edit_plan, can_export, get_plan_for_user
 from plans.models import DeliveryPlan
 from snapshots.snapshot import PlanSnapshot, plan_snapshot
 
+from .changes import Scope, newest_page, plan_change_people
 from .forms_history import AsAtForm, HistoryFilterForm, as_at_data, history_items
-from .history import ChangeRow, plan_change_people, plan_changes
 
 PER_PAGE = 50
-
-
-def newest_page(rows: Iterable[ChangeRow], number: int, per_page: int = PER_PAGE) -> tuple[list[ChangeRow], int, int]:
-    """One page of rows, newest first, read in one pass that keeps only the rows up to that page."""
-    kept: deque[ChangeRow] = deque(maxlen=number * per_page)
-    total = 0
-    for row in rows:
-        kept.append(row)
-        total += 1
-    pages = max(1, -(-total // per_page))
-    number = min(number, pages)  # past the end: the oldest page, which `kept` holds whole
-    newest = list(reversed(kept))
-    return newest[(number - 1) * per_page : number * per_page], total, number
 
 
 @require_GET
@@ -43,7 +28,8 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     query = {key: value for key, value in request.GET.items() if key != "page"}
     form = HistoryFilterForm(query or None, people=plan_change_people(plan), items=history_items(plan))
     filters = form.filters(plan) if form.is_bound and form.is_valid() else {}
-    rows, total, number = newest_page(plan_changes(plan, **filters), page_number(request.GET.get("page"), PER_PAGE))
+    number = page_number(request.GET.get("page"), PER_PAGE)
+    rows, total, number = newest_page(Scope.of_plan(plan), number, PER_PAGE, **filters)
     pages = max(1, -(-total // PER_PAGE))
     context = {
         "plan": plan,

@@ -1,6 +1,5 @@
 """The "History" section of an action or project page, and the auditor's link to the audit record."""
 
-from collections import deque
 from typing import Any
 
 from django import template
@@ -11,7 +10,7 @@ from actions.models import Action
 from core.people import full_names
 from plans.access import auditor_councils
 from plans.models import DeliveryPlan
-from records.history import plan_changes
+from records.changes import Scope, newest_page
 
 register = template.Library()
 SHOWN = 20
@@ -20,13 +19,8 @@ SHOWN = 20
 @register.inclusion_tag("plans/includes/item_history.html")
 def item_history(plan: DeliveryPlan, item: models.Model) -> dict[str, Any]:
     """The item's latest changes, newest first, with a link to all of them in the plan's history."""
-    newest: deque = deque(maxlen=SHOWN)
-    total = 0
-    for row in plan_changes(plan, item=item):
-        newest.append(row)
-        total += 1
+    rows, total, _ = newest_page(Scope.of_plan(plan), 1, SHOWN, item=item)
     kind = "action" if isinstance(item, Action) else "project"
-    rows = list(reversed(newest))
     return {
         "rows": rows,
         "names": full_names(row.user for row in rows),

@@ -176,6 +176,8 @@ def test_cutting_the_last_entries_and_resetting_the_head_is_named(world, history
             elif entry.source == "actions.historicalaction":
                 raw(f"DELETE FROM {m2m_history_model(history)._meta.db_table} WHERE history_id = %s", [entry.source_pk])
                 raw(f"DELETE FROM {history._meta.db_table} WHERE history_id = %s", [entry.source_pk])
+            elif entry.source == "core.changerecord":
+                raw("DELETE FROM core_changerecord WHERE id = %s", [entry.source_pk])
             raw("DELETE FROM core_auditentry WHERE seq = %s", [entry.seq])
         tracked = [f.attname for f in history._meta.concrete_fields if f.attname not in audit.HISTORY_META]
         Action.objects.filter(pk=world.action.pk).update(**{name: getattr(latest_before, name) for name in tracked})

@@ -15,7 +15,7 @@ from core.rag import RAG
 from core.status_form import StatusUpdateForm
 from core.versioning import save_edit
 from projects import services as project_services
-from records.history import Scope, export_rows
+from records.changes import Scope, export_rows
 from snapshots.plan_columns import PLAN_COLUMNS
 from tests.plans.test_import import ROW, csv_file, draft, import_and_confirm  # noqa: F401 (a fixture)
 

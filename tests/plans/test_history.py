@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actions import services as action_services
 from projects import services as project_services
-from records.history import plan_change_people, plan_changes
+from records.changes import plan_change_people, plan_changes
 from snapshots.snapshot import _m2m_at
 from tests import factories as f
 
@@ -305,7 +305,7 @@ def test_action_and_project_pages_show_their_own_history(edited, board, signed_i
 
 
 def test_a_status_updates_history_record_changes_only_the_rag_and_bookkeeping(edited, lead):
-    """The history leaves out the records of status updates before comparing anything (plans/history.py), which is
+    """The history leaves out the records of status updates before comparing anything, which is
     right only while a status update's record differs from the one before it in the RAG and bookkeeping alone."""
     project = edited.project
     project_services.project_update_status(

@@ -18,7 +18,7 @@ from demo.demo import load_councils, read
 from demo.demo_board import load_board
 from plans.models import BoardMeeting, Role
 from plans.models_board import ActionArising, BoardMember, ProgrammeBoard
-from records.history import plan_changes
+from records.changes import plan_changes
 from tests import factories as f
 from tests.demo_data.text import between, seed, squash
 
