@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
-from plans.demo import load_demo
-from plans.views_exports import _history_response
 
+from bench.generate import main as generate
 from core import append_only, change_backfill
+from demo.demo import load_demo
 from plans.models import Council, DeliveryPlan
 from records.changes import Scope
+from records.views_exports import _history_response
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -93,7 +93,7 @@ def test_the_demo_history_csv_is_byte_identical(settings, tmp_path) -> None:
 def test_a_generated_council_history_csv_is_byte_identical(monkeypatch) -> None:
     monkeypatch.setenv("SCALE_PASSWORD", "scale-password-for-tests")
     arguments = {"councils": 1, "years": 2, "actions": 10, "projects": 2, "seed": 11, "until": "2026-11-22"}
-    call_command("generate_scale", *(f"--{name}={value}" for name, value in arguments.items()), stdout=io.StringIO())
+    generate([f"--{name}={value}" for name, value in arguments.items()], io.StringIO())
     compare("generated")
     backfilled_again()
     compare("generated")
