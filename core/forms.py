@@ -5,7 +5,7 @@ from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
+from crispy_forms_gds.layout import Layout, Size, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -244,6 +244,23 @@ class DateField(DateInputField):
         if out_of_range:
             raise forms.ValidationError(out_of_range, code="year_out_of_range")
         return date
+
+
+class EditForm(BaseModelForm):
+    """A model form changing one row at the version it was opened at (core.edit_views.change_page), inside the
+    page's own <form> element. `shown()` lays out its fields, after the hidden version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("version", *self.shown())
+
+    def shown(self) -> tuple:
+        return ()
 
 
 class ConfirmForm(forms.Form):

@@ -1,17 +1,13 @@
-from typing import Any
+from crispy_forms_gds.layout import Field
 
-from crispy_forms_gds.layout import Field, Layout
-from django import forms
-
-from core.forms import BaseModelForm, number_field
+from core.forms import EditForm, number_field
 
 from .models import Objective
 
 
-class ObjectiveForm(BaseModelForm):
+class ObjectiveForm(EditForm):
     submit_label = "Save objective"
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = number_field("objective", help_text="Objectives are listed in this order")
 
     class Meta:
@@ -24,13 +20,8 @@ class ObjectiveForm(BaseModelForm):
         }
         error_messages = {"title": {"required": "Enter the objective"}}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "version",
+    def shown(self) -> tuple:
+        return (
             Field.text("number", field_width=2),
             Field.textarea("title", rows=3),
             Field.textarea("description", rows=5),

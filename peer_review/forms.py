@@ -1,10 +1,10 @@
 import datetime
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from core.forms import BaseModelForm, DateField, number_field
+from core.forms import DateField, EditForm, number_field
 from core.limits import year_message
 
 from .models import Recommendation, Review
@@ -55,10 +55,9 @@ def date_parts(review: Review) -> list[str]:
     return [day, month, str(review.date.year)]
 
 
-class ReviewForm(BaseModelForm):
+class ReviewForm(EditForm):
     submit_label = "Save review"
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     date = ReviewDateField(
         label="Date of the review",
         help_text="When the review reported, for example 14 2 2018. If it gives only a month, leave the day empty "
@@ -84,12 +83,10 @@ class ReviewForm(BaseModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
         self.initial.setdefault("date", date_parts(self.instance))
-        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "version",
+
+    def shown(self) -> tuple:
+        return (
             Field.text("title"),
             Field.radios("kind", legend_size=Size.SMALL),
             "date",
@@ -111,10 +108,9 @@ class ReviewForm(BaseModelForm):
         return one_per_line(self.cleaned_data["key_findings"])
 
 
-class RecommendationForm(BaseModelForm):
+class RecommendationForm(EditForm):
     submit_label = "Save recommendation"
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = number_field("recommendation", help_text="The number the review gives it")
 
     class Meta:
@@ -128,13 +124,8 @@ class RecommendationForm(BaseModelForm):
             "owner": {"max_length": "Owner must be 300 characters or fewer"},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "version",
+    def shown(self) -> tuple:
+        return (
             Field.text("number", field_width=2),
             Field.textarea("text", rows=4),
             Field.text("theme"),

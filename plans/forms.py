@@ -3,15 +3,13 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from core.forms import BaseForm, BaseModelForm, DateField
+from core.forms import BaseForm, DateField, EditForm
 
 from .models import BoardMeeting, DeliveryPlan, validate_financial_year
 
 
-class PlanForm(BaseModelForm):
+class PlanForm(EditForm):
     submit_label = "Save plan"
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = DeliveryPlan
@@ -30,13 +28,8 @@ class PlanForm(BaseModelForm):
         error_messages = {"status": {"required": "Select a status", "invalid_choice": "Select a status"}}
         widgets = {"status": forms.RadioSelect}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "version",
+    def shown(self) -> tuple:
+        return (
             Field.text("heading"),
             Field.radios("status", legend_size=Size.SMALL),
             Field.textarea("introduction", rows=10),
@@ -44,10 +37,9 @@ class PlanForm(BaseModelForm):
         )
 
 
-class BoardMeetingForm(BaseModelForm):
+class BoardMeetingForm(EditForm):
     submit_label = "Save meeting"
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     date = DateField(label="Date of the meeting", help_text="For example, 27 3 2019")
 
     class Meta:
@@ -56,13 +48,8 @@ class BoardMeetingForm(BaseModelForm):
         labels = {"decisions": "Decisions (optional)"}
         help_texts = {"decisions": "What the Board decided, one decision per line"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        # The page supplies the <form> element and its CSRF token; crispy would nest a second form inside it.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "version",
+    def shown(self) -> tuple:
+        return (
             "date",
             Field.textarea("decisions", rows=6),
         )
