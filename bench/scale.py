@@ -42,11 +42,10 @@ from core.models import AuditChainHead, AuditEntry, HistoricalUserObjectPermissi
 from core.rag import RAG
 from objectives.models import Objective
 from peer_review.models import Recommendation, Review
+from plans.models import BoardMeeting, Council, DeliveryPlan, Membership, Role
 from projects.models import CommissionedProject, OutputDelivery, OutputTarget, ProjectStatusUpdate
 
-from .models import BoardMeeting, Council, DeliveryPlan, Membership, Role
-
-DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "demo_data"
 UTC = datetime.UTC
 LEADS_PER_COUNCIL = 12
 
