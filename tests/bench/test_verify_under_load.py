@@ -69,3 +69,15 @@ def test_the_pages_are_set_beside_their_figures_while_verifying(tmp_path, capsys
     assert "Pages while the full verification runs" in printed
     assert "| dashboard | 20.0 / 40.0 | 30.0 / 90.0 | 18.0 / 35.0 |  | 75% | 0 |" in printed
     assert "done, intact (35 councils told intact), 26.0 s from asking to the result (25.0 s on the worker)" in printed
+
+
+def test_a_verification_for_more_councils_than_its_description_can_name_says_how_many(db, tmp_path):
+    for number in range(35):
+        make_council(name=f"The Metropolitan Borough Council of Somewhere Number {number}")
+    make_user("somewhere-auditor", email="auditor@somewhere.invalid")
+    jobs = tmp_path / "verify-jobs.txt"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        verify.start(jobs, fresh=True)
+    job = Job.objects.get()
+    assert job.description == "Verification of the audit record for 35 councils"
+    assert job.councils.count() == 35
