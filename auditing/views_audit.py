@@ -48,10 +48,13 @@ def verification_start(*, user: AbstractBaseUser, councils: list[Council]) -> Jo
         ).first()
         if waiting is not None:
             return waiting
-        names = ", ".join(council.name for council in councils)
+        description = "Verification of the audit record for " + ", ".join(council.name for council in councils)
+        if len(description) > Job._meta.get_field("description").max_length:
+            # An auditor of many councils (or the whole record's): the page lists them with the outcome of each.
+            description = f"Verification of the audit record for {len(councils)} councils"
         job = Job(
             kind=Job.Kind.VERIFICATION,
-            description=f"Verification of the audit record for {names}",
+            description=description,
             started_by=user,
             unit="entries of the chain checked",
         )

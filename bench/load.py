@@ -15,6 +15,7 @@ import json
 import random
 import re
 import statistics
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -79,6 +80,7 @@ class Result:
     numbered: list[tuple[int, float]] = field(default_factory=list)  # (X-Bench-Id, seconds) of each timed request
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    began: float = 0.0  # wall clock (epoch seconds) of the measured run, to set beside background work's times
 
     def summary(self) -> dict:
         ordered = sorted(self.latencies)
@@ -93,6 +95,8 @@ class Result:
             "max_ms": round(ordered[-1] * 1000, 1),
             "errors": len(self.errors),
             "first_error": self.errors[0] if self.errors else "",
+            "began": round(self.began, 1),
+            "ended": round(self.began + self.seconds, 1),
         }
 
 
@@ -180,7 +184,7 @@ def run(
     for thread in threads:
         thread.start()
     deadline[0] = time.perf_counter() + seconds
-    began = time.perf_counter()
+    began, result.began = time.perf_counter(), time.time()
     start.wait()
     for thread in threads:
         thread.join()
@@ -200,6 +204,9 @@ def main() -> None:
     parser.add_argument("--scenario", action="append", choices=list(SCENARIOS))
     parser.add_argument("--out", required=True)
     parser.add_argument("--trace", help="also write each timed request's X-Bench-Id and seconds here (JSON lines)")
+    parser.add_argument(
+        "--before-each", help="a shell command run after each scenario's warm-up, just before its measured run"
+    )
     arguments = parser.parse_args()
     with open(arguments.targets) as handle:
         targets = json.load(handle)["councils"]
@@ -207,6 +214,8 @@ def main() -> None:
     for scenario in arguments.scenario or list(SCENARIOS):
         common = (arguments.base, targets, arguments.password, scenario, arguments.clients)
         run(*common, arguments.warmup, arguments.think, seed=1)
+        if arguments.before_each:
+            subprocess.run(arguments.before_each, shell=True, check=True)  # noqa: S602 - the operator's own command
         result = run(*common, arguments.seconds, arguments.think, seed=2)
         summaries.append({**result.summary(), "clients": arguments.clients, "think_s": arguments.think})
         if arguments.trace:
