@@ -9,6 +9,13 @@ from openpyxl import load_workbook
 
 from actions import services as action_services
 
+# The contract of DESIGN.md, written out rather than imported.
+PLAN_COLUMNS = ["objective", "reference", "action", "outcomes", "outputs", "timescale", "lead", "rag_status"]
+PLAN_COLUMNS += ["last_update", "commentary"]
+# Further columns follow the contract's, never among them.
+PLAN_EXPORT_COLUMNS = [*PLAN_COLUMNS, "withheld", "recommendations", "lead_agency", "last_update_as_of"]
+HISTORY_COLUMNS = ["recorded_at", "user", "council", "plan", "object_type", "object_ref", "field", "old_value"]
+HISTORY_COLUMNS += ["new_value", "comment"]
 COUNCIL = "London Borough of Tower Hamlets"
 
 

@@ -12,13 +12,9 @@ from core.models import AuditEvent, Job
 from records.exports import _copy_lines
 from tests import factories as f
 
-from .export_files import COUNCIL, export, read_csv, read_xlsx
+from .export_files import COUNCIL, HISTORY_COLUMNS, export, read_csv, read_xlsx
 
 pytestmark = pytest.mark.usefixtures("clock")
-
-# The contract of DESIGN.md, written out rather than imported.
-HISTORY_COLUMNS = ["recorded_at", "user", "council", "plan", "object_type", "object_ref", "field", "old_value"]
-HISTORY_COLUMNS += ["new_value", "comment"]
 
 
 def _history(when: str, user: str, kind: str, ref: str, field: str, old: str, new: str, comment: str = "") -> list:
