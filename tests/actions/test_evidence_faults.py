@@ -11,7 +11,7 @@ from django.urls import reverse
 from actions.models import StatusUpdate
 from core.evidence import NOT_SAVED
 from projects.models import ProjectStatusUpdate
-from tests.projects.test_editing import status_data
+from tests.projects.project_forms import status_data
 
 from .test_status_updates import PDF, status_url, valid_post
 

