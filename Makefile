@@ -76,11 +76,12 @@ checks: setup
 # One pytest-xdist worker per core (two on these machines and CI's): each has its own test database (pytest-django
 # suffixes its name), its own files (tests/conftest.py) and its own live server and Chromium. worksteal: a worker
 # that runs dry takes tests from the other, since a few files (the browser's, the matrix) take most of the time.
-# PYTEST_WORKERS=0 runs the suite in one process.
+# PYTEST_WORKERS=0 runs the suite in one process; PYTEST_ARGS adds to pytest's arguments.
 PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 
 pytest: setup chromium libreoffice
-	$(DEV_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+	$(DEV_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test: lint checks pytest
 

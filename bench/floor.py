@@ -61,8 +61,19 @@ def as_at(plan: int, moment: str) -> list[str]:
     return statements
 
 
-def plan_page(plan: int) -> list[str]:
-    return dashboard(plan, 0)[:3]
+def plan_page(plan: int, council: int) -> list[str]:
+    """What the plan page shows: the plan's own text, its objectives, the actions with their latest update, the
+    projects with their outputs and the objectives they serve, and the council's reviews with their recommendations
+    and the actions answering each."""
+    board = dashboard(plan, council)
+    return [
+        f"SELECT * FROM plans_deliveryplan WHERE id = {plan}",
+        *board[:3],
+        "SELECT po.commissionedproject_id, po.objective_id FROM projects_commissionedproject_objectives po "
+        f"JOIN projects_commissionedproject p ON p.id = po.commissionedproject_id WHERE p.plan_id = {plan}",
+        f"SELECT * FROM peer_review_review WHERE council_id = {council}",
+        board[4],
+    ]
 
 
 def action_page(action: int) -> list[str]:
@@ -214,7 +225,7 @@ def main() -> None:
     action = target["actions"][0]
     results = [
         summary("dashboard", psql(arguments.database, dashboard(target["plan"], council), arguments.repeat)),
-        summary("plan page", psql(arguments.database, plan_page(target["plan"]), arguments.repeat)),
+        summary("plan page", psql(arguments.database, plan_page(target["plan"], council), arguments.repeat)),
         summary("action page", psql(arguments.database, action_page(action), arguments.repeat)),
         summary("status update POST", psql(arguments.database, status_update(action, user), arguments.repeat)),
         summary(

@@ -169,7 +169,7 @@ def _body_key(plan: DeliveryPlan, request: HttpRequest, moment: Moment, can_edit
     The revision changes with every change recorded for the plan, so a cached body is never older than the data.
     """
     query = urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
-    parts = [plan.pk, *plan_revision(plan), moment.at.isoformat() if moment.at else "live", query]
+    parts = [plan.pk, plan_revision(plan), moment.at.isoformat() if moment.at else "live", query]
     parts += [can_edit, can_export_pack, settings.STALE_AFTER_DAYS, request.path]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"dashboard-body:{digest}"

@@ -204,6 +204,8 @@ class ChangeRecord(models.Model):
             models.Index(fields=["plan_id", "recorded_at", "rank", "id"], name="change_plan_order_idx"),
             models.Index(fields=["council_id", "recorded_at", "rank", "id"], name="change_council_order_idx"),
             models.Index(fields=["item", "recorded_at"], name="change_item_idx"),
+            # The newest change of a council, read on every kept page (snapshots.revision): one probe, not a scan.
+            models.Index(fields=["council_id", "id"], name="change_council_newest_idx"),
         ]
 
     def __str__(self) -> str:

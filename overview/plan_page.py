@@ -1,9 +1,9 @@
 """The plan page, the page coordinators live on, read from the read model (snapshots) and kept rendered.
 
-What the page shows below its heading is the same for everyone who may see the plan, except the links to change
-objectives that coordinators get: it is rendered once per revision of the plan (snapshots.revision) and per
-"may edit", and kept in the cache shared by the app servers. A change recorded for the plan gives a new revision,
-so a kept page is never older than the data.
+What the page shows (all of its main content: the plan's navigation, heading, objectives, actions, projects and
+reviews) is the same for everyone who may see the plan, except the links to change it that coordinators get: it is
+rendered once per revision of the plan (snapshots.revision) and per "may edit", and kept in the cache shared by the
+app servers. A change recorded for the plan gives a new revision, so a kept page is never older than the data.
 """
 
 import hashlib
@@ -62,7 +62,7 @@ def _projects(snapshot: PlanSnapshot) -> list[tuple[ProjectState, list[int]]]:
 
 
 def render_body(plan: DeliveryPlan, *, can_edit: bool) -> str:
-    """The page below its heading, built from the plan as it stands (a fixed number of queries)."""
+    """The page's main content, built from the plan as it stands (a fixed number of queries)."""
     snapshot = plan_snapshot(plan)
     _descriptions, reviews = plan_texts(plan, None)
     unassigned = snapshot.unassigned_actions
@@ -79,7 +79,7 @@ def render_body(plan: DeliveryPlan, *, can_edit: bool) -> str:
 
 def plan_page_body(plan: DeliveryPlan, *, can_edit: bool) -> str:
     """The rendered body as kept for the plan's current revision, or rendered now and kept."""
-    parts = [plan.pk, *plan_revision(plan), can_edit, plan.council.slug, plan.council.name]
+    parts = [plan.pk, plan_revision(plan), can_edit, plan.council.slug, plan.council.name]
     key = f"plan-page-body:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
     body = quietly(cache.get, key)
     if body is None:

@@ -3,9 +3,13 @@ queries once kept, never older than the data, and the coordinators' change links
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from actions import services as action_services
+from plans.models import ActionArising, BoardMeeting
+from projects.models import OutputTarget
+from snapshots.revision import plan_revision
 from tests import factories as f
 
 CHANGE_OBJECTIVE = "objectives:edit"
@@ -54,3 +58,47 @@ def test_only_those_who_may_edit_get_the_change_links_whoever_came_first(world, 
     assert change in signed_in(coordinator).get(world.plan.get_absolute_url()).text
     assert change not in signed_in(lead).get(world.plan.get_absolute_url()).text
     assert change not in signed_in(board).get(world.plan.get_absolute_url()).text
+
+
+def _meeting(world):
+    return BoardMeeting.objects.create(plan=world.plan, date=datetime.date(2026, 3, 1))
+
+
+def _earlier_plan_answers(world):
+    earlier = f.make_plan(world.council, year="2016-17")
+    f.make_action(f.make_objective(earlier)).answers.add(world.unanswered)
+
+
+# One change of each kind the plan's pages show, made as any code would make it (the change record follows the
+# history, whoever writes it).
+CHANGES = {
+    "the plan": lambda world: _save(world.plan, heading="A renamed plan"),
+    "an objective": lambda world: _save(world.plan.objectives.first(), title="A renamed objective"),
+    "an action": lambda world: _save(world.action, title="A renamed action"),
+    "an action's answers": lambda world: world.other_action.answers.add(world.unanswered),
+    "a project": lambda world: _save(world.project, provider="Another provider"),
+    "an output": lambda world: OutputTarget.objects.create(project=world.project, description="Sessions", target=4),
+    "a meeting": lambda world: _save(_meeting(world), decisions="Agreed the plan"),
+    "an action arising": lambda world: ActionArising.objects.create(
+        meeting=_meeting(world), description="Write to schools", owner="Prevent lead"
+    ),
+    "a review": lambda world: _save(world.recommendation.review, title="A renamed review"),
+    "a recommendation": lambda world: _save(world.recommendation, text="A reworded recommendation"),
+    "an earlier plan's action": _earlier_plan_answers,
+}
+
+
+def _save(instance, **fields):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save()
+    return instance
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_kind_of_change_renews_the_revision_the_pages_are_kept_by(world, change):
+    before = plan_revision(world.plan)
+    elsewhere = plan_revision(world.elsewhere_plan)
+    CHANGES[change](world)
+    assert plan_revision(world.plan) != before
+    assert plan_revision(world.elsewhere_plan) == elsewhere  # another council's pages stay kept
