@@ -17,14 +17,7 @@ def next_number(plan: DeliveryPlan) -> int:
 
 
 def _check_number(plan: DeliveryPlan, number: int, objective: Objective | None = None) -> None:
-    if number < 1:
-        raise ValidationError({"number": "The objective number must be 1 or more"})
-    numbering.refuse_taken(
-        Objective.objects.filter(plan=plan, number=number),
-        besides=objective,
-        field="number",
-        message=f"This plan already has an objective {number}: choose another number",
-    )
+    numbering.check_number(plan.objectives.all(), number, besides=objective, noun="objective", parent="plan")
 
 
 def deletion_blockers(objective: Objective) -> list[str]:

@@ -114,13 +114,8 @@ def next_number(review: Review) -> int:
 
 
 def _check_number(review: Review, number: int, recommendation: Recommendation | None = None) -> None:
-    if number < 1:
-        raise ValidationError({"number": "The recommendation number must be 1 or more"})
-    numbering.refuse_taken(
-        Recommendation.objects.filter(review=review, number=number),
-        besides=recommendation,
-        field="number",
-        message=f"This review already has a recommendation {number}: choose another number",
+    numbering.check_number(
+        review.recommendations.all(), number, besides=recommendation, noun="recommendation", parent="review"
     )
 
 
