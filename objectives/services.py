@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from core import audit, numbering
-from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_values
 from plans.models import DeliveryPlan
 
 from .models import Objective
@@ -52,10 +52,7 @@ def objective_change(
     """Renumber or reword an objective; its actions and projects stay with it."""
     current = lock_for_edit(objective, expected_version)
     _check_number(current.plan, number, current)
-    current.number = number
-    current.title = title
-    current.description = description
-    save_edit(current, by=by, fields=["number", "title", "description"])
+    save_values(current, {"number": number, "title": title, "description": description}, by=by)
     return current
 
 
