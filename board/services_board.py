@@ -10,7 +10,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from actions.access import leads_of_plan as action_leads
 from actions.models import Action, StatusUpdate
 from core import audit
 from core.access import lead_ids_by_item
-from core.context_processors import SERVICE_NAME
+from core.emails import email_from
 from core.limits import MESSAGE
 from core.models import AuditEvent
 from plans.models import BoardMeeting, DeliveryPlan, Invitation, UpdateRequest, UpdateRequestRecipient
@@ -144,17 +143,16 @@ def _email(
         "plan": plan,
         "lead": lead,
         "message": message,
-        "by": by.get_full_name() or by.get_username(),
         "meeting": meeting,
         "items": [(item, base + item.status_url) for item in lead.items],
         "my_actions_url": base + reverse("plans:mine"),
-        "service_name": SERVICE_NAME,
     }
-    return EmailMessage(
+    return email_from(
+        by,
+        to=lead.user.email,
         subject=f"Please update your Prevent actions: {plan.council.name}, {plan.title}",
-        body=render_to_string("plans/emails/update_request.txt", context),
-        to=[lead.user.email],
-        reply_to=[by.email] if by.email else None,
+        template="plans/emails/update_request.txt",
+        context=context,
     )
 
 

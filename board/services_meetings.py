@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from core import audit
 from core.limits import check_limits
-from core.versioning import StaleEdit, create_recorded, lock_for_edit, save_edit
+from core.versioning import StaleEdit, create_recorded, lock_for_edit, save_edit, save_values
 from plans.models import BoardMeeting, Council
 from plans.models_board import ActionArising, BoardMember, MeetingAttendance, ProgrammeBoard
 
@@ -78,9 +78,7 @@ def programme_board_save(
             raise StaleEdit(ProgrammeBoard.objects.get(council=council)) from None
     else:
         board = lock_for_edit(existing, expected_version)
-        for name, value in terms.items():
-            setattr(board, name, value)
-        save_edit(board, by=by, fields=list(terms))
+        save_values(board, terms, by=by)
     kept = list(board.members.order_by("position", "pk"))
     wanted = list(enumerate(members, start=1))
     for member in kept:

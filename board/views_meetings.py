@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.conflicts import conflict_response
+from core.edit_views import add_page
 from core.versioning import StaleEdit
 from plans.access import (
     can_change_board,
@@ -121,20 +122,18 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    form = AttendanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        attendee = Attendee(data["name"], data["role"], data["agency"], data["apologies"])
-        try:
-            services_meetings.meeting_attendance_add(meeting=meeting, attendee=attendee, by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{attendee.name} added to the attendance")
-            return redirect(_meeting_url(meeting.pk))
-    title = f"Add to the attendance of the meeting of {meeting.date:%-d %B %Y}"
-    context = {"form": form, "plan": meeting.plan, "title": title, "cancel_url": _meeting_url(meeting.pk)}
-    return render(request, "core/form_page.html", context)
+    return add_page(
+        request,
+        form=AttendanceForm(request.POST or None),
+        add=lambda data, **by: services_meetings.meeting_attendance_add(
+            meeting=meeting, attendee=Attendee(data["name"], data["role"], data["agency"], data["apologies"]), **by
+        ),
+        added=lambda attendance: f"{attendance.name} added to the attendance",
+        next_url=lambda attendance: _meeting_url(meeting.pk),
+        title=f"Add to the attendance of the meeting of {meeting.date:%-d %B %Y}",
+        cancel_url=_meeting_url(meeting.pk),
+        context={"plan": meeting.plan},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,20 +151,18 @@ def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_arising_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    form = ActionArisingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        arising = Arising(data["description"], data["owner"], data["due_date"])
-        try:
-            services_meetings.action_arising_add(meeting=meeting, arising=arising, by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Action arising added")
-            return redirect(_meeting_url(meeting.pk))
-    title = f"Add an action arising from the meeting of {meeting.date:%-d %B %Y}"
-    context = {"form": form, "plan": meeting.plan, "title": title, "cancel_url": _meeting_url(meeting.pk)}
-    return render(request, "core/form_page.html", context)
+    return add_page(
+        request,
+        form=ActionArisingForm(request.POST or None),
+        add=lambda data, **by: services_meetings.action_arising_add(
+            meeting=meeting, arising=Arising(data["description"], data["owner"], data["due_date"]), **by
+        ),
+        added=lambda arising: "Action arising added",
+        next_url=lambda arising: _meeting_url(meeting.pk),
+        title=f"Add an action arising from the meeting of {meeting.date:%-d %B %Y}",
+        cancel_url=_meeting_url(meeting.pk),
+        context={"plan": meeting.plan},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,5 +1,5 @@
-"""The change and delete pages of a plan's records (the plan, its objectives and Board meetings, reviews and their
-recommendations): one flow each, so the stale-version handling and the messages cannot drift apart.
+"""The add, change and delete pages of a plan's records (the plan, its objectives, items and Board meetings, reviews
+and their recommendations): one flow each, so the stale-version handling and the messages cannot drift apart.
 
 A change is saved at the version the form was opened at. When someone else saved the row in the meantime, the
 person sees what it says now beside their own input (409), and nothing is overwritten; a refusal by the service
@@ -20,6 +20,32 @@ from .forms import ConfirmForm
 from .versioning import StaleEdit
 
 Rows = list[tuple[str, str]]
+
+
+def add_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    add: Callable[..., Any],
+    added: Callable[[Any], str],
+    next_url: Callable[[Any], str],
+    title: str,
+    cancel_url: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Add a row through its service. `add(data, by=...)` saves the form's data and returns the new row; `added(row)`
+    is the message once saved, after which the person goes to `next_url(row)`. A refusal by the service comes back
+    as an error on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = add(form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, added(row))
+            return redirect(next_url(row))
+    page = {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})}
+    return render(request, "core/form_page.html", page)
 
 
 def change_page(

@@ -52,6 +52,13 @@ def save_edit(
     instance.save(update_fields=[*fields, "version"])
 
 
+def save_values(instance: Versioned, values: dict[str, object], *, by: AbstractBaseUser) -> None:
+    """Set each of `values` on the row (a locked one) and save them as one edit, as save_edit does."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    save_edit(instance, by=by, fields=list(values))
+
+
 def create_recorded[V: Versioned](model: type[V], *, by: AbstractBaseUser, **fields: object) -> V:
     instance = model(**fields)
     check_limits(instance)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from core import evidence
 from core.access import leads_of
 from core.conflicts import conflict_response
+from core.edit_views import add_page
 from core.forms import ConfirmForm
 from core.pagination import queryset_page
 from core.rag import RAG
@@ -96,22 +97,16 @@ def create_page(
     request: HttpRequest, plan: DeliveryPlan, *, form: forms.ModelForm, create: Change, title: str
 ) -> HttpResponse:
     """Add an item to the plan with the app's `create` service; the form's `changes()` names what it takes."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = create(plan=plan, by=request.user, **form.changes())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{item.words.message} added")
-            return redirect(item)
-    context = {
-        "form": form,
-        "plan": plan,
-        "title": title,
-        "cancel_url": plan.get_absolute_url(),
-        "invite_url": reverse("plans:invite", args=[plan.pk]),
-    }
-    return render(request, "core/form_page.html", context)
+    return add_page(
+        request,
+        form=form,
+        add=lambda data, **by: create(plan=plan, **by, **form.changes()),
+        added=lambda item: f"{item.words.message} added",
+        next_url=lambda item: item.get_absolute_url(),
+        title=title,
+        cancel_url=plan.get_absolute_url(),
+        context={"plan": plan, "invite_url": reverse("plans:invite", args=[plan.pk])},
+    )
 
 
 def edit_page(

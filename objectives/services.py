@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from core import audit, numbering
-from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_values
 from plans.models import DeliveryPlan
 
 from .models import Objective
@@ -17,14 +17,7 @@ def next_number(plan: DeliveryPlan) -> int:
 
 
 def _check_number(plan: DeliveryPlan, number: int, objective: Objective | None = None) -> None:
-    if number < 1:
-        raise ValidationError({"number": "The objective number must be 1 or more"})
-    numbering.refuse_taken(
-        Objective.objects.filter(plan=plan, number=number),
-        besides=objective,
-        field="number",
-        message=f"This plan already has an objective {number}: choose another number",
-    )
+    numbering.check_number(plan.objectives.all(), number, besides=objective, noun="objective", parent="plan")
 
 
 def deletion_blockers(objective: Objective) -> list[str]:
@@ -59,10 +52,7 @@ def objective_change(
     """Renumber or reword an objective; its actions and projects stay with it."""
     current = lock_for_edit(objective, expected_version)
     _check_number(current.plan, number, current)
-    current.number = number
-    current.title = title
-    current.description = description
-    save_edit(current, by=by, fields=["number", "title", "description"])
+    save_values(current, {"number": number, "title": title, "description": description}, by=by)
     return current
 
 

@@ -1,10 +1,7 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from core.edit_views import change_page, delete_page
+from core.edit_views import add_page, change_page, delete_page
 from plans.access import get_plan_for_user
 from plans.models import DeliveryPlan
 
@@ -24,19 +21,18 @@ def objective_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     form = ObjectiveForm(
         request.POST or None, instance=Objective(plan=plan), initial={"number": services.next_number(plan)}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            objective = services.objective_create(
-                plan=plan, number=data["number"], title=data["title"], description=data["description"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Objective {objective.number} added")
-            return redirect(_objectives_url(plan))
-    context = {"form": form, "plan": plan, "title": "Add an objective", "cancel_url": _objectives_url(plan)}
-    return render(request, "core/form_page.html", context)
+    return add_page(
+        request,
+        form=form,
+        add=lambda data, **by: services.objective_create(
+            plan=plan, number=data["number"], title=data["title"], description=data["description"], **by
+        ),
+        added=lambda objective: f"Objective {objective.number} added",
+        next_url=lambda objective: _objectives_url(plan),
+        title="Add an objective",
+        cancel_url=_objectives_url(plan),
+        context={"plan": plan},
+    )
 
 
 @require_http_methods(["GET", "POST"])

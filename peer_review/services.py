@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from core import audit, numbering
-from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_values
 from plans.models import Council
 
 from .models import Recommendation, Review
@@ -90,9 +90,7 @@ def review_change(
         "areas": areas,
         "key_findings": key_findings,
     }
-    for name, value in fields.items():
-        setattr(current, name, value)
-    save_edit(current, by=by, fields=list(fields))
+    save_values(current, fields, by=by)
     return current
 
 
@@ -114,13 +112,8 @@ def next_number(review: Review) -> int:
 
 
 def _check_number(review: Review, number: int, recommendation: Recommendation | None = None) -> None:
-    if number < 1:
-        raise ValidationError({"number": "The recommendation number must be 1 or more"})
-    numbering.refuse_taken(
-        Recommendation.objects.filter(review=review, number=number),
-        besides=recommendation,
-        field="number",
-        message=f"This review already has a recommendation {number}: choose another number",
+    numbering.check_number(
+        review.recommendations.all(), number, besides=recommendation, noun="recommendation", parent="review"
     )
 
 
@@ -147,11 +140,7 @@ def recommendation_change(
     """Renumber or reword a recommendation; the actions answering it stay linked."""
     current = lock_for_edit(recommendation, expected_version)
     _check_number(current.review, number, current)
-    current.number = number
-    current.text = text
-    current.theme = theme
-    current.owner = owner
-    save_edit(current, by=by, fields=["number", "text", "theme", "owner"])
+    save_values(current, {"number": number, "text": text, "theme": theme, "owner": owner}, by=by)
     return current
 
 

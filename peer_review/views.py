@@ -1,11 +1,9 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.edit_views import change_page, delete_page
+from core.edit_views import add_page, change_page, delete_page
 from plans.access import get_plan_for_user, plans_visible_to
 
 from . import services
@@ -59,17 +57,16 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_pk, write=True)
-    form = ReviewForm(request.POST or None, instance=Review(council=plan.council))
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.review_create(council=plan.council, by=request.user, **_review_fields(form.cleaned_data))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{review.title} added")
-            return redirect(_review_url(review.pk))
-    context = {"form": form, "plan": plan, "title": "Add a review", "cancel_url": plan.get_absolute_url()}
-    return render(request, "core/form_page.html", context)
+    return add_page(
+        request,
+        form=ReviewForm(request.POST or None, instance=Review(council=plan.council)),
+        add=lambda data, **by: services.review_create(council=plan.council, **by, **_review_fields(data)),
+        added=lambda review: f"{review.title} added",
+        next_url=lambda review: _review_url(review.pk),
+        title="Add a review",
+        cancel_url=plan.get_absolute_url(),
+        context={"plan": plan},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,22 +100,15 @@ def recommendation_create(request: HttpRequest, review_pk: int) -> HttpResponse:
         instance=Recommendation(review=review),
         initial={"number": services.next_number(review)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            recommendation = services.recommendation_create(
-                review=review, by=request.user, **_recommendation_fields(form.cleaned_data)
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Recommendation {recommendation.number} added")
-            return redirect(_review_url(review.pk))
-    context = {
-        "form": form,
-        "title": f"Add a recommendation to the {review.title}",
-        "cancel_url": _review_url(review.pk),
-    }
-    return render(request, "core/form_page.html", context)
+    return add_page(
+        request,
+        form=form,
+        add=lambda data, **by: services.recommendation_create(review=review, **by, **_recommendation_fields(data)),
+        added=lambda recommendation: f"Recommendation {recommendation.number} added",
+        next_url=lambda recommendation: _review_url(review.pk),
+        title=f"Add a recommendation to the {review.title}",
+        cancel_url=_review_url(review.pk),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,6 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -23,7 +22,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base
 
 from core import audit
 from core.access import leads_of, set_leads
-from core.context_processors import SERVICE_NAME
+from core.emails import email_from
 from core.versioning import create_recorded
 from plans.access import people_of
 from plans.models import Council, DeliveryPlan, Invitation, validate_financial_year
@@ -90,21 +89,19 @@ def invitation_link(invitation: Invitation, base_url: str) -> str:
 
 
 def _email(invitation: Invitation, *, base_url: str, item: models.Model | None) -> EmailMessage:
-    by = invitation.invited_by
     context = {
         "invitation": invitation,
         "name": invitation.user.get_full_name() or invitation.user.email,
-        "by": by.get_full_name() or by.get_username(),
         "item": item,
         "link": invitation_link(invitation, base_url),
         "expires": timezone.localtime(invitation.expires_at),
-        "service_name": SERVICE_NAME,
     }
-    return EmailMessage(
+    return email_from(
+        invitation.invited_by,
+        to=invitation.user.email,
         subject=f"You are invited to report on Prevent actions for {invitation.council.name}",
-        body=render_to_string("plans/emails/invitation.txt", context),
-        to=[invitation.user.email],
-        reply_to=[by.email] if by.email else None,
+        template="plans/emails/invitation.txt",
+        context=context,
     )
 
 

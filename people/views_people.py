@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.access import get_action_for_user
+from core.edit_views import add_page
 from plans.access import get_council_for_plan_create, get_invitation_for_user, get_plan_for_user
 from projects.access import get_project_for_user
 
@@ -22,24 +23,17 @@ from .forms_people import AcceptInvitationForm, InviteLeadForm, PlanCreateForm
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_council_for_plan_create(request.user, slug)
-    form = PlanCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services_people.plan_create(
-                council=council,
-                year=data["year"],
-                heading=data["heading"],
-                introduction=data["introduction"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{plan.title} created as a draft")
-            return redirect(plan)
-    title = f"Create a plan for {council.name}"
-    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": reverse("plans:home")})
+    return add_page(
+        request,
+        form=PlanCreateForm(request.POST or None),
+        add=lambda data, **by: services_people.plan_create(
+            council=council, year=data["year"], heading=data["heading"], introduction=data["introduction"], **by
+        ),
+        added=lambda plan: f"{plan.title} created as a draft",
+        next_url=lambda plan: plan.get_absolute_url(),
+        title=f"Create a plan for {council.name}",
+        cancel_url=reverse("plans:home"),
+    )
 
 
 def _item_to_lead(request: HttpRequest, plan_pk: int):

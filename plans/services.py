@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from core import audit, numbering
-from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_values
 
 from .models import BoardMeeting, DeliveryPlan
 
@@ -27,14 +27,10 @@ def plan_change(
     if status not in DeliveryPlan.Status.values:
         raise ValidationError({"status": "Select a status"})
     current = lock_for_edit(plan, expected_version)
-    current.status = status
-    current.introduction = introduction
-    current.local_context = local_context
-    fields = ["status", "introduction", "local_context"]
+    fields = {"status": status, "introduction": introduction, "local_context": local_context}
     if heading is not None:
-        current.heading = heading.strip()
-        fields.append("heading")
-    save_edit(current, by=by, fields=fields)
+        fields["heading"] = heading.strip()
+    save_values(current, fields, by=by)
     return current
 
 
@@ -68,9 +64,7 @@ def board_meeting_change(
     """Change a meeting's date or decisions; the date stays unique within the plan."""
     current = lock_for_edit(meeting, expected_version)
     _check_meeting_date(current.plan, date, current)
-    current.date = date
-    current.decisions = decisions
-    save_edit(current, by=by, fields=["date", "decisions"])
+    save_values(current, {"date": date, "decisions": decisions}, by=by)
     return current
 
 

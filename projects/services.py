@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from core import audit
 from core.access import set_leads
-from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
+from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_values
 from items.services import StatusReport, item_reinstate, item_update_status, item_withdraw, lock_for_delete
 from objectives.models import Objective
 from plans.models import DeliveryPlan
@@ -170,9 +170,7 @@ def project_change(
     _check_objectives(current.plan, objectives)
     _check_outputs(outputs)
     _save_outputs(current, outputs, by)
-    for name, value in fields.items():
-        setattr(current, name, value)
-    save_edit(current, by=by, fields=list(fields))
+    save_values(current, fields, by=by)
     current._history_user = by
     current.objectives.set(objectives)
     set_leads(current, leads)
