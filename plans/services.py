@@ -22,8 +22,10 @@ def plan_change(
     by: AbstractBaseUser,
     expected_version: int,
     heading: str | None = None,
+    rag_column: bool | None = None,
 ) -> DeliveryPlan:
-    """Change the plan's status, its introductory text and (unless None) its title."""
+    """Change the plan's status, its introductory text and (unless None) its title and whether its tables of
+    actions have a RAG status column (which its published version follows)."""
     if status not in DeliveryPlan.Status.values:
         raise ValidationError({"status": "Select a status"})
     current = lock_for_edit(plan, expected_version)
@@ -34,6 +36,9 @@ def plan_change(
     if heading is not None:
         current.heading = heading.strip()
         fields.append("heading")
+    if rag_column is not None:
+        current.rag_column = rag_column
+        fields.append("rag_column")
     save_edit(current, by=by, fields=fields)
     return current
 
