@@ -3,20 +3,13 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from core.withheld import WHOLE_ITEM
 from items.forms import PlanItemForm, checkboxes, lead_usernames_field, withheld_fields_field
 from objectives.models import Objective
 from peer_review.models import Recommendation
 
 from .models import Action
 
-WITHHOLDABLE = [
-    (WHOLE_ITEM, "The whole action"),
-    ("title", "Action"),
-    ("outcomes", "Outcomes"),
-    ("outputs", "Outputs"),
-    ("lead", "Lead"),
-]
+WITHHOLDABLE = list(Action.withholdable)
 
 
 class RecommendationChoiceField(forms.ModelMultipleChoiceField):

@@ -4,6 +4,7 @@ from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT
+from core.withheld import WHOLE_ITEM
 from items.models import PlanItem, StatusUpdateBase, Words
 
 
@@ -42,6 +43,13 @@ class Action(PlanItem):
     history = HistoricalRecords(excluded_fields=["position"], m2m_fields=[answers])
     noun = "action"
     ref_field = "reference"
+    withholdable = (
+        (WHOLE_ITEM, "The whole action"),
+        ("title", "Action"),
+        ("outcomes", "Outcomes"),
+        ("outputs", "Outputs"),
+        ("lead", "Lead"),
+    )
 
     class Meta:
         ordering = ["plan", "position", "pk"]

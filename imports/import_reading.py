@@ -4,7 +4,10 @@ people write. Nothing here touches the database.
 """
 
 import calendar
+import csv
 import datetime
+import io
+import itertools
 import re
 
 from core.rag import RAG
@@ -124,6 +127,38 @@ def decode_csv(data: bytes) -> str:
             f"The selected file is neither UTF-8 nor Windows-1252 text (line {line} has a character neither can "
             "hold): save it as “CSV UTF-8” or as an Excel file"
         ) from error
+
+
+# Excel writes a "CSV" with commas, or with semicolons where the decimal mark is a comma; other tools use tabs.
+DELIMITERS = (",", ";", "\t")
+# csv.Sniffer takes time growing with the square of its sample (seconds for 16 KB of opened quotes, tens of
+# milliseconds for 1 KB): it is given the first lines, where the title rows and the headings are, and no more.
+SNIFF_CHARS = 1024
+# Where the headings are looked for to check the sniffer's guess: the rows of a plan's first few kilobytes.
+HEADING_SEARCH_CHARS = 64 * 1024
+HEADING_SEARCH_ROWS = 50
+
+
+def csv_delimiter(text: str) -> str:
+    """What separates a CSV's cells: csv.Sniffer's guess from its first lines, kept when it finds the heading row
+    there. The sniffer can be misled by the other separators inside cells ("5000,50" in a semicolon file), so the
+    others are tried next, and the first that finds the headings wins; the guess stands when none does."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]  # whole lines only: a cut one skews its count of separators
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:  # one column, or no separator used consistently
+        guess = ","
+    start = text[:HEADING_SEARCH_CHARS]
+    for delimiter in dict.fromkeys((guess, *DELIMITERS)):
+        rows = csv.reader(io.StringIO(start, newline=""), delimiter=delimiter)
+        try:
+            if find_headings(list(itertools.islice(rows, HEADING_SEARCH_ROWS))) is not None:
+                return delimiter
+        except csv.Error:
+            continue
+    return guess
 
 
 def find_headings(table: list[list]) -> tuple[int, dict[str, int], dict[str, str], list[str]] | None:

@@ -120,7 +120,8 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
         if name.lower().endswith(".xlsx"):
             table = xlsx_table(data)
         elif name.lower().endswith(".csv"):
-            table = csv_table(reading.decode_csv(data))
+            text = reading.decode_csv(data)
+            table = csv_table(text, reading.csv_delimiter(text))
         else:
             result.problems.append(ImportProblem(0, "", "The selected file must be a CSV or an Excel (.xlsx) file"))
             return result

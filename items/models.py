@@ -72,6 +72,9 @@ class PlanItem(Versioned):
     noun: ClassVar[str]  # "action", "project"
     ref_field: ClassVar[str]  # the field that names it in the record and its exports: "reference", "name"
     plan_anchor: ClassVar[str] = ""  # where on its plan's page the item is listed
+    # What may be withheld from publication, in the words of the plan's columns: the edit form offers these, and
+    # the item's page names what is withheld in them.
+    withholdable: ClassVar[tuple[tuple[str, str], ...]]
     # An action carried into a new plan with its timescale passed has this as a field; a project never does.
     timescale_to_review: bool = False
 
@@ -104,6 +107,14 @@ class PlanItem(Versioned):
 
     def is_withheld(self, field: str) -> bool:
         return field in self.withheld_fields
+
+    @property
+    def withheld_labels(self) -> list[str]:
+        """The withheld fields as the edit form words them, in its order. A name it does not offer is shown as
+        stored rather than dropped: the page must not hide that something is withheld."""
+        offered = dict(self.withholdable)
+        labels = [label for name, label in self.withholdable if name in self.withheld_fields]
+        return labels + [name for name in self.withheld_fields if name not in offered]
 
     @property
     def words(self) -> Words:

@@ -10,6 +10,17 @@ from core.models import AuditEvent, Job
 
 from .access import audited_by, get_job_for_user
 
+# A file's format as its link names it, by the extension of the name it is downloaded under.
+FILE_FORMATS = {"csv": "CSV", "xlsx": "Excel spreadsheet, XLSX"}
+
+
+def _file_size(job: Job) -> int | None:
+    """The kept file's size in bytes, for its link; None when storage cannot say, and the link goes without."""
+    try:
+        return job.file.size
+    except OSError:
+        return None
+
 
 def _summary(job: Job) -> str:
     """How far the job has got, in one sentence."""
@@ -36,6 +47,9 @@ def job(request: HttpRequest, pk: str) -> HttpResponse:
         "intact": all(outcome.startswith("Intact") for _, outcome in outcomes),
         "mine": job.started_by_id == request.user.pk,
     }
+    if job.status == Job.Status.DONE and job.downloadable and context["mine"]:
+        extension = job.filename.rpartition(".")[2].lower()
+        context |= {"file_format": FILE_FORMATS.get(extension, extension.upper()), "file_size": _file_size(job)}
     return render(request, "core/job.html", context)
 
 

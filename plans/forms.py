@@ -13,15 +13,17 @@ class PlanForm(EditForm):
 
     class Meta:
         model = DeliveryPlan
-        fields = ["heading", "status", "introduction", "local_context"]
+        fields = ["heading", "status", "introduction", "local_context", "rag_column"]
         labels = {
             "heading": "Title (optional)",
             "status": "Status",
             "introduction": "Introduction (optional)",
             "local_context": "Local context (optional)",
+            "rag_column": "The plan's tables of actions have a RAG status column",
         }
         help_texts = {
             "heading": "Leave it empty for the usual title, Prevent Delivery Plan and its year",
+            "rag_column": "Untick it for a plan written without one: its published version then has none either.",
             "introduction": "Write a passage that must not be published as [[withheld: the passage]].",
             "local_context": "Write a passage that must not be published as [[withheld: the passage]].",
         }
@@ -34,6 +36,7 @@ class PlanForm(EditForm):
             Field.radios("status", legend_size=Size.SMALL),
             Field.textarea("introduction", rows=10),
             Field.textarea("local_context", rows=10),
+            Field.checkbox("rag_column"),
         )
 
 

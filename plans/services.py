@@ -22,14 +22,18 @@ def plan_change(
     by: AbstractBaseUser,
     expected_version: int,
     heading: str | None = None,
+    rag_column: bool | None = None,
 ) -> DeliveryPlan:
-    """Change the plan's status, its introductory text and (unless None) its title."""
+    """Change the plan's status, its introductory text and (unless None) its title and whether its tables of
+    actions have a RAG status column (which its published version follows)."""
     if status not in DeliveryPlan.Status.values:
         raise ValidationError({"status": "Select a status"})
     current = lock_for_edit(plan, expected_version)
     fields = {"status": status, "introduction": introduction, "local_context": local_context}
     if heading is not None:
         fields["heading"] = heading.strip()
+    if rag_column is not None:
+        fields["rag_column"] = rag_column
     save_values(current, fields, by=by)
     return current
 

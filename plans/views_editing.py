@@ -25,7 +25,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk, write=True)
 
     def change(data: dict, **edit: object) -> None:
-        fields = {name: data[name] for name in ("status", "introduction", "local_context", "heading")}
+        fields = {name: data[name] for name in ("status", "introduction", "local_context", "heading", "rag_column")}
         services.plan_change(plan=plan, **fields, **edit)
 
     return change_page(
@@ -38,6 +38,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ("Status", current.get_status_display()),
             ("Introduction", current.introduction),
             ("Local context", current.local_context),
+            ("RAG status column", "Yes" if current.rag_column else "No"),
         ],
         named=lambda current: current.title,
         saved=lambda data: f"{plan.title} saved",

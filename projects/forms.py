@@ -12,22 +12,13 @@ from django.utils.html import format_html
 from core.conflicts import status_rows
 from core.limits import OUTPUT_DESCRIPTION
 from core.status_form import StatusUpdateForm
-from core.withheld import WHOLE_ITEM
 from items.forms import PlanItemForm, checkboxes, lead_usernames_field, withheld_fields_field
 from objectives.models import Objective
 
 from .models import CommissionedProject, OutputDelivery, OutputTarget
 from .services import MAX_COUNT, OutputSpec
 
-WITHHOLDABLE = [
-    (WHOLE_ITEM, "The whole project"),
-    ("name", "Project name"),
-    ("provider", "Provider"),
-    ("description", "Description"),
-    ("outcomes", "Outcomes"),
-    ("outputs", "Outputs"),
-    ("unheaded_column", "Unheaded column"),
-]
+WITHHOLDABLE = list(CommissionedProject.withholdable)
 NEW_OUTPUT_ROWS = 3
 DESCRIPTION_MAX = OUTPUT_DESCRIPTION
 LEADING_NUMBER = re.compile(r"^\s*(\d[\d,]*)\b")

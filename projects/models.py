@@ -3,6 +3,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT, OUTPUT_DESCRIPTION
+from core.withheld import WHOLE_ITEM
 from items.models import PlanItem, StatusUpdateBase, Words
 
 
@@ -38,6 +39,15 @@ class CommissionedProject(PlanItem):
     noun = "project"
     ref_field = "name"
     plan_anchor = "#projects"
+    withholdable = (
+        (WHOLE_ITEM, "The whole project"),
+        ("name", "Project name"),
+        ("provider", "Provider"),
+        ("description", "Description"),
+        ("outcomes", "Outcomes"),
+        ("outputs", "Outputs"),
+        ("unheaded_column", "Unheaded column"),
+    )
 
     class Meta:
         ordering = ["plan", "position", "pk"]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -54,3 +56,11 @@ def test_action_page_hides_from_a_signed_in_user_without_a_role(world, signed_in
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_action_page_refuses_other_methods(world, coordinator, signed_in, method):
     assert getattr(signed_in(coordinator), method)(world.action.get_absolute_url()).status_code == 405
+
+
+def test_action_page_names_what_it_withholds_as_the_form_offers_it(world, coordinator, signed_in):
+    world.action.withheld_fields = ["outputs", "title", "lead"]
+    world.action.save(update_fields=["withheld_fields"])
+    page = signed_in(coordinator).get(world.action.get_absolute_url()).text
+    match = re.search(r"Withheld from publication</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.DOTALL)
+    assert match and match.group(1).strip() == "Action, Outputs, Lead"

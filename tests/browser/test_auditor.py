@@ -97,7 +97,7 @@ def test_auditor_reads_the_history_goes_back_in_time_downloads_and_verifies(
 
     # Both history exports download and parse, with the contract's columns.
     with page.expect_download() as csv_download:
-        page.get_by_role("link", name="All changes as CSV").click()
+        page.get_by_role("link", name="Download all changes (CSV)").click()
     assert re.fullmatch(
         r"tower-hamlets_prevent-plan-2018-19_history_\d{4}-\d\d-\d\dT\d{4}Z\.csv", csv_download.value.suggested_filename
     )
@@ -111,7 +111,7 @@ def test_auditor_reads_the_history_goes_back_in_time_downloads_and_verifies(
     assert rows[1][0] == "2018-04-03T08:00:00Z"
 
     with page.expect_download() as xlsx_download:
-        page.get_by_role("link", name="All changes as a spreadsheet (XLSX)").click()
+        page.get_by_role("link", name="Download all changes (Excel spreadsheet, XLSX)").click()
     assert xlsx_download.value.suggested_filename.endswith(".xlsx")
     xlsx_path = tmp_path / "history.xlsx"
     xlsx_download.value.save_as(xlsx_path)
@@ -136,7 +136,7 @@ def test_auditor_reads_the_history_goes_back_in_time_downloads_and_verifies(
     assert_accessible(page)
 
     with page.expect_download() as as_at_download:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="Download the plan as at 1 September 2018 (CSV)").click()
     assert as_at_download.value.suggested_filename == "tower-hamlets_prevent-plan-2018-19_as-at_2018-09-01T1100Z.csv"
 
     # A moment in the future is refused with a GOV.UK error summary.

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -16,6 +17,7 @@ from board import nightly
 from core.models import AuditEvent, Job
 from plans.models import BoardMeeting, Role
 from tests import factories as f
+from tests.html import link_text
 
 AUDIT = reverse("plans:audit")
 
@@ -147,6 +149,20 @@ def auditor_client(world, auditor, signed_in):
     client = signed_in(auditor)
     client.council_slug = world.council.slug
     return client
+
+
+@pytest.mark.parametrize(("fmt", "format_words"), [("csv", "CSV"), ("xlsx", "Excel spreadsheet, XLSX")])
+def test_the_ready_file_is_offered_with_its_format_and_size(
+    auditor_client, django_capture_on_commit_callbacks, worker, fmt, format_words
+):
+    job = export_job(auditor_client, django_capture_on_commit_callbacks, fmt)
+    worker()
+    job.refresh_from_db()
+    page = auditor_client.get(reverse("jobs:job", args=[job.pk])).text
+    size = filesizeformat(job.file.size).replace("\xa0", " ")  # "12.3 KB": link_text reads every space as one
+    assert size.endswith(("KB", "MB"))
+    link = link_text(page, reverse("jobs:job_download", args=[job.pk]))
+    assert link == f"download {job.filename} ({format_words}, {size})"
 
 
 def test_the_file_is_for_the_person_who_asked_while_it_lasts_and_each_download_is_recorded(

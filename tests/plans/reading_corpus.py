@@ -63,10 +63,16 @@ def template_csv(rows: list[dict]) -> bytes:
 
 
 def write_csv(
-    headings: list[tuple[str, str | None]], rows: list[list[str]], *, encoding: str, line_end: str, above=()
+    headings: list[tuple[str, str | None]],
+    rows: list[list[str]],
+    *,
+    encoding: str,
+    line_end: str,
+    above=(),
+    delimiter: str = ",",
 ) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator=line_end)
+    writer = csv.writer(buffer, lineterminator=line_end, delimiter=delimiter)
     writer.writerows(above)
     writer.writerow([heading for heading, _ in headings])
     writer.writerows(rows)
@@ -85,9 +91,10 @@ def bulleted(text: str, bullet: str, line_end: str) -> str:
     return line_end.join(f"{bullet} {line}" for line in text.split("\n"))
 
 
-def excel_csv(rows: list[dict]) -> bytes:
+def excel_csv(rows: list[dict], *, delimiter: str = ",", encoding: str = "cp1252") -> bytes:
     """Excel's "CSV" on a UK Windows machine: Windows-1252, CRLF rows and CRLF inside cells, headings as people
-    write them in another order, bullets typed into list cells, dates day first, RAG as the letters."""
+    write them in another order, bullets typed into list cells, dates day first, RAG as the letters. A machine
+    whose decimal mark is a comma separates cells with semicolons, and writes its amounts with the comma."""
     headings = [
         ("Ref", "reference"),
         ("Local strategic objective", "objective"),
@@ -110,8 +117,19 @@ def excel_csv(rows: list[dict]) -> bytes:
             "outputs": bulleted(row["outputs"], "•", "\r\n"),
             "outcomes": row["outcomes"].replace("\n", "\r\n"),
         }
-        table.append([cells[column] if column else "5,000" for _, column in headings])
-    return write_csv(headings, table, encoding="cp1252", line_end="\r\n")
+        amount = "5,000" if delimiter == "," else "5000,50"
+        table.append([cells[column] if column else amount for _, column in headings])
+    return write_csv(headings, table, encoding=encoding, line_end="\r\n", delimiter=delimiter)
+
+
+def semicolon_csv(rows: list[dict]) -> bytes:
+    """Excel's "CSV" where the decimal mark is a comma: semicolons between cells, Windows-1252, CRLF."""
+    return excel_csv(rows, delimiter=";")
+
+
+def semicolon_utf8_csv(rows: list[dict]) -> bytes:
+    """Excel's "CSV UTF-8" where the decimal mark is a comma: semicolons, a byte-order mark, CRLF."""
+    return excel_csv(rows, delimiter=";", encoding="utf-8-sig")
 
 
 def bom_csv(rows: list[dict]) -> bytes:

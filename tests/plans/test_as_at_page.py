@@ -9,6 +9,7 @@ from django.utils import timezone
 from actions import services as action_services
 from plans import services as plan_services
 from tests import factories as f
+from tests.html import link_text
 
 from .test_history import START, Clock, report
 
@@ -141,6 +142,17 @@ def test_export_links_only_for_those_who_may_export(request, timeline, signed_in
     page = as_at(signed_in(request.getfixturevalue(persona)), timeline, date="2018-09-01", time="14:30").text
     link = reverse("plans:export_as_at", args=[timeline.plan.pk, "xlsx"]) + "?date=2018-09-01&amp;time=14%3A30"
     assert (link in page) == exports
+
+
+def test_export_links_name_what_they_give_and_its_format(timeline, auditor, signed_in):
+    page = as_at(signed_in(auditor), timeline, date="2018-09-01", time="14:30").text
+    query = "?date=2018-09-01&amp;time=14%3A30"
+    exports = [reverse("plans:export_as_at", args=[timeline.plan.pk, fmt]) + query for fmt in ("csv", "xlsx")]
+    links = [link_text(page, export) for export in exports]
+    assert links == [
+        "Download the plan as at 1 September 2018 (CSV)",
+        "Download the plan as at 1 September 2018 (Excel spreadsheet, XLSX)",
+    ]
 
 
 def test_the_page_hides_from_outsiders_and_needs_sign_in(timeline, outsider, signed_in):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import BoardMeeting, DeliveryPlan
+from records.changes import plan_changes
 from tests import factories as f
 
 
@@ -118,6 +119,24 @@ def test_the_coordinator_changes_the_plan(world, coordinator, signed_in):
     assert world.plan.local_context == "The borough in 2018."
     assert world.plan.version == 2
     assert world.plan.history.first().history_user == coordinator
+
+
+RAG = "RAG status column"  # the field, as the history names it
+
+
+def test_the_coordinator_says_whether_the_plans_tables_have_a_rag_column(world, coordinator, signed_in):
+    client = signed_in(coordinator)
+    form = client.get(plan_edit_url(world.plan)).text
+    assert 'name="rag_column"' in form and "checked" in form[form.index('name="rag_column"') :].split(">")[0]
+    # A plan written without the column (as Tower Hamlets' 2017-18) is published without it; unticked, not sent.
+    assert client.post(plan_edit_url(world.plan), plan_post(world.plan)).status_code == 302
+    world.plan.refresh_from_db()
+    assert world.plan.rag_column is False
+    assert client.post(plan_edit_url(world.plan), plan_post(world.plan, rag_column="on")).status_code == 302
+    world.plan.refresh_from_db()
+    assert world.plan.rag_column is True
+    changes = [(row.old_value, row.new_value) for row in plan_changes(world.plan, user=coordinator) if row.field == RAG]
+    assert changes == [("Yes", "No"), ("No", "Yes")]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from projects import services as project_services
 from records.changes import plan_change_people, plan_changes
 from snapshots.snapshot import _m2m_at
 from tests import factories as f
+from tests.html import link_text
 
 UTC = datetime.UTC
 START = datetime.datetime(2018, 4, 2, 8, 0, tzinfo=UTC)
@@ -219,6 +220,16 @@ def test_everyone_who_sees_the_plan_sees_its_history(request, edited, persona, s
     assert "Venue lost" in response.text
     exports = reverse("plans:export_history", args=[edited.plan.pk, "csv"])
     assert (exports in response.text) == (persona in ("coordinator", "auditor"))
+
+
+@pytest.mark.parametrize(("query", "what"), [({}, "all changes"), ({"person": "coordinator"}, "these changes")])
+def test_export_links_name_what_they_give_and_its_format(edited, auditor, signed_in, query, what):
+    page = signed_in(auditor).get(history_url(edited, **query)).text
+    suffix = "?person=coordinator" if query else ""
+    links = [
+        link_text(page, reverse("plans:export_history", args=[edited.plan.pk, fmt]) + suffix) for fmt in ("csv", "xlsx")
+    ]
+    assert links == [f"Download {what} (CSV)", f"Download {what} (Excel spreadsheet, XLSX)"]
 
 
 def test_the_history_hides_from_outsiders_and_needs_sign_in(edited, outsider, signed_in):

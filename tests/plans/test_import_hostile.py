@@ -95,6 +95,18 @@ def test_a_csv_of_a_million_empty_lines_is_refused_at_the_row_limit(draft, coord
     assert peak < MEMORY_BUDGET
 
 
+def test_a_csv_made_to_slow_the_search_for_its_separator_is_read_in_time(draft, coordinator, signed_in):
+    # Python's csv.Sniffer takes time growing with the square of what it is given: seconds for 16 KB of this, many
+    # minutes for the whole file.
+    data = (',"a' * 40_000).encode()
+    client = signed_in(coordinator)
+    response, elapsed, peak = post_measured(client, import_url(draft), SimpleUploadedFile("plan.csv", data))
+    print(f"\nA CSV of {len(data):,} bytes of opened quotes refused in {elapsed * 1000:.0f} ms")
+    assert_refused(response, TOO_LARGE + f"row 1 has more than {MAX_COLUMNS} columns", draft)
+    assert elapsed < TIME_BUDGET
+    assert peak < MEMORY_BUDGET
+
+
 def wide_sheet() -> SimpleUploadedFile:
     return xlsx_file([PLAN_COLUMNS + [f"extra {n}" for n in range(MAX_COLUMNS)], [*ROW, "", "", ""]])
 

@@ -87,8 +87,10 @@ def template_plan(world, coordinator):
         (corpus.excel_csv, "plan.csv"),
         (corpus.bom_csv, "plan.csv"),
         (corpus.typed_xlsx, "plan.xlsx"),
+        (corpus.semicolon_csv, "plan.csv"),
+        (corpus.semicolon_utf8_csv, "plan.csv"),
     ],
-    ids=["excel-windows-1252-crlf", "utf8-bom-title-rows", "xlsx-typed-cells"],
+    ids=["excel-windows-1252-crlf", "utf8-bom-title-rows", "xlsx-typed-cells", "semicolons", "semicolons-utf8-bom"],
 )
 def test_each_saved_form_gives_the_same_plan_as_the_template(world, coordinator, template_plan, writer, name):
     plan = load(writer(corpus.template_rows()), name, world.council, coordinator)
@@ -245,6 +247,17 @@ def test_windows_1252_is_read_as_such_and_utf8_is_never_mistaken_for_it(world, c
         plan = load(text.encode(encoding), "plan.csv", world.council, coordinator)
         action = plan.actions.get()
         assert (action.title, action.lead) == ("Children’s “safe” café work – phase 2", "Ana Núñez")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"], ids=["commas", "semicolons", "tabs"])
+def test_cells_are_separated_as_the_file_separates_them(world, coordinator, delimiter):
+    # Each cell holds the other separators, so only the file's own one gives these cells.
+    headings = ["Ref", "Action", "Timescale", "Lead"]
+    rows = [headings, ["1", "Schools; colleges, and\tyouth clubs", "March 2019", "A, B; C"]]
+    text = "\r\n".join(delimiter.join(f'"{cell}"' if len(cell) > 4 else cell for cell in row) for row in rows)
+    plan = load(text.encode("utf-8-sig"), "plan.csv", world.council, coordinator)
+    action = plan.actions.get()
+    assert (action.title, action.lead) == ("Schools; colleges, and\tyouth clubs", "A, B; C")
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

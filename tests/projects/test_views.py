@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -24,3 +26,18 @@ def test_project_page_hides_from_another_council(world, outsider, coordinator, s
 @pytest.mark.parametrize("method", ["post", "delete"])
 def test_project_page_refuses_other_methods(world, coordinator, signed_in, method):
     assert getattr(signed_in(coordinator), method)(world.project.get_absolute_url()).status_code == 405
+
+
+def withheld_row(page: str) -> str:
+    """The value of the page's "Withheld from publication" row, its markup stripped."""
+    match = re.search(r"Withheld from publication</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.DOTALL)
+    assert match, "no withheld row"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def test_project_page_names_what_it_withholds_as_the_form_offers_it(world, coordinator, signed_in):
+    world.project.withheld_fields = ["description", "item", "unheaded_column"]
+    world.project.save(update_fields=["withheld_fields"])
+    page = signed_in(coordinator).get(world.project.get_absolute_url()).text
+    # In the order the edit form offers them, in its words, never the stored names.
+    assert withheld_row(page) == "The whole project, Description, Unheaded column"
