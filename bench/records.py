@@ -15,7 +15,7 @@ from django.db import models
 from guardian.models import UserObjectPermission
 
 from actions.models import Action, StatusUpdate
-from core import audit, change_backfill, changes
+from core import audit, change_backfill
 from core.append_only import history_model, m2m_history_model
 from core.models import ChangeRecord, HistoricalUserObjectPermission
 from objectives.models import Objective
@@ -23,7 +23,7 @@ from peer_review.models import Recommendation, Review
 from plans.models import BoardMeeting, Council, DeliveryPlan, Membership
 from projects.models import CommissionedProject, OutputDelivery, OutputTarget, ProjectStatusUpdate
 
-from .chain import PendingLinks
+from .chain import PendingLinks, pending_changes
 from .writer import Rows
 
 CHUNK = 10_000  # rows handed to the writing thread at a time
@@ -55,26 +55,14 @@ class Ids:
 
 
 @functools.cache
-def change_sources() -> frozenset[type[models.Model]]:
-    """The tables a council's change record is worked out from (core.change_backfill.batch_rows)."""
-    found = {get_user_model(), HistoricalUserObjectPermission}
-    for label in changes.TRACKED:
-        history = history_model(changes.model(label))
-        found.add(history)
-        if label in changes.M2M:
-            found.add(m2m_history_model(history))
-    items = ("actions.action", "projects.commissionedproject", "actions.statusupdate", "projects.projectstatusupdate")
-    return frozenset(found | {changes.model(label) for label in items})
-
-
-@functools.cache
 def _tracked(model: type[models.Model]) -> list[str]:
     meta = audit.HISTORY_META
     return [f.attname for f in history_model(model)._meta.concrete_fields if f.attname not in meta]
 
 
 class Records:
-    """Gathers rows into chunks and a council's audit links, and sends each on (to the writing thread) when due."""
+    """Gathers rows into chunks, a council's audit links and its change record, and sends each on (to the writing
+    thread) when due."""
 
     def __init__(self, ids: Ids, send: Callable[[Rows | PendingLinks], None]) -> None:
         self.ids = ids
@@ -83,17 +71,15 @@ class Records:
         self._held = 0
         self._links = PendingLinks()
         self.count = 0  # rows made, audit entries aside
-        # The change record is worked out from the council's history once the council is complete, as the services
-        # would have written it: these rows of the council stay here until then (not the status updates' texts
-        # alone: the history tables are most of a council's rows).
-        self._council: Rows = {}
+        # The change record the services would have written, worked out as the council's history is made; its rows
+        # wait on disk, like the links, for the council's end (they are worded from the latest names then).
         self._leads = change_backfill.lead_permissions()
+        self._changes = change_backfill.Gathering(self._leads, pending_changes())
 
     def add(self, model: type[models.Model], row: dict, *, chain_at: datetime.datetime | None = None) -> dict:
         """A final row; linked into the chain at `chain_at` if its model is append-only."""
         self._rows.setdefault(model, []).append(row)
-        if model in change_sources():
-            self._council.setdefault(model, []).append(row)
+        self._changes.row(model._meta.label_lower, row)
         self._held += 1
         self.count += 1
         if chain_at is not None:
@@ -111,9 +97,9 @@ class Records:
     def end_council(self) -> None:
         """Add the council's change record, send what is left of the council, then its links: the writer links
         them and commits the council."""
-        for change in change_backfill.batch_rows(self._council, self._leads):
+        for change in self._changes.rows():
             self.add(ChangeRecord, {"id": self.ids(ChangeRecord), **change.fields()}, chain_at=change.recorded_at)
-        self._council = {}
+        self._changes = change_backfill.Gathering(self._leads, pending_changes())
         self._flush()
         self._send(self._links)
         self._links = PendingLinks()
@@ -139,6 +125,8 @@ class Records:
             for through in m2m:
                 self.add(m2m_model, {"m2m_history_id": self.ids(m2m_model), "history_id": row["history_id"], **through})
             content[f"m2m:{m2m_model._meta.model_name}"] = sorted(audit.canonical(through) for through in m2m)
+        label = model._meta.label_lower
+        self._changes.history(label, row, change_backfill.m2m_keys(label, m2m or ()))
         self._links.add((at, audit.label(history), row["history_id"], audit.sha256(audit.canonical(content))))
 
     def created(self, model: type[models.Model], live: dict, at: datetime.datetime, user: int | None) -> dict:

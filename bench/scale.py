@@ -6,7 +6,8 @@ item's RAG and version, every append-only row is linked into the audit chain in 
 council, and every live row equals its latest history entry, so `verify_audit` holds on the result.
 
 Generation streams: rows go to a writing thread in chunks as they are made (`records`), and a council's audit links
-wait on disk for its end (`chain`), so memory does not grow with the size of a council or of the dataset.
+and change record rows wait on disk for its end (`chain`), so memory grows with the objects of a council (the latest
+record of each), not with the length of their history or the size of the dataset.
 
 The wording comes from the Tower Hamlets demo plans (actions, projects, objectives, review recommendations), reused
 as templates (`wording`); councils, people and commentary are fictional. The same seed and end date give the same

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Max
 from django.urls import reverse
 
@@ -14,8 +15,8 @@ import bench.chain
 import bench.records
 from actions.models import Action, StatusUpdate
 from bench.generate import main
-from core import audit, checkpoints
-from core.models import AuditChainHead, AuditEntry
+from core import append_only, audit, change_backfill, checkpoints
+from core.models import AuditChainHead, AuditEntry, ChangeRecord
 from core.rag import RAG
 from plans.models import Council, DeliveryPlan, Role
 from projects.models import CommissionedProject, OutputTarget
@@ -123,3 +124,29 @@ def test_pending_links_come_out_in_the_order_sorting_them_all_would_give(monkeyp
     for link in links:
         pending.add(link)
     assert list(pending.in_order()) == sorted(links)
+
+
+def change_record() -> dict[int, list[tuple]]:
+    """Each council's change record in the order of its keys, the keys aside."""
+    columns = [f.attname for f in ChangeRecord._meta.concrete_fields if f.attname != "id"]
+    found: dict[int, list[tuple]] = {}
+    for row in ChangeRecord.objects.order_by("pk").values_list("council_id", *columns):
+        found.setdefault(row[0], []).append(row[1:])
+    return found
+
+
+def test_the_generated_change_record_is_what_the_backfill_makes_of_the_same_history(transactional_db, monkeypatch):
+    """Worked out as the history is made, its rows waiting on disk in sorted runs, the record is the migration's."""
+    monkeypatch.setattr(bench.chain, "CHANGE_RUN", 101)
+    monkeypatch.setattr(bench.chain, "CHANGE_SLICE", 11)
+    generate(councils=2, years=2)
+    generated = change_record()
+    assert len(generated) == 2 and all(len(rows) > 5 * 101 for rows in generated.values())
+    append_only.remove(connection)
+    try:
+        ChangeRecord.objects.all().delete()
+    finally:
+        append_only.install(connection)
+    change_backfill.backfill()
+    # The backfill writes every council's rows at once, in time order: within a council, the same order.
+    assert change_record() == generated
