@@ -168,7 +168,7 @@ class Gathering:
         key = (label, row["id"])
         latest = self.previous.get(key)
         # Where the live row agrees with its latest history record, the record names it as well (a row is named
-        # from fields its history holds): held once, a large council's items take half the memory.
+        # from fields its history holds), so a large council's items are held once rather than twice.
         self.items[key] = latest.values if latest is not None and latest.values.items() <= row.items() else row
 
     def _status_update(self, item_label: str, parent: str, update: dict[str, Any]) -> None:
