@@ -64,6 +64,7 @@ def plan_rollover(*, plan: DeliveryPlan, year: str, by: AbstractBaseUser, carry_
         status=DeliveryPlan.Status.DRAFT,
         introduction=plan.introduction,
         local_context=plan.local_context,
+        rag_column=plan.rag_column,  # the council's way of setting out its tables, which its published plan follows
     )
     objectives = {
         objective.pk: create_recorded(

@@ -9,6 +9,7 @@ from guardian.shortcuts import get_users_with_perms
 from actions import services as action_services
 from actions.models import Action
 from demo.demo import load_demo
+from imports.services_rollover import plan_rollover
 from plans.models import DeliveryPlan
 
 
@@ -97,3 +98,10 @@ def test_another_council_cannot_roll_the_plan_over(demo, django_user_model, sign
     assert outsider.post(reverse("plans:rollover", args=[demo.pk]), {"year": "2019-20"}).status_code == 404
     assert client.get(reverse("plans:rollover", args=[demo.pk])).status_code == 302
     assert not DeliveryPlan.objects.filter(year="2019-20").exists()
+
+
+def test_next_years_plan_sets_out_its_tables_as_this_one_does(world, coordinator):
+    world.plan.rag_column = False  # as Tower Hamlets' 2017-18 plan: no RAG status column
+    world.plan.save()
+    new_plan = plan_rollover(plan=world.plan, year="2019-20", by=coordinator)
+    assert new_plan.rag_column is False
