@@ -108,16 +108,20 @@ def seal_meetings(
     return result
 
 
-def verify_sealed(councils: frozenset[int] | None = None) -> tuple[int, list[str]]:
+def verify_sealed(
+    councils: frozenset[int] | None = None, counted: Callable[[int, int | None], None] = lambda done, total: None
+) -> tuple[int, list[str]]:
     """Rebuild every sealed dashboard of the current version, and of version 5 (the last before the version was
     derived from the read model's shapes), from the history (of these councils' plans only, if given); each must say
     the same, compared at its own version. The order of the items aside: it is kept on the live rows alone, and a
-    dashboard puts sealed items in the live order. Returns how many were rebuilt and the first difference."""
+    dashboard puts sealed items in the live order. Returns how many were rebuilt and the first difference; `counted`
+    hears how many so far, of how many (at national scale this takes minutes, and the auditors' page shows it)."""
     rebuilt = 0
     versions = [CONTENTS_VERSION, sealed_v5.VERSION]
     records = SealedDashboard.objects.filter(version__in=versions).select_related("plan").order_by("pk")
     if councils is not None:
         records = records.filter(plan__council__in=councils)
+    total = records.count()
     for record in records.iterator(chunk_size=SealedDashboard.AUDIT_BATCH):
         where = f"plans.sealeddashboard {record.pk}: the dashboard sealed for plan {record.plan_id} as at "
         where += record.at.isoformat()
@@ -130,6 +134,7 @@ def verify_sealed(councils: frozenset[int] | None = None) -> tuple[int, list[str
         except (KeyError, TypeError, ValueError, AttributeError):
             return rebuilt, [f"{where} cannot be read as version {record.version} contents"]
         rebuilt += 1
+        counted(rebuilt, total)
         built = dashboard_contents(record.plan, record.at, record.since)
         if (sealed_v5.version_5_text(built) if old else built.to_json(any_order=True)) != sealed:
             return rebuilt, [f"{where} is not what the history gives"]

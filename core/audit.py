@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import datetime
 import decimal
+import functools
 import hashlib
 import json
 import uuid
@@ -28,9 +29,10 @@ CHUNK = 2000
 
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
 # Further checks of what the record holds, added by the apps (AppConfig.ready) under what they count; each takes the
-# councils to check (None: all) and returns that count and the problems it found. `verify` runs them once the chain
-# and the live rows are found intact.
-CHECKS: dict[str, Callable[[frozenset[int] | None], tuple[int, list[str]]]] = {}
+# councils to check (None: all) and a function to report its count so far (and its total, if known) with, and returns
+# that count and the problems it found. `verify` runs them once the chain and the live rows are found intact.
+Counted = Callable[[int, int | None], None]
+CHECKS: dict[str, Callable[[frozenset[int] | None, Counted], tuple[int, list[str]]]] = {}
 
 
 PLAIN = frozenset({str, int, bool, type(None), list})
@@ -291,6 +293,15 @@ def _compare_checkpoints(result: Verification, last_seq: int) -> None:
         compare()
 
 
+def _so_far(progress: Progress, name: str, before: int | None, count: int, total: int | None) -> None:
+    """A check's count so far as the progress shows it: with its total over the whole record (`before` None), or
+    after the councils already checked (`before` their count), where a council's own total is not the whole one."""
+    if before is None:
+        progress(count, total, name)
+    else:
+        progress(before + count, None, name)
+
+
 def _run_checks(result: Verification, progress: Progress) -> None:
     """The apps' further checks: over the whole record, or council by council for those not already failed."""
     for name, check in CHECKS.items():
@@ -298,13 +309,14 @@ def _run_checks(result: Verification, progress: Progress) -> None:
             return
         progress(0, None, name)
         if result.councils is None:
-            result.checked[name], problems = check(None)
+            result.checked[name], problems = check(None, functools.partial(_so_far, progress, name, None))
             for problem in problems:
                 result.add(problem)
             continue
         result.checked[name] = 0
         for council in sorted(result.councils - {p.council_id for p in result.found}):
-            count, problems = check(frozenset({council}))
+            so_far = functools.partial(_so_far, progress, name, result.checked[name])
+            count, problems = check(frozenset({council}), so_far)
             result.checked[name] += count
             if problems:
                 result.found.append(Problem(problems[0], problems[0], council))

@@ -131,7 +131,7 @@ def test_coordinator_publishes_the_redacted_plan_and_anyone_reads_it(page: Page,
 
     # Its PDF.
     with anonymous.expect_download(timeout=60_000) as download_info:  # the first render takes seconds
-        banner.get_by_role("link", name="Download this plan as a PDF", exact=True).click()
+        banner.get_by_role("link", name="Download this plan as a PDF", exact=True).click(no_wait_after=True)
     download = download_info.value
     assert download.suggested_filename == "tower-hamlets-prevent-plan-2018-19.pdf"
     pdf = Path(download.path()).read_bytes()

@@ -241,6 +241,21 @@ def test_an_item_renamed_after_the_meeting_keeps_the_name_the_board_saw(history)
     assert named() == ["2.4 Pilot mentoring scheme"]
 
 
+def test_the_rebuilding_of_sealed_dashboards_reports_its_progress(history):
+    """At national scale the rebuilding takes minutes: the auditors' page counts it as it goes, not at its end."""
+    seal_meetings()
+    heard = []
+    audit.verify(progress=lambda done, total, unit: heard.append((done, total, unit)))
+    rebuilt = [(done, total) for done, total, unit in heard if unit == "sealed dashboards rebuilt from history"]
+    assert rebuilt == [(0, None), (1, 2), (2, 2)]
+    heard.clear()
+    audit.verify(councils=frozenset({history.plan.council_id}), progress=lambda *said: heard.append(said))
+    assert heard[-2:] == [
+        (1, None, "sealed dashboards rebuilt from history"),
+        (2, None, "sealed dashboards rebuilt from history"),
+    ]
+
+
 def test_sealed_dashboards_are_chained_append_only_and_rebuilt_by_verify_audit(history, capsys):
     seal_meetings()
     result = audit.verify()
