@@ -151,3 +151,16 @@ def test_coordinator_publishes_the_redacted_plan_and_anyone_reads_it(page: Page,
     expect(anonymous).to_have_title(f"Page not found - {SERVICE}")
     expect(anonymous.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert_accessible(anonymous)
+
+
+def test_coordinator_sets_out_the_plan_without_a_rag_column(page: Page) -> None:
+    sign_in_from_home(page, "coordinator")
+    open_plan(page, PLAN)
+    page.get_by_role("link", name="Change the introduction, local context or status").click()
+    column = page.get_by_role("checkbox", name="The plan's tables of actions have a RAG status column")
+    expect(column).to_be_checked()
+    assert_accessible(page)
+    column.uncheck()
+    page.get_by_role("button", name=re.compile("Save")).click()
+    expect(success_banner(page)).to_be_visible()
+    assert plan("2018-19").rag_column is False
