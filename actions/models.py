@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT
 from core.withheld import WHOLE_ITEM
-from items.models import PlanItem, StatusUpdateBase, Words
+from items.models import ItemWords, PlanItem, StatusUpdateBase
 
 
 class Action(PlanItem):
@@ -65,10 +65,10 @@ class Action(PlanItem):
         return reverse("actions:detail", args=[self.pk])
 
     @property
-    def words(self) -> Words:
+    def words(self) -> ItemWords:
         called = f"action {self.reference}"  # "action 4.9"
         alone = capfirst(called)
-        return Words(caption=alone, heading=self.title, label=called, message=alone, subject=called, called=alone)
+        return ItemWords(caption=alone, heading=self.title, label=called, message=alone, subject=called, called=alone)
 
 
 def evidence_path(instance: "StatusUpdate", filename: str) -> str:

@@ -1,6 +1,8 @@
 """The add, change and delete pages of a plan's records (the plan, its objectives, items and Board meetings, reviews
 and their recommendations): one flow each, so the stale-version handling and the messages cannot drift apart.
 
+Each row names itself (its `words`, core.words): the pages' titles and messages are worded from it.
+
 A change is saved at the version the form was opened at. When someone else saved the row in the meantime, the
 person sees what it says now beside their own input (409), and nothing is overwritten; a refusal by the service
 comes back as an error on the form.
@@ -16,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .conflicts import conflict_response
-from .forms import ConfirmForm
+from .forms import ConfirmForm, EditForm
 from .versioning import StaleEdit
 
 Rows = list[tuple[str, str]]
@@ -27,22 +29,22 @@ def add_page(
     *,
     form: forms.Form,
     add: Callable[..., Any],
-    added: Callable[[Any], str],
     next_url: Callable[[Any], str],
     title: str,
     cancel_url: str,
+    added: Callable[[Any], str] | None = None,
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Add a row through its service. `add(data, by=...)` saves the form's data and returns the new row; `added(row)`
-    is the message once saved, after which the person goes to `next_url(row)`. A refusal by the service comes back
-    as an error on the form."""
+    is the message once saved (by default the row's name and "added"), after which the person goes to
+    `next_url(row)`. A refusal by the service comes back as an error on the form."""
     if request.method == "POST" and form.is_valid():
         try:
             row = add(form.cleaned_data, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, added(row))
+            messages.success(request, added(row) if added else f"{row.words.message} added")
             return redirect(next_url(row))
     page = {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})}
     return render(request, "core/form_page.html", page)
@@ -51,26 +53,23 @@ def add_page(
 def change_page(
     request: HttpRequest,
     *,
-    form_class: type[forms.ModelForm],
+    form_class: type[EditForm],
     instance: Any,
-    change: Callable[..., object],
+    change: Callable[..., Any],
     shown: Callable[[Any], Rows],
-    named: Callable[[Any], str],
-    saved: Callable[[dict[str, Any]], str],
     next_url: str,
-    title: str,
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Change one row through its service. `change(data, by=..., expected_version=...)` saves the form's data;
-    `shown(row)` is what the conflict page shows of the newer version, `named(row)` names it; `saved(data)` is the
-    message once saved, after which the person goes to `next_url` (also where Cancel leads)."""
+    """Change one row through its service: `change(by=..., expected_version=..., **form.changes())` saves the
+    form's data and returns the row as saved; `shown(row)` is what the conflict page shows of the newer version.
+    Once saved, the person goes to `next_url` (also where Cancel leads)."""
     kwargs = {"instance": instance}
     form = form_class(request.POST or None, **kwargs)
     form.rebind_kwargs = kwargs
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            change(data, by=request.user, expected_version=data["version"] or 0)
+            row = change(by=request.user, expected_version=data["version"] or 0, **form.changes())
         except StaleEdit as stale:
             current = kwargs["instance"] = stale.current
             return conflict_response(
@@ -78,15 +77,15 @@ def change_page(
                 form=form,
                 current=current,
                 rows=shown(current),
-                title=f"{named(current)} was changed after you opened this form",
+                title=f"{current.words.called} was changed after you opened this form",
                 cancel_url=next_url,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, saved(data))
+            messages.success(request, f"{row.words.message} saved")
             return redirect(next_url)
-    page = {"form": form, "title": title, "cancel_url": next_url, **(context or {})}
+    page = {"form": form, "title": f"Change {instance.words.label}", "cancel_url": next_url, **(context or {})}
     return render(request, "core/form_page.html", page)
 
 
@@ -95,7 +94,6 @@ def delete_page(
     *,
     item: Any,
     delete: Callable[..., object],
-    deleted: Callable[[Any], str],
     next_url: str,
     template: str,
     context: Callable[[Any], dict[str, Any]],
@@ -114,7 +112,7 @@ def delete_page(
         except ValidationError:
             refused = True
         else:
-            messages.success(request, deleted(item))
+            messages.success(request, f"{item.words.message} deleted")
             return redirect(next_url)
     page = {"form": form, "stale": stale, **context(item)}
     return render(request, template, page, status=409 if stale or refused else 200)

@@ -262,6 +262,10 @@ class EditForm(BaseModelForm):
     def shown(self) -> tuple:
         return ()
 
+    def changes(self) -> dict[str, Any]:
+        """What the form changes, as the row's create and change services take it: every field but the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
 
 class ConfirmForm(forms.Form):
     """The version a confirmation page (withdraw, delete) was opened at, so it never acts on a newer state."""

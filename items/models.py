@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.limits import COMMENTARY, LONG_TEXT, DateInRange
 from core.models import Versioned
 from core.rag import RAG
+from core.words import Words
 
 
 def is_overdue(
@@ -37,15 +38,12 @@ def is_stale(rag: str, updated_at: datetime.datetime | None, now: datetime.datet
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class Words:
+class ItemWords(Words):
     """How the pages and messages of an item name it (the two kinds were worded apart, and pages keep that)."""
 
     caption: str  # the line above its heading: "Action 4.9"
     heading: str  # its title
-    label: str  # the page titles of its forms: "Change action 4.9"
-    message: str  # the start of a message about it: "Action 4.9 saved"
     subject: str  # its status update's page and message: "Status of action 4.9 updated"
-    called: str  # it alone, as a page title or a sentence starts: "Action 4.9 was updated after you opened this form"
 
 
 class PlanItem(Versioned):
@@ -117,7 +115,7 @@ class PlanItem(Versioned):
         return labels + [name for name in self.withheld_fields if name not in offered]
 
     @property
-    def words(self) -> Words:
+    def words(self) -> ItemWords:
         raise NotImplementedError
 
 

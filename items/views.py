@@ -101,7 +101,6 @@ def create_page(
         request,
         form=form,
         add=lambda data, **by: create(plan=plan, **by, **form.changes()),
-        added=lambda item: f"{item.words.message} added",
         next_url=lambda item: item.get_absolute_url(),
         title=title,
         cancel_url=plan.get_absolute_url(),

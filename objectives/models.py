@@ -3,6 +3,7 @@ from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT, TITLE
 from core.models import Versioned
+from core.words import Words
 
 
 class Objective(Versioned):
@@ -24,3 +25,8 @@ class Objective(Versioned):
 
     def __str__(self) -> str:
         return f"Objective {self.number}: {self.title}"
+
+    @property
+    def words(self) -> Words:
+        called = f"Objective {self.number}"
+        return Words(label=called.lower(), message=called, called=called)

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
@@ -24,10 +26,7 @@ def objective_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     return add_page(
         request,
         form=form,
-        add=lambda data, **by: services.objective_create(
-            plan=plan, number=data["number"], title=data["title"], description=data["description"], **by
-        ),
-        added=lambda objective: f"Objective {objective.number} added",
+        add=lambda data, **by: services.objective_create(plan=plan, **form.changes(), **by),
         next_url=lambda objective: _objectives_url(plan),
         title="Add an objective",
         cancel_url=_objectives_url(plan),
@@ -38,23 +37,17 @@ def objective_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_objective_for_user(request.user, pk, write=True)
-    fields = ("number", "title", "description")
     return change_page(
         request,
         form_class=ObjectiveForm,
         instance=objective,
-        change=lambda data, **edit: services.objective_change(
-            objective=objective, **{name: data[name] for name in fields}, **edit
-        ),
+        change=partial(services.objective_change, objective=objective),
         shown=lambda current: [
             ("Number", str(current.number)),
             ("Objective", current.title),
             ("Description", current.description),
         ],
-        named=lambda current: f"Objective {current.number}",
-        saved=lambda data: f"Objective {data['number']} saved",
         next_url=_objectives_url(objective.plan),
-        title=f"Change objective {objective.number}",
         context={"plan": objective.plan},
     )
 
@@ -66,7 +59,6 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item=objective,
         delete=lambda current, **edit: services.objective_delete(objective=current, **edit),
-        deleted=lambda current: f"Objective {current.number} deleted",
         next_url=_objectives_url(objective.plan),
         template="objectives/confirm_delete.html",
         context=lambda current: {

@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT, DateInRange
 from core.models import Versioned
+from core.words import Words
 
 
 class Review(Versioned):
@@ -52,6 +53,10 @@ class Review(Versioned):
         return self.title
 
     @property
+    def words(self) -> Words:
+        return Words(label=self.title, message=self.title, called=self.title)
+
+    @property
     def date_shown(self) -> str:
         """The date as precisely as the review gives it: "14 February 2018", "February 2018", "2018"."""
         if self.date is None:
@@ -88,3 +93,8 @@ class Recommendation(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("peer_review:recommendation", args=[self.pk])
+
+    @property
+    def words(self) -> Words:
+        called = f"Recommendation {self.number}"
+        return Words(label=f"recommendation {self.number} of the {self.review.title}", message=called, called=called)

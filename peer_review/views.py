@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,15 +16,6 @@ from .models import Recommendation, Review
 
 def _review_url(review_pk: int) -> str:
     return reverse("peer_review:review", args=[review_pk])
-
-
-def _review_fields(data: dict) -> dict:
-    names = ["title", "kind", "date", "date_precision", "summary", "areas", "key_findings"]
-    return {name: data[name] for name in names}
-
-
-def _recommendation_fields(data: dict) -> dict:
-    return {name: data[name] for name in ["number", "text", "theme", "owner"]}
 
 
 @require_GET
@@ -57,11 +50,11 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, plan_pk, write=True)
+    form = ReviewForm(request.POST or None, instance=Review(council=plan.council))
     return add_page(
         request,
-        form=ReviewForm(request.POST or None, instance=Review(council=plan.council)),
-        add=lambda data, **by: services.review_create(council=plan.council, **by, **_review_fields(data)),
-        added=lambda review: f"{review.title} added",
+        form=form,
+        add=lambda data, **by: services.review_create(council=plan.council, **form.changes(), **by),
         next_url=lambda review: _review_url(review.pk),
         title="Add a review",
         cancel_url=plan.get_absolute_url(),
@@ -76,7 +69,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form_class=ReviewForm,
         instance=review,
-        change=lambda data, **edit: services.review_change(review=review, **edit, **_review_fields(data)),
+        change=partial(services.review_change, review=review),
         shown=lambda current: [
             ("Title", current.title),
             ("Kind of review", current.get_kind_display()),
@@ -85,10 +78,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ("Areas reviewed", current.areas),
             ("Key findings", current.key_findings),
         ],
-        named=lambda current: current.title,
-        saved=lambda data: f"{data['title']} saved",
         next_url=_review_url(review.pk),
-        title=f"Change {review.title}",
     )
 
 
@@ -103,8 +93,7 @@ def recommendation_create(request: HttpRequest, review_pk: int) -> HttpResponse:
     return add_page(
         request,
         form=form,
-        add=lambda data, **by: services.recommendation_create(review=review, **by, **_recommendation_fields(data)),
-        added=lambda recommendation: f"Recommendation {recommendation.number} added",
+        add=lambda data, **by: services.recommendation_create(review=review, **form.changes(), **by),
         next_url=lambda recommendation: _review_url(review.pk),
         title=f"Add a recommendation to the {review.title}",
         cancel_url=_review_url(review.pk),
@@ -118,19 +107,14 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form_class=RecommendationForm,
         instance=recommendation,
-        change=lambda data, **edit: services.recommendation_change(
-            recommendation=recommendation, **edit, **_recommendation_fields(data)
-        ),
+        change=partial(services.recommendation_change, recommendation=recommendation),
         shown=lambda current: [
             ("Number", str(current.number)),
             ("Recommendation", current.text),
             ("Theme", current.theme),
             ("Owner", current.owner),
         ],
-        named=lambda current: f"Recommendation {current.number}",
-        saved=lambda data: f"Recommendation {data['number']} saved",
         next_url=recommendation.get_absolute_url(),
-        title=f"Change recommendation {recommendation.number} of the {recommendation.review.title}",
     )
 
 
@@ -142,7 +126,6 @@ def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item=recommendation,
         delete=lambda current, **edit: services.recommendation_delete(recommendation=current, **edit),
-        deleted=lambda current: f"Recommendation {current.number} deleted",
         next_url=_review_url(review.pk),
         template="peer_review/recommendation_confirm_delete.html",
         # Every answering action is in a plan of the review's council, which its coordinator sees.

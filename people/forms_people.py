@@ -5,8 +5,13 @@ from django import forms
 from django.db.models import QuerySet
 
 from core.forms import BaseForm, PasswordChangeForm
-from core.limits import LONG_TEXT
-from plans.models import Role, validate_financial_year
+from plans.forms import PlanForm
+from plans.models import DeliveryPlan, Role, validate_financial_year
+
+# The title and introduction are asked for as the plan's own form asks for them, so the two cannot drift apart.
+_PLAN_FIELDS = forms.fields_for_model(
+    DeliveryPlan, ["heading", "introduction"], labels=PlanForm.Meta.labels, help_texts=PlanForm.Meta.help_texts
+)
 
 
 class PlanCreateForm(BaseForm):
@@ -21,19 +26,8 @@ class PlanCreateForm(BaseForm):
             "max_length": "Enter the financial year like 2018-19",
         },
     )
-    heading = forms.CharField(
-        label="Title (optional)",
-        help_text="Leave it empty for the usual title, Prevent Delivery Plan and its year",
-        max_length=200,
-        required=False,
-    )
-    introduction = forms.CharField(
-        label="Introduction (optional)",
-        help_text="Write a passage that must not be published as [[withheld: the passage]].",
-        max_length=LONG_TEXT,
-        required=False,
-        widget=forms.Textarea,
-    )
+    heading = _PLAN_FIELDS["heading"]
+    introduction = _PLAN_FIELDS["introduction"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,12 +5,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT, MESSAGE, DateInRange
 from core.models import Versioned
 from core.times import uk_datetime, uk_time
 from core.withheld import WITHHELD_PASSAGE
+from core.words import Words
 
 # The Board's own records live beside the plan's; imported so that Django registers them with this app.
 from .models_board import ActionArising, BoardMember, MeetingAttendance, ProgrammeBoard  # noqa: F401
@@ -110,6 +112,10 @@ class DeliveryPlan(Versioned):
     def title(self) -> str:
         return self.heading or f"Prevent Delivery Plan {self.year}"
 
+    @property
+    def words(self) -> Words:
+        return Words(label="the plan", message=self.title, called=self.title)
+
     def get_published_url(self) -> str:
         return reverse("plans:published", args=[self.council.slug, self.year])
 
@@ -141,6 +147,11 @@ class BoardMeeting(Versioned):
 
     def __str__(self) -> str:
         return f"Prevent Programme Board, {self.date:%-d %B %Y}"
+
+    @property
+    def words(self) -> Words:
+        meeting = f"board meeting of {self.date:%-d %B %Y}"
+        return Words(label=f"the {meeting}", message=capfirst(meeting), called=f"The {meeting}")
 
 
 class SealedDashboard(models.Model):

@@ -1,5 +1,7 @@
 """The coordinator's pages for changing a plan and recording its board meetings."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,16 +25,11 @@ def _meetings_url(plan_pk: int) -> str:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk, write=True)
-
-    def change(data: dict, **edit: object) -> None:
-        fields = {name: data[name] for name in ("status", "introduction", "local_context", "heading", "rag_column")}
-        services.plan_change(plan=plan, **fields, **edit)
-
     return change_page(
         request,
         form_class=PlanForm,
         instance=plan,
-        change=change,
+        change=partial(services.plan_change, plan=plan),
         shown=lambda current: [
             ("Title", current.title),
             ("Status", current.get_status_display()),
@@ -40,10 +37,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ("Local context", current.local_context),
             ("RAG status column", "Yes" if current.rag_column else "No"),
         ],
-        named=lambda current: current.title,
-        saved=lambda data: f"{plan.title} saved",
         next_url=plan.get_absolute_url(),
-        title="Change the plan",
         context={"plan": plan},
     )
 
@@ -55,15 +49,12 @@ def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = can_edit_plan(request.user, plan)
     form = BoardMeetingForm(request.POST or None, instance=BoardMeeting(plan=plan)) if can_edit else None
     if form is not None and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            meeting = services.board_meeting_create(
-                plan=plan, date=data["date"], decisions=data["decisions"], by=request.user
-            )
+            meeting = services.board_meeting_create(plan=plan, **form.changes(), by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Board meeting of {meeting.date:%-d %B %Y} added")
+            messages.success(request, f"{meeting.words.message} added")
             return redirect(_meetings_url(plan.pk))
     meetings = list(BoardMeeting.objects.filter(plan=plan).order_by("-date"))
     today = timezone.localdate()
@@ -87,14 +78,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form_class=BoardMeetingForm,
         instance=meeting,
-        change=lambda data, **edit: services.board_meeting_change(
-            meeting=meeting, date=data["date"], decisions=data["decisions"], **edit
-        ),
+        change=partial(services.board_meeting_change, meeting=meeting),
         shown=lambda current: [("Date of the meeting", f"{current.date:%-d %B %Y}"), ("Decisions", current.decisions)],
-        named=lambda current: f"The board meeting of {current.date:%-d %B %Y}",
-        saved=lambda data: f"Board meeting of {data['date']:%-d %B %Y} saved",
         next_url=_meetings_url(meeting.plan_id),
-        title=f"Change the board meeting of {meeting.date:%-d %B %Y}",
         context={"plan": meeting.plan},
     )
 
@@ -106,7 +92,6 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         item=meeting,
         delete=lambda current, **edit: services.board_meeting_delete(meeting=current, **edit),
-        deleted=lambda current: f"Board meeting of {current.date:%-d %B %Y} deleted",
         next_url=_meetings_url(meeting.plan_id),
         template="plans/meeting_confirm_delete.html",
         context=lambda current: {"meeting": current, "plan": current.plan},

@@ -4,7 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from core.limits import LONG_TEXT, OUTPUT_DESCRIPTION
 from core.withheld import WHOLE_ITEM
-from items.models import PlanItem, StatusUpdateBase, Words
+from items.models import ItemWords, PlanItem, StatusUpdateBase
 
 
 class CommissionedProject(PlanItem):
@@ -63,10 +63,10 @@ class CommissionedProject(PlanItem):
         return reverse("projects:detail", args=[self.pk])
 
     @property
-    def words(self) -> Words:
+    def words(self) -> ItemWords:
         name = self.name
         caption, label, message = "Commissioned project", f"project: {name}", f"Project {name}"
-        return Words(caption=caption, heading=name, label=label, message=message, subject=name, called=name)
+        return ItemWords(caption=caption, heading=name, label=label, message=message, subject=name, called=name)
 
 
 class OutputTarget(models.Model):
