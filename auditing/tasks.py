@@ -1,5 +1,6 @@
 """The background work of the audit record: a full verification, started by an auditor or by the nightly run."""
 
+from django.conf import settings
 from django.tasks import task
 
 from core.audit import chained, verify
@@ -17,7 +18,7 @@ def verify_for(job: Job) -> None:
     """Verify the record for the job's councils (the whole record when it names none), then record the outcome
     told to each council in its audit events, as the page did when it verified while you waited."""
     councils = list(job.councils.order_by("name"))
-    progress = Progress(job, unit=ENTRIES)
+    progress = Progress(job, unit=ENTRIES, share=settings.VERIFICATION_WORK_SHARE)
     result = verify(councils=frozenset(c.pk for c in councils) if councils else None, progress=progress)
     # What the finished page says: how much of the chain was checked (the later stages count other things).
     progress(result.entries, result.entries, ENTRIES)

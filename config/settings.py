@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .environment import DEBUG, env_bool, env_list
+from .environment import DEBUG, env_bool, env_list, env_share
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -240,6 +240,9 @@ JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS", "24"))
 # A running job whose worker has not written its heartbeat for this long is taken to be lost (the worker killed)
 # and shown as failed, with what to do; a live worker writes one every few seconds whatever the work.
 JOB_LOST_AFTER_SECONDS = float(os.environ.get("JOB_LOST_AFTER_SECONDS", "300"))
+# The share of the time a verification started from the auditors' page works; it pauses for the rest, so that the
+# pages people are using keep their speed while it reads the whole record (README, Performance). 1 runs flat out.
+VERIFICATION_WORK_SHARE = env_share("VERIFICATION_WORK_SHARE", 0.5)
 # A single plan's history export of more rows than this is produced in the background rather than streamed.
 EXPORT_STREAM_MAX_ROWS = int(os.environ.get("EXPORT_STREAM_MAX_ROWS", "20000"))
 # When the worker runs the nightly work (sealing, a full verification), in UK time.

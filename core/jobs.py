@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 User = AbstractBaseUser | AnonymousUser
 # Progress is written at most this often: a worker checking a million entries must not write a million times.
 PROGRESS_EVERY_SECONDS = 0.5
+# The longest pause of work paced to a share of the time (Progress): well within the idle limits of a connection.
+MAX_PAUSE_SECONDS = 10.0
 # What to do about a job whose worker was lost under it, by kind: nothing it was writing was kept.
 AGAIN = {
     Job.Kind.VERIFICATION: "Start the verification again from the audit page.",
@@ -47,12 +49,29 @@ def job_start(*, task: Task, job: Job, councils: Iterable[models.Model] = (), ar
 
 
 class Progress:
-    """Counts a job's work and writes it to its row now and then; on the command line, prints it too."""
+    """Counts a job's work and writes it to its row now and then; on the command line, prints it too.
 
-    def __init__(self, job: Job | None, *, unit: str, total: int | None = None, out: TextIO | None = None) -> None:
-        self.job, self.unit, self.total, self.out = job, unit, total, out
+    With a `share` below 1 it also paces the work: at each report it pauses long enough that the work has run for
+    that share of the time since the last one. A verification started in working hours then leaves the database
+    and the processors to the people using the service for the rest of the time.
+    """
+
+    def __init__(
+        self,
+        job: Job | None,
+        *,
+        unit: str,
+        total: int | None = None,
+        out: TextIO | None = None,
+        share: float = 1.0,
+    ) -> None:
+        if not 0 < share <= 1:
+            raise ValueError(f"share must be more than 0 and at most 1, not {share}")
+        self.job, self.unit, self.total, self.out, self.share = job, unit, total, out, share
         self.done = 0
         self._written = 0.0
+        self._working_since = time.monotonic()
+        self.paused = 0.0  # seconds, in all
         if job is not None:
             job.unit, job.total = unit, total
             job.save(update_fields=["unit", "total"])
@@ -68,6 +87,18 @@ class Progress:
         if stage or now - self._written >= PROGRESS_EVERY_SECONDS:
             self._written = now
             self.write()
+        self._pace()
+
+    def _pace(self) -> None:
+        if self.share == 1:
+            return
+        now = time.monotonic()
+        # Capped, so that one long stretch without a report cannot turn into a pause long enough for the job to
+        # look lost (its heartbeat goes on meanwhile) or for a connection held open to be cut.
+        pause = min((now - self._working_since) * (1 - self.share) / self.share, MAX_PAUSE_SECONDS)
+        time.sleep(pause)
+        self.paused += pause
+        self._working_since = time.monotonic()
 
     def write(self) -> None:
         if self.job is not None:
