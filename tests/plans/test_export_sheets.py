@@ -129,7 +129,7 @@ def _peak_of_writing(count: int) -> int:
 
 def test_writing_the_xlsx_takes_the_same_memory_for_ten_times_the_rows():
     """A guard rather than a new behaviour: the styled cells must not undo the write-only sheet's flat memory."""
-    small, large = _peak_of_writing(2_000), _peak_of_writing(20_000)
+    small, large = _peak_of_writing(1_000), _peak_of_writing(10_000)
     assert large < small * 1.5 + 256 * 1024, (small, large)
 
 
