@@ -46,7 +46,9 @@ def nightly_scheduled(*, now: datetime.datetime | None = None) -> datetime.datet
     if waiting is not None:
         return waiting.run_after
     at = next_night(now or timezone.now())
-    nightly.using(run_after=at).enqueue(at.date().isoformat())
+    night = at.date().isoformat()
+    # The job's id first, as for every job, so a lost worker's task is found and marked failed with its job.
+    nightly.using(run_after=at).enqueue(str(uuid.uuid5(NIGHTS, night)), night)
     return at
 
 
@@ -103,9 +105,10 @@ def run_night(job: Job) -> None:
 
 
 @task()
-def nightly(night: str) -> str:
+def nightly(job_id: str, night: str | None = None) -> str:
     nightly_scheduled(now=timezone.now() + datetime.timedelta(minutes=1))  # tomorrow's, whatever happens tonight
-    job_id = uuid.uuid5(NIGHTS, night)
+    if night is None:  # queued by a version that gave the night alone
+        job_id, night = str(uuid.uuid5(NIGHTS, job_id)), job_id
     try:
         with transaction.atomic():
             Job.objects.create(pk=job_id, kind=Job.Kind.NIGHTLY, description=f"Nightly run of {night}")

@@ -251,7 +251,7 @@ def test_the_nightly_run_seals_verifies_and_queues_the_next_night(world, worker,
     assert tomorrow.run_after > timezone.now()
 
     # The same night queued twice (two workers at once) runs once.
-    nightly.nightly.enqueue(ran.args_kwargs["args"][0])
+    nightly.nightly.enqueue(*ran.args_kwargs["args"])
     ran = worker()
     assert ran[-1].return_value == "already run" and Job.objects.filter(kind=Job.Kind.NIGHTLY).count() == 1
 

@@ -110,3 +110,32 @@ def test_each_auditor_sees_the_nightly_verification_of_their_own_council(world, 
     assert f"{night}: verification of the audit record for Tower Hamlets test council" in page
     assert "for Example Borough test council" not in page
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.VERIFICATION, council=world.elsewhere).exists()
+
+
+def test_a_lost_nightly_run_fails_its_task_too_and_a_night_queued_before_still_runs(world, settings, worker):
+    settings.JOB_LOST_AFTER_SECONDS = 300
+    nightly.nightly_scheduled()
+    (queued,) = DBTaskResult.objects.all()
+    job_id, night = queued.args_kwargs["args"]
+    # Its worker took it, wrote the night's job and was killed an hour ago.
+    beat = timezone.now() - datetime.timedelta(hours=1)
+    Job.objects.create(
+        pk=job_id,
+        kind=Job.Kind.NIGHTLY,
+        description=f"Nightly run of {night}",
+        status=Job.Status.RUNNING,
+        heartbeat_at=beat,
+    )
+    DBTaskResult.objects.filter(pk=queued.pk).update(status="RUNNING", started_at=beat, worker_ids=["killed"])
+    assert lost_jobs_marked() == 1
+    queued.refresh_from_db()
+    assert queued.status == "FAILED" and queued.exception_class_path == "core.jobs.WorkerLost"
+
+    # A night queued by the version before, with the night alone, runs as that night's job.
+    DBTaskResult.objects.all().delete()
+    nightly.nightly.enqueue("2026-01-05")
+    (ran, *_) = worker()
+    assert ran.status == "SUCCESSFUL"
+    assert Job.objects.get(description="Nightly run of 2026-01-05").pk == nightly.uuid.uuid5(
+        nightly.NIGHTS, "2026-01-05"
+    )
