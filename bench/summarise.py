@@ -125,7 +125,7 @@ def main() -> None:
         floor = floors.get(name, {})
         target = TARGETS.get(name)
         met = "" if target is None else (f"{target} ({'met' if row['p95_ms'] <= target else 'missed'})")
-        ratio = f"{row['p95_ms'] / floor['p95_ms']:.0f}x" if floor else ""
+        ratio = f"{row['p95_ms'] / floor['p95_ms']:.1f}x" if floor else ""
         counts = " / ".join(
             str(queries[size].get(name, queries[size].get(f"{name} (refused as stale)", ""))) for size in sizes
         )

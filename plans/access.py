@@ -103,9 +103,12 @@ def can_see_plan(user: User, plan: DeliveryPlan) -> bool:
 
 def get_plan_for_user(user: User, pk: int, *, write: bool = False) -> DeliveryPlan:
     """The plan, if the user may see it (else 404); with write=True, only if they may edit it (else 403)."""
-    plan = DeliveryPlan.objects.select_related("council").filter(pk=pk).first() if user.is_authenticated else None
-    if plan is None:
+    if not user.is_authenticated:
         raise Http404("No such plan")
+    try:  # get() rather than first(): no ORDER BY to build for the page every coordinator lives on
+        plan = DeliveryPlan.objects.select_related("council").get(pk=pk)
+    except DeliveryPlan.DoesNotExist:
+        raise Http404("No such plan") from None
     if not can_see_plan(user, plan):
         raise hidden(plan, "No such plan")
     if write and not can_edit_plan(user, plan):

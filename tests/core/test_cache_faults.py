@@ -77,6 +77,8 @@ def test_a_working_redis_is_used_as_a_cache():
     assert cache.add("count", 1, 30) and cache.incr("count") == 2
     cache.ping()
     cache.delete_many(["dashboard", "count"])
+    # One client for every call, not one built per call (which cost more than a kept page's read).
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
 
 
 @pytest.mark.parametrize("redis_fixture", ["hung_redis", "refusing_redis"])
