@@ -30,6 +30,11 @@ NIGHTS = uuid.UUID("1b0c4f0e-4a51-4b7e-9a3c-5f0c0a9e2d11")  # the namespace of e
 TASK_RESULTS_KEPT_DAYS = 30
 
 
+def night_job_id(night: str) -> str:
+    """The id of the night's Job: the same for every worker that queues or runs that night."""
+    return str(uuid.uuid5(NIGHTS, night))
+
+
 def next_night(now: datetime.datetime) -> datetime.datetime:
     """The next NIGHTLY_AT (UK time) after `now`."""
     hour, minute = map(int, settings.NIGHTLY_AT.split(":"))
@@ -48,7 +53,7 @@ def nightly_scheduled(*, now: datetime.datetime | None = None) -> datetime.datet
     at = next_night(now or timezone.now())
     night = at.date().isoformat()
     # The job's id first, as for every job, so a lost worker's task is found and marked failed with its job.
-    nightly.using(run_after=at).enqueue(str(uuid.uuid5(NIGHTS, night)), night)
+    nightly.using(run_after=at).enqueue(night_job_id(night), night)
     return at
 
 
@@ -108,7 +113,7 @@ def run_night(job: Job) -> None:
 def nightly(job_id: str, night: str | None = None) -> str:
     nightly_scheduled(now=timezone.now() + datetime.timedelta(minutes=1))  # tomorrow's, whatever happens tonight
     if night is None:  # queued by a version that gave the night alone
-        job_id, night = str(uuid.uuid5(NIGHTS, job_id)), job_id
+        job_id, night = night_job_id(job_id), job_id
     try:
         with transaction.atomic():
             Job.objects.create(pk=job_id, kind=Job.Kind.NIGHTLY, description=f"Nightly run of {night}")
