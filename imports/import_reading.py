@@ -60,8 +60,9 @@ REQUIRED_COLUMNS = {"reference": "Reference", "action": "Action", "timescale": "
 NOT_FOLDED = re.compile(r"[^0-9a-z]+")
 LINE_END = re.compile(r"\r+\n?")
 # The markers people type before a line to make a list in a cell; the app shows the lines as a list itself. A marker
-# is followed by the line's words: a line that is a marker alone ("·") is text, kept as written.
-BULLET = re.compile(r"^[ \t]*(?:[•▪◦‣·●]|[-*–o](?=[ \t]))[ \t]*(?=\S)")
+# is followed by a space or tab and then the line's words: "·0" or a marker alone ("·") is text, kept as written, so
+# that a plan's own text that starts with such a sign comes back from its export unchanged.
+BULLET = re.compile(r"^[ \t]*[•▪◦‣·●\-*–o](?=[ \t])[ \t]*(?=\S)")
 LIST_COLUMNS = {"outcomes", "outputs"}
 
 RAG_WORDS = {
