@@ -172,7 +172,7 @@ def _body_key(plan: DeliveryPlan, request: HttpRequest, moment: Moment, can_edit
     parts = [plan.pk, plan_revision(plan), moment.at.isoformat() if moment.at else "live", query]
     parts += [can_edit, can_export_pack, settings.STALE_AFTER_DAYS, request.path]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"dashboard-body:{digest}"
+    return f"dashboard:{digest}"
 
 
 def _render_body(request: HttpRequest, plan: DeliveryPlan, moment: Moment, context: dict[str, Any]) -> tuple:

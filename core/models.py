@@ -70,6 +70,21 @@ class AuditChainHead(models.Model):
         return f"Audit chain head at {self.last_seq}"
 
 
+class CouncilRevision(models.Model):
+    """Where in the audit chain a council's newest change was linked: the revision its kept pages are read by.
+
+    Written by the linking of the change (core.audit), under the chain head's lock, so revisions follow the order
+    the changes commit in; a change record's own id does not, being taken before the lock. Not part of the record:
+    a council with no change since this table came has no row, and pages say so by a revision of None.
+    """
+
+    council_id = models.IntegerField(primary_key=True)
+    seq = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"Council {self.council_id} at entry {self.seq}"
+
+
 class AuditEvent(models.Model):
     """Reading the record is itself recorded: exports and verifications (who, what, when)."""
 
@@ -204,8 +219,6 @@ class ChangeRecord(models.Model):
             models.Index(fields=["plan_id", "recorded_at", "rank", "id"], name="change_plan_order_idx"),
             models.Index(fields=["council_id", "recorded_at", "rank", "id"], name="change_council_order_idx"),
             models.Index(fields=["item", "recorded_at"], name="change_item_idx"),
-            # The newest change of a council, read on every kept page (snapshots.revision): one probe, not a scan.
-            models.Index(fields=["council_id", "id"], name="change_council_newest_idx"),
         ]
 
     def __str__(self) -> str:

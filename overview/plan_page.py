@@ -80,7 +80,7 @@ def render_body(plan: DeliveryPlan, *, can_edit: bool) -> str:
 def plan_page_body(plan: DeliveryPlan, *, can_edit: bool) -> str:
     """The rendered body as kept for the plan's current revision, or rendered now and kept."""
     parts = [plan.pk, plan_revision(plan), can_edit, plan.council.slug, plan.council.name]
-    key = f"plan-page-body:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    key = f"plan-page:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
     body = quietly(cache.get, key)
     if body is None:
         body = render_body(plan, can_edit=can_edit)

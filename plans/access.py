@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.access import lead_user_ids
+from core.revisions import with_revisions
 from core.security import hidden
 
 from .models import (
@@ -106,7 +107,7 @@ def get_plan_for_user(user: User, pk: int, *, write: bool = False) -> DeliveryPl
     if not user.is_authenticated:
         raise Http404("No such plan")
     try:  # get() rather than first(): no ORDER BY to build for the page every coordinator lives on
-        plan = DeliveryPlan.objects.select_related("council").get(pk=pk)
+        plan = with_revisions(DeliveryPlan.objects.select_related("council")).get(pk=pk)
     except DeliveryPlan.DoesNotExist:
         raise Http404("No such plan") from None
     if not can_see_plan(user, plan):

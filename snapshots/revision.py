@@ -3,10 +3,9 @@ for the plan, which the pages built from the read model are cached by."""
 
 import datetime
 
-from django.db.models import Max
 from django.utils import timezone
 
-from core.models import ChangeRecord
+from core.revisions import council_revision
 from plans.models import DeliveryPlan
 
 
@@ -16,13 +15,15 @@ def end_of_day(date: datetime.date) -> datetime.datetime:
 
 
 def plan_revision(plan: DeliveryPlan) -> int | None:
-    """A number that changes with anything recorded for the plan's council: the newest row of its change record.
+    """A number that changes with anything recorded for the plan's council (core.revisions), read with the plan
+    where its access function read it.
 
-    Every change the plan's pages show is recorded there, in the change's own transaction: the plan, its objectives,
+    Every change the plan's pages show is recorded, in the change's own transaction: the plan, its objectives,
     actions, projects, outputs, meetings and their actions arising, the status updates, and what is the council's
     own (its reviews and recommendations, the Programme Board, the actions of earlier plans that answered a
     recommendation). The whole council counts, so a change to one of its plans also renews the pages of the others;
-    that is the price of reading one row of one index (change_council_newest_idx) rather than the newest history
-    entry of eleven tables, which cost more to plan than to answer.
+    that is the price of one row per council rather than the newest history entry of eleven tables.
     """
-    return ChangeRecord.objects.filter(council_id=plan.council_id).aggregate(newest=Max("id"))["newest"]
+    if "revision" in plan.__dict__:
+        return plan.revision
+    return council_revision(plan.council_id)
