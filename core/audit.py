@@ -22,11 +22,10 @@ from django.db import models, transaction
 
 from . import checkpoints, revisions
 from .append_only import APPEND_ONLY_MODELS, is_history_model, m2m_history_models
-from .models import AuditChainHead, AuditEntry
+from .models import AuditChainHead, AuditEntry, ChangeRecord
 from .verification import ENTRIES, GENESIS, LIVE_ROWS, Problem, Progress, Verification, no_progress
 
 CHUNK = 2000
-CHANGE_RECORD = "core.changerecord"
 
 HISTORY_META = {"history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
 # Further checks of what the record holds, added by the apps (AppConfig.ready) under what they count; each takes the
@@ -172,7 +171,8 @@ def _link(rows: list[tuple[str, int, str]]) -> None:
             )
             head.last_seq, head.last_hash = entry.seq, entry.entry_hash
         head.save(update_fields=["last_seq", "last_hash"])
-        revisions.advance([pk for source, pk, _ in rows if source == CHANGE_RECORD], seq=head.last_seq)
+        change_records = label(ChangeRecord)
+        revisions.advance([pk for source, pk, _ in rows if source == change_records], seq=head.last_seq)
         checkpoints.after_commit(seq=head.last_seq, entry_hash=head.last_hash)
 
 
