@@ -21,8 +21,6 @@ from .conflicts import conflict_response
 from .forms import ConfirmForm, EditForm
 from .versioning import StaleEdit
 
-Rows = list[tuple[str, str]]
-
 
 def add_page(
     request: HttpRequest,
@@ -56,13 +54,12 @@ def change_page(
     form_class: type[EditForm],
     instance: Any,
     change: Callable[..., Any],
-    shown: Callable[[Any], Rows],
     next_url: str,
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Change one row through its service: `change(by=..., expected_version=..., **form.changes())` saves the
-    form's data and returns the row as saved; `shown(row)` is what the conflict page shows of the newer version.
-    Once saved, the person goes to `next_url` (also where Cancel leads)."""
+    form's data and returns the row as saved; the conflict page shows the newer version through the form's own
+    fields (EditForm.conflict_rows). Once saved, the person goes to `next_url` (also where Cancel leads)."""
     kwargs = {"instance": instance}
     form = form_class(request.POST or None, **kwargs)
     form.rebind_kwargs = kwargs
@@ -76,7 +73,7 @@ def change_page(
                 request,
                 form=form,
                 current=current,
-                rows=shown(current),
+                rows=form.conflict_rows(current),
                 title=f"{current.words.called} was changed after you opened this form",
                 cancel_url=next_url,
             )

@@ -12,6 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.validators import MaxLengthValidator, RegexValidator
 
+from .changes import long_date
 from .limits import length_message, year_message
 
 
@@ -265,6 +266,25 @@ class EditForm(BaseModelForm):
     def changes(self) -> dict[str, Any]:
         """What the form changes, as the row's create and change services take it: every field but the version."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+    def conflict_rows(self, current: Any) -> list[tuple[str, str]]:
+        """What the row says now in each of the form's fields, in the form's order and under its labels, for the page
+        shown when someone else saved it after this form was opened: a field added to the form is shown there too."""
+        names = [pointer.name for pointer in self.helper.layout.get_field_names() if pointer.name != "version"]
+        return [(str(self.fields[name].label).removesuffix(" (optional)"), self.reads(current, name)) for name in names]
+
+    def reads(self, current: Any, name: str) -> str:
+        """How the row's value of one field reads to a person. A form whose field stands for more than one model
+        field (a review's date and how precise it is) says so for that field."""
+        field = current._meta.get_field(name)
+        value = getattr(current, field.attname)
+        if field.choices:
+            return str(current._get_FIELD_display(field))
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, datetime.date):
+            return long_date(value)
+        return "" if value is None else str(value)
 
 
 class ConfirmForm(forms.Form):

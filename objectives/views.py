@@ -42,11 +42,6 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ObjectiveForm,
         instance=objective,
         change=partial(services.objective_change, objective=objective),
-        shown=lambda current: [
-            ("Number", str(current.number)),
-            ("Objective", current.title),
-            ("Description", current.description),
-        ],
         next_url=_objectives_url(objective.plan),
         context={"plan": objective.plan},
     )

@@ -95,6 +95,10 @@ class ReviewForm(EditForm):
             Field.textarea("key_findings", rows=6),
         )
 
+    def reads(self, current: Review, name: str) -> str:
+        # The date reads only as precisely as the review gives it.
+        return current.date_shown if name == "date" else super().reads(current, name)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if "date" in cleaned:

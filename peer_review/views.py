@@ -70,14 +70,6 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ReviewForm,
         instance=review,
         change=partial(services.review_change, review=review),
-        shown=lambda current: [
-            ("Title", current.title),
-            ("Kind of review", current.get_kind_display()),
-            ("Date of the review", current.date_shown),
-            ("Summary", current.summary),
-            ("Areas reviewed", current.areas),
-            ("Key findings", current.key_findings),
-        ],
         next_url=_review_url(review.pk),
     )
 
@@ -108,12 +100,6 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=RecommendationForm,
         instance=recommendation,
         change=partial(services.recommendation_change, recommendation=recommendation),
-        shown=lambda current: [
-            ("Number", str(current.number)),
-            ("Recommendation", current.text),
-            ("Theme", current.theme),
-            ("Owner", current.owner),
-        ],
         next_url=recommendation.get_absolute_url(),
     )
 

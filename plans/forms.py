@@ -39,6 +39,10 @@ class PlanForm(EditForm):
             Field.checkbox("rag_column"),
         )
 
+    def reads(self, current: DeliveryPlan, name: str) -> str:
+        # An empty heading means the usual title: the conflict page shows the title the plan has.
+        return current.title if name == "heading" else super().reads(current, name)
+
 
 class BoardMeetingForm(EditForm):
     submit_label = "Save meeting"

@@ -30,13 +30,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=PlanForm,
         instance=plan,
         change=partial(services.plan_change, plan=plan),
-        shown=lambda current: [
-            ("Title", current.title),
-            ("Status", current.get_status_display()),
-            ("Introduction", current.introduction),
-            ("Local context", current.local_context),
-            ("RAG status column", "Yes" if current.rag_column else "No"),
-        ],
         next_url=plan.get_absolute_url(),
         context={"plan": plan},
     )
@@ -79,7 +72,6 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=BoardMeetingForm,
         instance=meeting,
         change=partial(services.board_meeting_change, meeting=meeting),
-        shown=lambda current: [("Date of the meeting", f"{current.date:%-d %B %Y}"), ("Decisions", current.decisions)],
         next_url=_meetings_url(meeting.plan_id),
         context={"plan": meeting.plan},
     )
