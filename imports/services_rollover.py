@@ -8,10 +8,10 @@ from core import audit
 from core.access import leads_of, set_leads
 from core.rag import RAG
 from core.versioning import create_recorded
+from items.models import PlanItem
 from objectives.models import Objective
 from plans.models import DeliveryPlan, validate_financial_year
 from projects.models import CommissionedProject, OutputTarget
-from projects.services import EDITABLE_FIELDS as PROJECT_EDITABLE_FIELDS
 
 
 def next_year(year: str) -> str:
@@ -19,8 +19,9 @@ def next_year(year: str) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-# What a carried project keeps: what a coordinator can edit, and its RAG; its status updates stay with the old one.
-CARRIED_PROJECT_FIELDS = [*PROJECT_EDITABLE_FIELDS, "rag"]
+def carried_values(item: PlanItem) -> dict:
+    """What a carried action or project keeps: its content and its RAG. Its status updates stay with the old one."""
+    return {name: getattr(item, name) for name in [*item.content_fields(), "rag"]}
 
 
 def carried_projects(plan: DeliveryPlan) -> list[CommissionedProject]:
@@ -79,23 +80,13 @@ def plan_rollover(*, plan: DeliveryPlan, year: str, by: AbstractBaseUser, carry_
     }
     for position, action in enumerate(carried_actions(plan), start=1):
         carried = Action(
+            **carried_values(action),
             plan=new_plan,
-            objective=objectives.get(action.objective_id),
-            reference=action.reference,
             position=position,
-            section=action.section,
-            title=action.title,
-            outcomes=action.outcomes,
-            outputs=action.outputs,
-            timescale=action.timescale,
-            due_date=action.due_date,
-            timescale_to_review=action.due_date is not None and action.due_date < new_plan.start_date,
-            lead=action.lead,
-            lead_agency=action.lead_agency,
-            rag=action.rag,
-            withheld_fields=action.withheld_fields,
             carried_from=action,
+            timescale_to_review=action.due_date is not None and action.due_date < new_plan.start_date,
         )
+        carried.objective = objectives.get(action.objective_id)  # the new plan's copy of its objective
         carried._history_user = by
         carried._change_reason = f"Carried over from action {action.reference} of {plan.year}"
         carried.save()
@@ -110,11 +101,7 @@ def _carry_projects(
     plan: DeliveryPlan, new_plan: DeliveryPlan, objectives: dict[int, Objective], by: AbstractBaseUser
 ) -> None:
     for position, project in enumerate(carried_projects(plan), start=1):
-        carried = CommissionedProject(
-            plan=new_plan,
-            position=position,
-            **{name: getattr(project, name) for name in CARRIED_PROJECT_FIELDS},
-        )
+        carried = CommissionedProject(**carried_values(project), plan=new_plan, position=position)
         carried._history_user = by
         carried._change_reason = f"Carried over from project {project.name} of {plan.year}"
         carried.save()

@@ -46,6 +46,14 @@ class ItemWords(Words):
     subject: str  # its status update's page and message: "Status of action 4.9 updated"
 
 
+# Kept by the services, never written through an item's form: where it stands, its edit counter, its status (a
+# status update's), its withdrawal and where a rollover carried it from.
+BOOKKEEPING = frozenset(
+    {"id", "version", "plan", "position", "rag", "status_updated_at", "withdrawn_at", "carried_from"}
+    | {"timescale_to_review"}
+)
+
+
 class PlanItem(Versioned):
     """An action or a commissioned project: the fields they share and the rules read from them.
 
@@ -83,6 +91,13 @@ class PlanItem(Versioned):
     def field(cls, name: str) -> models.Field:
         """A copy of the shared field `name`, for a concrete model to declare in its place."""
         return cls._meta.get_field(name).clone()
+
+    @classmethod
+    def content_fields(cls) -> list[str]:
+        """The fields a coordinator writes: all but those the services keep themselves. The item's form changes
+        these and its change service takes nothing else; a rollover carries them. A field added to the model is
+        content unless it is named in BOOKKEEPING."""
+        return [field.name for field in cls._meta.concrete_fields if field.name not in BOOKKEEPING]
 
     @property
     def ref(self) -> str:

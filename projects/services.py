@@ -9,25 +9,19 @@ from django.core.exceptions import ValidationError
 from core import audit
 from core.access import set_leads
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_values
-from items.services import StatusReport, item_reinstate, item_update_status, item_withdraw, lock_for_delete
+from items.services import (
+    StatusReport,
+    check_content,
+    item_reinstate,
+    item_update_status,
+    item_withdraw,
+    lock_for_delete,
+)
 from objectives.models import Objective
 from plans.models import DeliveryPlan
 
 from .models import CommissionedProject, OutputDelivery, OutputTarget, ProjectStatusUpdate
 
-EDITABLE_FIELDS = [
-    "name",
-    "provider",
-    "description",
-    "outcomes",
-    "lead",
-    "funding_source",
-    "amount",
-    "timescale",
-    "unheaded_column",
-    "due_date",
-    "withheld_fields",
-]
 MAX_COUNT = 1_000_000
 
 
@@ -163,9 +157,7 @@ def project_change(
     Output targets left out of `outputs` are removed; one with deliveries reported against it cannot be
     (ValidationError, and nothing is saved).
     """
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
+    check_content(CommissionedProject, fields)
     current = lock_for_edit(project, expected_version)
     _check_objectives(current.plan, objectives)
     _check_outputs(outputs)
