@@ -7,14 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from core import audit
 from core.access import set_leads
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_edit
-from items.services import (
-    StatusReport,
-    check_content,
-    item_reinstate,
-    item_update_status,
-    item_withdraw,
-    lock_for_delete,
-)
+from items.services import StatusReport, item_reinstate, item_update_status, item_withdraw, lock_for_delete
 from peer_review.models import Recommendation
 from plans.models import DeliveryPlan
 
@@ -56,7 +49,7 @@ def action_change(
     expected_version: int,
 ) -> Action:
     """Change an action's content. Raises StaleEdit when someone saved it after the form was opened."""
-    check_content(Action, fields)
+    Action.check_content(fields)
     current = lock_for_edit(action, expected_version)
     changed = list(fields)
     # A carried action's timescale under review is reviewed once the coordinator gives it another one.

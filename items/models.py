@@ -11,6 +11,7 @@ import functools
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -98,6 +99,13 @@ class PlanItem(Versioned):
         these and its change service takes nothing else; a rollover carries them. A field added to the model is
         content unless it is named in BOOKKEEPING."""
         return [field.name for field in cls._meta.concrete_fields if field.name not in BOOKKEEPING]
+
+    @classmethod
+    def check_content(cls, fields: dict) -> None:
+        """What a change service is given to change must be content: naming another field is a bug in its caller."""
+        unknown = set(fields) - set(cls.content_fields())
+        if unknown:
+            raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
 
     @property
     def ref(self) -> str:

@@ -86,13 +86,6 @@ def item_update_status[I: PlanItem](
 
 
 @audit.chained()
-def check_content(model: type[PlanItem], fields: dict) -> None:
-    """A change service takes only the item's content (PlanItem.content_fields); naming another field is a bug."""
-    unknown = set(fields) - set(model.content_fields())
-    if unknown:
-        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
-
-
 def item_withdraw[I: PlanItem](*, item: I, by: AbstractBaseUser, expected_version: int) -> I:
     """Withdraw an action or project from its plan; it and its history stay in the record.
 

@@ -9,14 +9,7 @@ from django.core.exceptions import ValidationError
 from core import audit
 from core.access import set_leads
 from core.versioning import create_recorded, delete_recorded, lock_for_edit, save_values
-from items.services import (
-    StatusReport,
-    check_content,
-    item_reinstate,
-    item_update_status,
-    item_withdraw,
-    lock_for_delete,
-)
+from items.services import StatusReport, item_reinstate, item_update_status, item_withdraw, lock_for_delete
 from objectives.models import Objective
 from plans.models import DeliveryPlan
 
@@ -157,7 +150,7 @@ def project_change(
     Output targets left out of `outputs` are removed; one with deliveries reported against it cannot be
     (ValidationError, and nothing is saved).
     """
-    check_content(CommissionedProject, fields)
+    CommissionedProject.check_content(fields)
     current = lock_for_edit(project, expected_version)
     _check_objectives(current.plan, objectives)
     _check_outputs(outputs)
