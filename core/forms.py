@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from .changes import long_date
@@ -275,8 +276,11 @@ class EditForm(BaseModelForm):
 
     def reads(self, current: Any, name: str) -> str:
         """How the row's value of one field reads to a person. A form whose field stands for more than one model
-        field (a review's date and how precise it is) says so for that field."""
-        field = current._meta.get_field(name)
+        field (a review's date and how precise it is), or for none, says so for that field."""
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ImproperlyConfigured(f"{type(self).__name__}.reads() must say how its field {name} reads") from None
         value = getattr(current, field.attname)
         if field.choices:
             return str(current._get_FIELD_display(field))

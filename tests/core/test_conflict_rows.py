@@ -4,6 +4,8 @@ every field its form has, under the form's labels: a field added to a form appea
 import datetime
 
 import pytest
+from django import forms
+from django.core.exceptions import ImproperlyConfigured
 
 from objectives.forms import ObjectiveForm
 from peer_review.forms import RecommendationForm, ReviewForm
@@ -49,3 +51,16 @@ def test_every_field_of_each_form_is_shown_in_its_order_and_words():
         ("Theme", ""),
         ("Owner", "The council"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_form_field_with_no_model_field_must_say_how_it_reads():
+    class Extra(ObjectiveForm):
+        note = forms.CharField(label="Note", required=False)
+
+        def shown(self) -> tuple:
+            return (*super().shown(), "note")
+
+    objective = f.make_objective(f.make_plan(f.make_council()))
+    with pytest.raises(ImproperlyConfigured, match=r"Extra\.reads\(\) must say how its field note reads"):
+        rows(Extra, objective)
