@@ -55,7 +55,7 @@ def _name_the_limit(field: forms.CharField) -> None:
     the form set itself is kept. A textarea loses its maxlength: the browser would cut pasted text silently, where
     the error tells people they are over."""
     if "Ensure this value" in str(field.error_messages.get("max_length", "Ensure this value")):
-        label = str(field.label or "This").removesuffix(" (optional)")
+        label = plain_label(field, "This")
         field.error_messages["max_length"] = length_message(label, field.max_length)
     if isinstance(field.widget, forms.Textarea):
         field.widget.attrs.pop("maxlength", None)
@@ -85,10 +85,15 @@ def _is_default(field: forms.Field, code: str) -> bool:
     return message is None or str(message) in _DEFAULTS.get(code, set())
 
 
+def plain_label(field: forms.Field, default: str = "") -> str:
+    """The field's label without the "(optional)" that the form shows after it, for messages and summaries."""
+    return str(field.label or default).removesuffix(" (optional)")
+
+
 def name_the_field(field: forms.Field, name: str) -> None:
     """Replace Django's default messages ("This field is required", "Enter a whole number") with GOV.UK's, which
     name the field: "Enter the reference", "Select the role", "Number must be a whole number"."""
-    label = str(field.label or name.replace("_", " ")).removesuffix(" (optional)")
+    label = plain_label(field, name.replace("_", " "))
     subject = label[0].lower() + label[1:] if label[1:2].islower() or len(label) == 1 else label
     named = label[0].upper() + label[1:]
     choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
@@ -272,7 +277,7 @@ class EditForm(BaseModelForm):
         """What the row says now in each of the form's fields, in the form's order and under its labels, for the page
         shown when someone else saved it after this form was opened: a field added to the form is shown there too."""
         names = [pointer.name for pointer in self.helper.layout.get_field_names() if pointer.name != "version"]
-        return [(str(self.fields[name].label).removesuffix(" (optional)"), self.reads(current, name)) for name in names]
+        return [(plain_label(self.fields[name]), self.reads(current, name)) for name in names]
 
     def reads(self, current: Any, name: str) -> str:
         """How the row's value of one field reads to a person. A form whose field stands for more than one model

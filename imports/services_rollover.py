@@ -80,13 +80,13 @@ def plan_rollover(*, plan: DeliveryPlan, year: str, by: AbstractBaseUser, carry_
     }
     for position, action in enumerate(carried_actions(plan), start=1):
         carried = Action(
-            **carried_values(action),
+            # with the new plan's copy of its objective
+            **{**carried_values(action), "objective": objectives.get(action.objective_id)},
             plan=new_plan,
             position=position,
             carried_from=action,
             timescale_to_review=action.due_date is not None and action.due_date < new_plan.start_date,
         )
-        carried.objective = objectives.get(action.objective_id)  # the new plan's copy of its objective
         carried._history_user = by
         carried._change_reason = f"Carried over from action {action.reference} of {plan.year}"
         carried.save()

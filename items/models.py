@@ -50,8 +50,17 @@ class ItemWords(Words):
 # Kept by the services, never written through an item's form: where it stands, its edit counter, its status (a
 # status update's), its withdrawal and where a rollover carried it from.
 BOOKKEEPING = frozenset(
-    {"id", "version", "plan", "position", "rag", "status_updated_at", "withdrawn_at", "carried_from"}
-    | {"timescale_to_review"}
+    {
+        "id",
+        "version",
+        "plan",
+        "position",
+        "rag",
+        "status_updated_at",
+        "withdrawn_at",
+        "carried_from",
+        "timescale_to_review",
+    }
 )
 
 

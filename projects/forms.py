@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 
 from core.conflicts import status_rows
+from core.forms import plain_label
 from core.limits import OUTPUT_DESCRIPTION
 from core.status_form import StatusUpdateForm
 from items.forms import PlanItemForm, checkboxes, lead_usernames_field, withheld_fields_field
@@ -187,7 +188,7 @@ class ProjectForm(PlanItemForm):
         limits = (("name", 300), ("provider", 300), ("lead", 300), ("funding_source", 200), ("unheaded_column", 300))
         for name, size in limits:
             self.fields[name].error_messages["max_length"] = (
-                f"{self.fields[name].label.removesuffix(' (optional)')} must be {size} characters or fewer"
+                f"{plain_label(self.fields[name])} must be {size} characters or fewer"
             )
         if self.instance.pk:
             self.fields["objectives"].initial = list(self.instance.objectives.all())
