@@ -13,14 +13,19 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, XMLPullParser
 
 from openpyxl import load_workbook
 
-# A plan has a few hundred actions; ten times that is still a plan, anything beyond is not one.
+# A plan has a few hundred actions; ten times that is still a plan, anything beyond is not one. Only rows with
+# something in them count: a sheet is often formatted, and so saved, far below its table.
 MAX_ROWS = 2000
+# However empty, rows past this one are not a plan's: a file going on beyond it is refused unread.
+LAST_ROW = 100_000
+# A sheet merges a cell over the rows of a group (an objective over its actions) a few dozen times at most.
+MAX_MERGES = 5000
 # The export has ten columns and further ones may follow (DESIGN.md); a few dozen at most in practice.
 MAX_COLUMNS = 100
 # Excel itself holds at most 32,767 characters in a cell: a longer one was not written by a spreadsheet.
@@ -39,6 +44,7 @@ CHUNK = 64 * 1024
 CELL_PARTS = re.compile(r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$", re.IGNORECASE)
 EXCEL_CR = re.compile(r"_x000D_", re.IGNORECASE)
 COLUMN_LETTERS = re.compile(r"^([A-Za-z]{1,3})")
+CELL_REFERENCE = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
 # worksheet > sheetData > row, sst > si: elements this deep or less are dropped once read; deeper ones (a cell, its
 # value, a string's runs and their formatting) are kept until their row or string ends, and counted.
 BLOCK_DEPTH = 3
@@ -64,47 +70,115 @@ class TooLarge(Exception):
     """The file breaks one of the bounds above; the message says which, for the person who uploaded it."""
 
 
-def csv_table(text: str, delimiter: str = ",") -> list[list[str | Typed]]:
+@dataclass
+class Table:
+    """A sheet's rows, each at the index of its number less one (an empty row is an empty list), and the positions
+    of the columns the sheet hides: what a person opening the file does not see is not read as the plan."""
+
+    rows: list[list[str | Typed]]
+    hidden: frozenset[int] = frozenset()
+
+
+@dataclass
+class SheetLayout:
+    """What a sheet's XML says beside its cells: the columns it hides, the cells it merges (first row, column,
+    last row, column; from 1), and how far down its values go."""
+
+    hidden: set[int] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    last_row: int = 0  # the last row holding a value
+    rows: int = 0  # how many rows hold one
+
+
+def csv_table(text: str, delimiter: str = ",") -> Table:
     """The rows of a CSV file, refused as soon as one is too wide or too long, or there are too many."""
-    table = []
+    rows: list[list[str | Typed]] = []
+    filled = 0
     # The reader's own limit (128 KB by default) stops a runaway quoted field before it is built; ours is lower.
     for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        _check_row(len(table) + 1, cells)
-        table.append(cells)
-    return table
+        number = len(rows) + 1
+        if number > LAST_ROW:
+            raise TooLarge(f"it goes on past row {LAST_ROW:,}")
+        if len(cells) > MAX_COLUMNS:
+            raise TooLarge(f"row {number} has more than {MAX_COLUMNS} columns")
+        if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+            raise TooLarge(f"row {number} has a cell longer than {MAX_CELL_CHARS:,} characters")
+        if any(cell.strip() for cell in cells):
+            filled += 1
+            _check_filled(filled)
+            rows.append(list(cells))
+        else:
+            rows.append([])
+    return Table(rows)
 
 
-def _check_row(number: int, cells: list[str] | list[str | Typed]) -> None:
-    if number > MAX_ROWS + 1:  # the header row is not an action
+def _check_filled(rows: int) -> None:
+    if rows > MAX_ROWS + 1:  # the header row is not an action
         raise TooLarge(f"it has more than {MAX_ROWS} rows")
-    if len(cells) > MAX_COLUMNS:
-        raise TooLarge(f"row {number} has more than {MAX_COLUMNS} columns")
-    if any(len(cell) > MAX_CELL_CHARS for cell in cells):
-        raise TooLarge(f"row {number} has a cell longer than {MAX_CELL_CHARS:,} characters")
 
 
-def xlsx_table(data: bytes) -> list[list[str | Typed]]:
-    """The rows of the workbook's first sheet, once the whole workbook is known to be within bounds: text as
-    text, numbers, dates and truth values as Typed."""
+def xlsx_table(data: bytes, has_headings: Callable[[Table], bool]) -> Table:
+    """The rows of the sheet holding the plan, once the whole workbook is known to be within bounds: text as text,
+    numbers, dates and truth values as Typed. The plan's sheet is the first of the visible sheets, the one the
+    workbook opens on first, whose rows have headings; hidden sheets (lists behind drop-downs) are never read. A
+    sheet too large to be a plan is passed over for another, and is refused when no other has headings."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        check_archive(archive)
+        layouts = check_archive(archive)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    first: Table | TooLarge | None = None
     try:
-        sheet = workbook.worksheets[0]
-        # Without max_col openpyxl pads every row to the width the sheet declares, which can be 16,384 columns.
-        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
-        table = []
-        # Rows start at the sheet's first (min_row=1), blank ones included, so each keeps the number the sheet shows.
-        for cells in sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 2, max_col=width):
-            table.append([_typed(cell) for cell in cells])
-            _check_row(len(table), table[-1])
+        sheets = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+        sheets.sort(key=lambda sheet: sheet is not workbook.active)  # stable: the others keep their order
+        for sheet in sheets:
+            # openpyxl keeps the part a read-only sheet is read from; its layout was found while checking it.
+            layout = layouts.get(getattr(sheet, "_worksheet_path", "").lstrip("/"), SheetLayout())
+            try:
+                table = _sheet_table(sheet, layout)
+            except TooLarge as error:
+                first = first or error
+                continue
+            if has_headings(table):
+                return table
+            first = first or table
     finally:
         workbook.close()
-    return table
+    if isinstance(first, TooLarge):
+        raise first
+    return first or Table([])
 
 
-def check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse a zip whose parts are too many or unpack too large, whatever sizes it declares."""
+def _sheet_table(sheet: object, layout: SheetLayout) -> Table:
+    if layout.last_row > LAST_ROW:
+        raise TooLarge(f"it goes on past row {LAST_ROW:,}")
+    _check_filled(layout.rows)
+    # Without max_col openpyxl pads every row to the width the sheet declares, which can be 16,384 columns.
+    width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+    rows: list[list[str | Typed]] = []
+    # Rows start at the sheet's first (min_row=1), blank ones included, so each keeps the number the sheet shows;
+    # they end at the last holding a value, however far below it the sheet is formatted.
+    for cells in sheet.iter_rows(min_row=1, max_row=max(layout.last_row, 1), max_col=width):
+        row = [_typed(cell) for cell in cells]
+        rows.append(row if any(row) else [])
+    _spread_merges(rows, layout.merged)
+    return Table(rows, frozenset(layout.hidden))
+
+
+def _spread_merges(rows: list[list[str | Typed]], merged: list[tuple[int, int, int, int]]) -> None:
+    """A cell merged down over several rows (an objective over its actions, a lead over theirs) is what each of
+    those rows says, as a person reading the sheet sees it. One merged across columns only is left in its first."""
+    for first_row, column, last_row, _ in merged:
+        if last_row <= first_row or first_row > len(rows) or column > MAX_COLUMNS:
+            continue
+        top = rows[first_row - 1]
+        value = top[column - 1] if column <= len(top) else ""
+        for row in rows[first_row : min(last_row, len(rows))]:
+            row.extend([""] * (column - len(row)))
+            row[column - 1] = value
+
+
+def check_archive(archive: zipfile.ZipFile) -> dict[str, SheetLayout]:
+    """Refuse a zip whose parts are too many or unpack too large, whatever sizes it declares; the layout of each
+    sheet, by its part's name."""
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
         raise TooLarge(f"it has more than {MAX_ZIP_ENTRIES} parts")
@@ -116,13 +190,15 @@ def check_archive(archive: zipfile.ZipFile) -> None:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise TooLarge(f"a part of it unpacks to more than {MAX_RATIO} times its size")
     budget = [MAX_UNPACKED_BYTES]
+    layouts = {}
     for info in entries:
         chunks = _unpacked(archive, info, budget)
         if CELL_PARTS.match(info.filename):
-            _check_cells(chunks)
+            layouts[info.filename] = _check_cells(chunks)
         else:
             for _ in chunks:
                 pass
+    return layouts
 
 
 def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> Iterator[bytes]:
@@ -147,13 +223,14 @@ def _column(reference: str) -> int:
     return number
 
 
-def _check_cells(chunks: Iterator[bytes]) -> None:
-    """Stream a sheet's or the shared strings' XML, bounding each row's cells and each text's length. Whatever is
-    nested deeper than a row or a string is counted, and every row, string or other block is dropped once read, so
-    memory holds one row whatever the size or shape of the part."""
+def _check_cells(chunks: Iterator[bytes]) -> SheetLayout:
+    """Stream a sheet's or the shared strings' XML, bounding each row's cells and each text's length, and noting the
+    sheet's layout on the way. Whatever is nested deeper than a row or a string is counted, and every row, string or
+    other block is dropped once read, so memory holds one row whatever the size or shape of the part."""
     parser = XMLPullParser(events=("start", "end"))
     open_elements: list[Element] = []
-    cells, nested = 0, 0
+    layout = SheetLayout()
+    cells, nested, row, filled = 0, 0, 0, False
     for chunk in chunks:
         parser.feed(chunk)
         for event, element in parser.read_events():
@@ -165,19 +242,49 @@ def _check_cells(chunks: Iterator[bytes]) -> None:
                     if nested > MAX_ELEMENTS_PER_ROW:
                         raise TooLarge(f"a row has more than {MAX_ELEMENTS_PER_ROW:,} elements")
                 if name == "row":
-                    cells, nested = 0, 0
+                    cells, nested, filled = 0, 0, False
+                    row = _number(element.get("r"), row + 1)
                 elif name == "c":
                     cells += 1
                     if cells > MAX_COLUMNS or _column(element.get("r", "")) > MAX_COLUMNS:
                         raise TooLarge(f"a row has more than {MAX_COLUMNS} columns")
+                elif name == "col" and element.get("hidden") in {"1", "true"}:
+                    first = _number(element.get("min"), 1)
+                    layout.hidden.update(range(first - 1, min(_number(element.get("max"), first), MAX_COLUMNS)))
+                elif name == "mergeCell":
+                    if len(layout.merged) >= MAX_MERGES:
+                        raise TooLarge(f"a sheet merges more than {MAX_MERGES:,} cells")
+                    if merged := _range(element.get("ref", "")):
+                        layout.merged.append(merged)
                 continue
-            if name in {"t", "v"} and len(element.text or "") > MAX_CELL_CHARS:
-                raise TooLarge(f"a cell is longer than {MAX_CELL_CHARS:,} characters")
+            if name in {"t", "v"}:
+                if len(element.text or "") > MAX_CELL_CHARS:
+                    raise TooLarge(f"a cell is longer than {MAX_CELL_CHARS:,} characters")
+                filled = filled or bool(element.text)
+            elif name == "row" and filled:
+                layout.rows += 1
+                layout.last_row = max(layout.last_row, row)
             open_elements.pop()
             if 1 < len(open_elements) + 1 <= BLOCK_DEPTH:
                 open_elements[-1].clear()  # a row, a string or a block of the sheet read: drop it
                 nested = 0
     parser.close()
+    return layout
+
+
+def _number(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 8 else default
+
+
+def _range(reference: str) -> tuple[int, int, int, int] | None:
+    """A merged range "A4:A9" as (first row, first column, last row, last column); None if it is not one."""
+    corners = [CELL_REFERENCE.match(corner) for corner in reference.split(":")]
+    if len(corners) != 2 or None in corners:
+        return None
+    (first_column, first_row), (last_column, last_row) = [
+        (_column(corner[1]), int(corner[2])) for corner in corners if corner
+    ]
+    return first_row, first_column, last_row, last_column
 
 
 def _typed(cell: object) -> str | Typed:

@@ -9,14 +9,16 @@ import datetime
 import io
 import itertools
 import re
+from dataclasses import dataclass
 
 from core.rag import RAG
 
 from .import_files import Typed, cell_text
 
-# Each column's headings as people write them, folded (see fold): the export's own name first.
+# Each column's headings as people write them, folded (see fold), the export's own name first. Where a sheet heads
+# two columns for one field ("Status" and "RAG", "Comments" and "Progress update"), the one earlier here is read.
 HEADINGS = {
-    "objective": {
+    "objective": (
         "objective",
         "objectives",
         "strategicobjective",
@@ -25,8 +27,8 @@ HEADINGS = {
         "objectivetitle",
         "priority",
         "theme",
-    },
-    "reference": {
+    ),
+    "reference": (
         "reference",
         "ref",
         "refno",
@@ -38,22 +40,23 @@ HEADINGS = {
         "actionnumber",
         "no",
         "number",
-    },
-    "action": {"action", "actions", "actiontitle", "activity", "activities", "whatwewilldo", "task"},
-    "outcomes": {"outcomes", "outcome", "expectedoutcomes", "intendedoutcomes", "desiredoutcomes"},
-    "outputs": {"outputs", "output", "expectedoutputs", "deliverables", "milestones"},
-    "timescale": {"timescale", "timescales", "timeframe", "timeframes", "deadline", "targetdate", "bywhen", "when"},
-    "lead": {"lead", "leads", "leadofficer", "leadofficers", "actionlead", "owner", "actionowner", "responsible"},
-    "rag_status": {"ragstatus", "rag", "status", "ragrating", "rating", "currentrag", "currentstatus"},
-    "last_update": {"lastupdate", "lastupdated", "dateoflastupdate", "updatedon", "dateupdated", "asat", "asof"},
-    "commentary": {"commentary", "comment", "comments", "progress", "progressupdate", "update", "notes"},
-    "withheld": {"withheld"},
+    ),
+    "action": ("action", "actions", "actiontitle", "activity", "activities", "whatwewilldo", "task"),
+    "outcomes": ("outcomes", "outcome", "expectedoutcomes", "intendedoutcomes", "desiredoutcomes"),
+    "outputs": ("outputs", "output", "expectedoutputs", "deliverables", "milestones"),
+    "timescale": ("timescale", "timescales", "timeframe", "timeframes", "deadline", "targetdate", "bywhen", "when"),
+    "lead": ("lead", "leads", "leadofficer", "leadofficers", "actionlead", "owner", "actionowner", "responsible"),
+    "rag_status": ("ragstatus", "rag", "ragrating", "currentrag", "status", "currentstatus", "rating"),
+    "last_update": ("lastupdate", "lastupdated", "dateoflastupdate", "updatedon", "dateupdated", "asat", "asof"),
+    "commentary": ("commentary", "progressupdate", "progress", "update", "comment", "comments", "notes"),
+    "withheld": ("withheld",),
     # The columns the plan export adds after the contract's, so an export reads back (plans/exports.py).
-    "recommendations": {"recommendations", "recommendationsanswered", "reviewrecommendations", "peerreviewrecs"},
-    "lead_agency": {"leadagency", "leadorganisation"},
-    "last_update_as_of": {"lastupdateasof", "updateasof", "updatespeaksfor", "datetheupdatespeaksfor"},
+    "recommendations": ("recommendations", "recommendationsanswered", "reviewrecommendations", "peerreviewrecs"),
+    "lead_agency": ("leadagency", "leadorganisation"),
+    "last_update_as_of": ("lastupdateasof", "updateasof", "updatespeaksfor", "datetheupdatespeaksfor"),
 }
 COLUMN_BY_HEADING = {heading: column for column, headings in HEADINGS.items() for heading in headings}
+RANK = {heading: rank for headings in HEADINGS.values() for rank, heading in enumerate(headings)}
 # The row naming this many known columns is the heading row; a title row above it names at most one.
 HEADINGS_NEEDED = 3
 REQUIRED_COLUMNS = {"reference": "Reference", "action": "Action", "timescale": "Timescale"}
@@ -86,8 +89,10 @@ NUMBER_WORDS = [
     *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"),
 ]
 NUMBER_BY_WORD = {word: number for number, word in enumerate(NUMBER_WORDS, start=1)}
+# "Objective 1: title", "OBJECTIVE ONE - title", and as plans set it in a cell, "Objective 1 title" or the number on
+# a line of its own above the title.
 OBJECTIVE = re.compile(
-    r"^objective\s+(?P<number>\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b\s*(?:[:.\-–—]\s*(?P<title>.*))?$",
+    r"^objective\s+(?P<number>\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b\s*(?:[:.\-–—)]\s*)?(?P<title>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 NUMBER_ALONE = re.compile(r"^\d{1,3}$")
@@ -97,6 +102,9 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
 MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 DECIMALS = re.compile(r"^0(?:\.(0+))?$")
+# What a number format shows as written rather than as part of the date: quoted text, escaped characters, a locale
+# or colour in brackets ("[$-en-GB]mmmm yyyy" shows no day).
+DATE_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
 class Unreadable(Exception):
@@ -162,24 +170,46 @@ def csv_delimiter(text: str) -> str:
     return guess
 
 
-def find_headings(table: list[list]) -> tuple[int, dict[str, int], dict[str, str], list[str]] | None:
-    """The heading row (its index in the table), each known column's position and heading as written, and the
-    headings of the columns ignored; None when no row names enough known columns."""
+@dataclass
+class Headings:
+    """The heading row (its index in the table), each known column's position and heading as written, the headings
+    of the columns not read, and those read although the sheet hides them."""
+
+    index: int
+    positions: dict[str, int]
+    written: dict[str, str]
+    ignored: list[str]
+    hidden_read: list[str]
+
+
+def find_headings(table: list[list], hidden: frozenset[int] = frozenset()) -> Headings | None:
+    """The first row naming enough known columns, as Headings; None when no row does. Of two columns a row heads for
+    one field, a visible one is read before a hidden one, then the heading earlier in HEADINGS, then the first."""
     for index, cells in enumerate(table):
         texts = [str(cell).strip() for cell in cells]
-        known = {COLUMN_BY_HEADING.get(fold(text)) for text in texts} - {None}
-        if len(known) < HEADINGS_NEEDED:
+        columns = {position: COLUMN_BY_HEADING.get(fold(text)) for position, text in enumerate(texts)}
+        if len(set(columns.values()) - {None}) < HEADINGS_NEEDED:
             continue
         positions: dict[str, int] = {}
-        ignored = []
-        for position, text in enumerate(texts):
-            column = COLUMN_BY_HEADING.get(fold(text))
-            if column and column not in positions:
+        for position, column in columns.items():
+            if column and (
+                column not in positions or _order(position, texts, hidden) < _order(positions[column], texts, hidden)
+            ):
                 positions[column] = position
-            elif text:  # unknown, or a second heading for a column already found
-                ignored.append(text)
-        return index, positions, {column: texts[position] for column, position in positions.items()}, ignored
+        read = set(positions.values())
+        ignored = [
+            f"{text} (a hidden column)" if position in hidden else text
+            for position, text in enumerate(texts)
+            if text and position not in read
+        ]
+        hidden_read = [texts[position] for position in sorted(read & hidden)]
+        written = {column: texts[position] for column, position in positions.items()}
+        return Headings(index, positions, written, ignored, hidden_read)
     return None
+
+
+def _order(position: int, texts: list[str], hidden: frozenset[int]) -> tuple[bool, int]:
+    return position in hidden, RANK.get(fold(texts[position]), 0)
 
 
 def lines(text: str, column: str) -> str:
@@ -196,10 +226,31 @@ def lines(text: str, column: str) -> str:
 
 def month_of(value: datetime.date, number_format: str) -> str:
     """A date cell in the timescale, as the wording the plan uses. Excel stores a typed "March 2019" or "Mar-19" as
-    the 1st of that month, so a date shown without its day, or on the 1st, names the month; any other day is kept."""
-    if value.day != 1 and "d" in number_format.lower():
+    the 1st of that month, and LibreOffice turns a CSV's "March 2019" into the 1st shown with its day: so a date
+    shown without its day, or on the 1st, names the month (the preview says so, see day_read_as_month); any other
+    day is kept."""
+    if value.day != 1 and _shows_day(number_format):
         return value.strftime("%d/%m/%Y")
     return f"{calendar.month_name[value.month]} {value.year}"
+
+
+def _shows_day(number_format: str) -> bool:
+    return "d" in DATE_LITERALS.sub("", number_format.lower())
+
+
+def day_read_as_month(cell: object) -> str | None:
+    """The warning for a timescale cell the sheet shows as the 1st of a month (01/04/2020) and the import reads as
+    the month; None for any other cell."""
+    value = cell.value if isinstance(cell, Typed) else None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date) or value.day != 1 or not _shows_day(cell.number_format):
+        return None
+    return (
+        f"{value.strftime('%d/%m/%Y')} is read as {month_of(value, cell.number_format)}, due at the month's end: "
+        "a date on the 1st is taken to name its month; to keep the day, format the column as text and type the "
+        "date again"
+    )
 
 
 def reference_text(cell: Typed) -> tuple[str, str | None]:
@@ -240,8 +291,8 @@ def rag_of(text: str) -> RAG | None:
 
 
 def objective_of(text: str) -> tuple[int | None, str]:
-    """The number and title an objective cell names: "Objective 1: title", "OBJECTIVE ONE - title", "1", or a
-    title alone (no number)."""
+    """The number and title an objective cell names: "Objective 1: title", "OBJECTIVE ONE - title", "Objective 1
+    title", "1", or a title alone (no number)."""
     text = text.strip()
     match = OBJECTIVE.match(text)
     if match:
@@ -250,6 +301,16 @@ def objective_of(text: str) -> tuple[int | None, str]:
     if NUMBER_ALONE.match(text):
         return int(text), ""
     return None, text
+
+
+def objective_heading(cells: list) -> str | None:
+    """The objective a row names when it holds nothing else: "Objective 1: title" on a row of its own, as plans set
+    an objective above its actions (in one cell, or merged across the table). None for any other row."""
+    texts = {str(cell).strip() for cell in cells} - {""}
+    if len(texts) != 1:
+        return None
+    text = texts.pop()
+    return text if OBJECTIVE.match(text) else None
 
 
 def same_title(first: str, second: str) -> bool:

@@ -8,10 +8,12 @@ action's status update.
 
 import csv
 import datetime
+import itertools
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ from plans.models import DeliveryPlan
 from snapshots.plan_columns import AS_OF_COLUMN, EXTRA_COLUMNS, PLAN_COLUMNS, WITHHELD_AS_COLUMN, WITHHELD_COLUMN
 
 from . import import_reading as reading
-from .import_files import TooLarge, Typed, csv_table, xlsx_table
+from .import_files import Table, TooLarge, Typed, csv_table, xlsx_table
 
 MAX_BYTES = 5 * 1024 * 1024
 SHOWN_ERRORS = 50
@@ -58,6 +60,12 @@ NUMBER_ADVICE = (
     "; the spreadsheet stored it as a number, which turns 4.10 into 4.1: format the column as text and type the "
     "references again"
 )
+UNREADABLE = "The selected file could not be read as a CSV or Excel file"
+NOT_AN_ACTION = (
+    "The row has text in one cell only, and no reference or action: if it is a note, a total or a heading, delete "
+    "it; if it is an action, enter its reference, action and timescale"
+)
+HIDDEN_COLUMN = "This column is hidden in the sheet, and no visible column gives what it gives: it is read"
 REQUIRED = {"reference": "Enter a reference", "action": "Enter the action", "timescale": "Enter a timescale"}
 
 
@@ -118,7 +126,7 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
         return result
     try:
         if name.lower().endswith(".xlsx"):
-            table = xlsx_table(data)
+            table = xlsx_table(data, has_headings=_has_headings)
         elif name.lower().endswith(".csv"):
             text = reading.decode_csv(data)
             table = csv_table(text, reading.csv_delimiter(text))
@@ -131,42 +139,83 @@ def read_rows(upload: BinaryIO, name: str) -> ImportResult:
     except reading.Unreadable as error:
         result.problems.append(ImportProblem(0, "", str(error)))
         return result
-    except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError):
-        result.problems.append(ImportProblem(0, "", "The selected file could not be read as a CSV or Excel file"))
+    # ParseError: a part that is not well-formed XML (or declares entities, which are never expanded).
+    except (csv.Error, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, ParseError):
+        result.problems.append(ImportProblem(0, "", UNREADABLE))
         return result
-    found = reading.find_headings(table)
+    found = reading.find_headings(table.rows, table.hidden)
     if found is None:
         result.problems.append(ImportProblem(0, "", NO_HEADINGS))
         return result
-    heading_index, positions, result.headings, result.ignored_columns = found
+    positions, result.headings, result.ignored_columns = found.positions, found.written, found.ignored
     result.columns = [column for column in [*PLAN_COLUMNS, *EXTRA_COLUMNS] if column in positions]
     missing = [label for column, label in reading.REQUIRED_COLUMNS.items() if column not in positions]
     if missing:
         plural = "s" if len(missing) > 1 else ""
         message = f"The headings in this row name no {' or '.join(missing)} column{plural}"
-        result.problems.append(ImportProblem(heading_index + 1, "", message))
+        result.problems.append(ImportProblem(found.index + 1, "", message))
         return result
-    for number, cells in enumerate(table[heading_index + 1 :], start=heading_index + 2):
+    for heading in found.hidden_read:
+        result.warnings.append(ImportProblem(found.index + 1, heading, HIDDEN_COLUMN))
+    _read_table(result, table.rows[found.index + 1 :], positions, first=found.index + 2)
+    if not result.rows:
+        result.problems.append(ImportProblem(0, "", "The file has no actions in it"))
+    return result
+
+
+def _has_headings(sheet: Table) -> bool:
+    return reading.find_headings(sheet.rows, sheet.hidden) is not None
+
+
+def _read_table(result: ImportResult, table: list[list], positions: dict[str, int], first: int) -> None:
+    """The rows below the headings, into result.rows. A row naming only an objective ("Objective 1: title" across
+    the table, as plans set their objectives between their actions) places the rows below it; so does an objective
+    cell over rows that leave theirs empty, except in a plan export, which leaves it empty for an action outside
+    every objective."""
+    export = any(column in positions for column in EXTRA_COLUMNS)
+    above, from_cell, inherited = "", False, []
+    for number, cells in enumerate(table, start=first):
         if not any(str(cell).strip() for cell in cells):
+            continue
+        if heading := reading.objective_heading(cells):
+            above, from_cell = heading, False
+            if "objective" not in result.columns:
+                result.columns.insert(0, "objective")
             continue
         row = {}
         for column in [*PLAN_COLUMNS, *EXTRA_COLUMNS]:
             position = positions.get(column)
-            text, problem = (
-                reading.text_of(cells[position], column)
-                if position is not None and position < len(cells)
-                else ("", None)
-            )
+            cell = cells[position] if position is not None and position < len(cells) else ""
+            text, problem = reading.text_of(cell, column)
             row[column] = restore(text)
-            if column == "reference" and isinstance(cells[position] if text else None, Typed):
+            if column == "reference" and isinstance(cell, Typed):
                 row["_reference_number"] = "yes"  # Excel kept it as a number: 4.10 may have become 4.1
             if problem:
                 result.cell_problems.append(ImportProblem(number, result.heading(column), problem))
+            if column == "timescale" and (month := reading.day_read_as_month(cell)):
+                result.warnings.append(ImportProblem(number, result.heading(column), month))
+        if row["objective"].strip():
+            above, from_cell = ("", False) if export else (row["objective"], True)
+        elif above:
+            row["objective"] = above
+            if from_cell:
+                inherited.append(number)
         row["_row"] = str(number)
         result.rows.append(row)
-    if not result.rows:
-        result.problems.append(ImportProblem(0, "", "The file has no actions in it"))
-    return result
+    result.warnings.extend(_inherited(result, inherited))
+
+
+def _inherited(result: ImportResult, numbers: list[int]) -> list[ImportProblem]:
+    """A warning for each run of rows that took their objective from a cell above them."""
+    by_number = {int(row["_row"]): row["objective"] for row in result.rows}
+    warnings = []
+    runs = itertools.groupby(enumerate(numbers), key=lambda pair: (pair[1] - pair[0], by_number[pair[1]]))
+    for (_, objective), run in runs:
+        rows = [number for _, number in run]
+        where = f"Rows {rows[0]} to {rows[-1]} leave" if len(rows) > 1 else f"Row {rows[0]} leaves"
+        message = f"{where} the objective empty: read as under {_shown(objective)}, written above"
+        warnings.append(ImportProblem(0, "", message))
+    return warnings
 
 
 def _shown(value: str) -> str:
@@ -193,9 +242,13 @@ def check(plan: DeliveryPlan, result: ImportResult) -> None:
         def problem(column: str, message: str, number: int = number) -> None:
             problems.append(ImportProblem(number, result.heading(column), message))
 
-        for column, message in REQUIRED.items():
-            if not row[column].strip():
-                problem(column, message)
+        filled = [column for column in [*PLAN_COLUMNS, *EXTRA_COLUMNS] if row[column].strip()]
+        if len(filled) == 1 and filled[0] not in REQUIRED:
+            problem("", NOT_AN_ACTION)  # a total, a note or a heading below or inside the table, read as an action
+        else:
+            for column, message in REQUIRED.items():
+                if not row[column].strip():
+                    problem(column, message)
         for column in PLAN_COLUMNS:
             if column != "objective" and len(row[column]) > LIMITS.get(column, TEXT_LIMIT):
                 subject = SUBJECTS.get(column, f"The {column}")
