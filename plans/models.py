@@ -110,7 +110,12 @@ class DeliveryPlan(Versioned):
 
     @property
     def title(self) -> str:
-        return self.heading or f"Prevent Delivery Plan {self.year}"
+        return self.title_of(self.heading, self.year)
+
+    @staticmethod
+    def title_of(heading: str, year: str) -> str:
+        """The title a plan's heading and year give it: also that of a history record of the plan."""
+        return heading or f"Prevent Delivery Plan {year}"
 
     @property
     def words(self) -> Words:

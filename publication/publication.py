@@ -312,7 +312,7 @@ def _build(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[PublishedP
     projects = [_project(project, objective_numbers, r) for project in snapshot.projects]
     document = PublishedPlan(
         council=r.text(plan.council.name, item=the_plan, field="Council"),
-        title=r.text(plan.title, item=the_plan, field="Title"),
+        title=r.text(snapshot.title, item=the_plan, field="Title"),
         year=r.text(plan.year, item=the_plan, field="Year"),
         at=at,
         introduction=introduction,
@@ -328,7 +328,7 @@ def _build(plan: DeliveryPlan, at: datetime.datetime | None) -> tuple[PublishedP
             for review in reviews
             if review.pk in cited_reviews
         ],
-        rag_column=plan.rag_column,
+        rag_column=snapshot.rag_column,
         project_columns=_project_columns(projects),
     )
     return document, r.withheld

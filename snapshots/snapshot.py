@@ -38,6 +38,8 @@ class PlanSnapshot:
     at: datetime.datetime | None
     introduction: str
     local_context: str
+    title: str
+    rag_column: bool
     status: str
     objectives: list[ObjectiveState]
     actions: list[ActionState]  # live (not withdrawn) actions, in plan order
@@ -292,6 +294,8 @@ def _assemble(
         at=at,
         introduction=plan_row.introduction,
         local_context=plan_row.local_context,
+        title=DeliveryPlan.title_of(plan_row.heading, plan_row.year),
+        rag_column=plan_row.rag_column,
         status=plan_row.status,
         objectives=objectives,
         actions=live_actions,

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from actions.models import Action
 from demo.demo import load_demo
 from plans.models import DeliveryPlan
+from plans.services import plan_change
 from projects.models import CommissionedProject
 from publication.services import plan_publish
 
@@ -82,6 +83,22 @@ def test_the_published_version_is_frozen_when_published(world, coordinator, sign
     assert "Reworded after publication" not in page
     preview = signed_in(coordinator).get(reverse("plans:publish_preview", args=[world.plan.pk])).text
     assert "Reworded after publication" in preview
+
+
+def test_the_published_title_and_rag_column_are_those_published_not_the_working_plans(world, coordinator, signed_in):
+    def change(**fields) -> None:
+        plan = DeliveryPlan.objects.get(pk=world.plan.pk)
+        kept = {"status": plan.status, "introduction": plan.introduction, "local_context": plan.local_context}
+        plan_change(plan=plan, **kept, **fields, by=coordinator, expected_version=plan.version)
+
+    change(heading="Prevent Delivery Plan, as published", rag_column=False)
+    publish(world.plan, coordinator, public=True)
+    change(heading="Draft heading nobody has published", rag_column=True)
+    page = signed_in(None).get(published_url(world.plan)).text
+    assert page.count("Prevent Delivery Plan, as published") == 2  # the page's title and its heading
+    assert "Draft heading nobody has published" not in page and "RAG status" not in page
+    preview = signed_in(coordinator).get(reverse("plans:publish_preview", args=[world.plan.pk])).text
+    assert "Draft heading nobody has published" in preview and "RAG status" in preview
 
 
 @pytest.mark.parametrize("persona", ["lead", "board", "auditor"])
