@@ -36,9 +36,11 @@ def update_requests(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Update request sent: {asked} lead{'s' if asked != 1 else ''} asked")
             return redirect("plans:update_requests", plan.pk)
     past = list(
-        plan.update_requests.select_related("requested_by", "meeting").annotate(
+        plan.update_requests.select_related("requested_by", "meeting")
+        .annotate(
             asked=Count("recipients"), emailed=Count("recipients", filter=Q(recipients__emailed_at__isnull=False))
         )
+        .order_by("-requested_at", "-pk")  # a query that groups ignores the model's own ordering
     )
     latest = past[0] if past else None
     context = {

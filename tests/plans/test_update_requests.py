@@ -122,6 +122,20 @@ def test_the_page_shows_who_has_responded_since_the_latest_request(
     assert page.count("Responded</strong>") == 1 and page.count("Not yet</strong>") == 1
 
 
+def test_the_latest_request_is_the_newest_and_past_requests_run_newest_first(
+    history, signed_in, django_capture_on_commit_callbacks
+):
+    for day, message in ((21, "First request"), (23, "Second request")):
+        history.clock.set(2019, 1, day, 9, 0)
+        with django_capture_on_commit_callbacks(execute=True):
+            send(signed_in(history.coordinator), history.plan, message)  # a new day, a new sign-in
+    page = signed_in(history.coordinator).get(reverse("plans:update_requests", args=[history.plan.pk])).text
+    latest = page[page.index('id="latest"') : page.index('id="past"')]
+    assert "Second request" in latest and "First request" not in latest
+    past = page[page.index('id="past"') :]
+    assert past.index("23 January 2019") < past.index("21 January 2019")
+
+
 def test_a_request_belongs_to_the_next_board_meeting(history, signed_in, django_capture_on_commit_callbacks, worker):
     upcoming = BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 2, 5))
     BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 4, 1))
