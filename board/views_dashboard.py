@@ -135,7 +135,9 @@ def filter_tags(path: str, moment: Moment, filters: dict[str, Any], dashboard: A
 
 def rag_chart(actions: Tally, projects: Tally, *, width: int = 640) -> dict[str, Any]:
     """Horizontal bars for the SVG chart: one group for actions, one for projects, one bar per RAG status."""
-    label_width, bar_height, gap, count_room = 110, 18, 8, 40
+    # Room for the longest status ("No status recorded"): 8 px a letter is more than Arial's 14 px letters take.
+    label_width = 8 + 8 * max(len(rag.label) for rag in RAG)
+    bar_height, gap, count_room = 18, 8, 40
     scale = (width - label_width - count_room) / max(1, *actions.counts.values(), *projects.counts.values())
     groups, y = [], 0
     for name, tally in (("Actions", actions), ("Projects", projects)):

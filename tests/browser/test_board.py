@@ -75,7 +75,14 @@ def test_a_board_member_reads_the_dashboard_a_past_meeting_and_its_pack(page: Pa
     page.get_by_role("link", name="Board dashboard", exact=True).click()
     expect(page).to_have_title(re.compile(rf"^Board dashboard, {PLAN} - {SERVICE}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Board dashboard")
-    expect(page.get_by_role("img", name="Actions and projects by RAG status")).to_be_visible()
+    chart = page.get_by_role("img", name="Actions and projects by RAG status")
+    expect(chart).to_be_visible()
+    # Every word of the chart is drawn inside it, the longest status ("No status recorded") included.
+    outside = """svg => [...svg.querySelectorAll('text')].filter(text => {
+        const box = text.getBBox();
+        return box.x < 0 || box.x + box.width > svg.viewBox.baseVal.width;
+    }).map(text => text.textContent)"""
+    assert "No status recorded" in chart.text_content() and chart.evaluate(outside) == []
     totals = page.get_by_role("table", name="Actions and projects by RAG status")
     expect(totals.get_by_role("row", name=re.compile(r"^Actions"))).to_contain_text("1")
     red_amber = page.get_by_role("table", name=re.compile("at red or amber"))
