@@ -41,6 +41,8 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
         "first_shown": (number - 1) * PER_PAGE + 1,
         "last_shown": (number - 1) * PER_PAGE + len(rows),
         "pagination": pagination(number, pages, query),
+        "page": number,
+        "pages": pages,
         "can_export": can_export(request.user, plan),
         "can_edit": can_edit_plan(request.user, plan),
         "export_query": urlencode(query) if form.is_bound and not form.errors else "",

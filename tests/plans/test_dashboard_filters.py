@@ -66,6 +66,7 @@ def test_wrong_choices_get_a_govuk_error_and_the_live_dashboard(history, signed_
     response = signed_in(history.board).get(reverse("plans:dashboard", args=[history.plan.pk]), query)
     assert response.status_code == 200
     assert "There is a problem" in response.text and error in response.text
+    assert "<title>Error: Board dashboard, " in response.text  # screen readers hear it first
 
 
 def test_filter_form_works_without_javascript(history, signed_in):

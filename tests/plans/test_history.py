@@ -285,6 +285,9 @@ def test_the_page_is_newest_first_in_pages_of_50(edited, coordinator, lead, sign
     second = client.get(history_url(edited, person="education-lead", page=2)).text
     assert "Showing 51 to 61" in second and "Report number 10<" in second and "Venue lost" in second
     assert "person=education-lead" in second  # the filters carry across pages
+    # Each page has a title of its own, which a screen reader announces first.
+    title = f"History of changes, filtered (page 2 of 2), {edited.action.plan.title}"
+    assert f"<title>{title} - " in second and "<title>History of changes, filtered (page 1 of 2), " in first
 
 
 def test_the_page_costs_the_same_queries_whatever_the_length_of_the_history(
