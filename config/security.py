@@ -12,6 +12,8 @@ from .environment import DEBUG, env_bool
 # and ends sooner after SESSION_IDLE_TIMEOUT seconds without a request.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+# A signed-in page warns this many seconds before its session ends, with a button to stay signed in (WCAG 2.2.1).
+SESSION_TIMEOUT_WARNING = 2 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

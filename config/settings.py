@@ -128,6 +128,7 @@ TEMPLATES = [
                 # The nonce the admin's templates put on their tags; the service's own templates need none.
                 "django.template.context_processors.csp",
                 "core.context_processors.service",
+                "core.context_processors.session_time",
             ],
         },
     },

@@ -79,6 +79,7 @@ urlpatterns = [
     path("accounts/logout/", mfa_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/two-factor/", include("mfa.urls")),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/session/extend/", core_views.session_extend, name="session_extend"),
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),
     # For load balancers and monitoring (core/health.py); on the anonymous allow-list.
     path("health/", health.health, name="health"),

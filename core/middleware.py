@@ -34,6 +34,19 @@ def session_started(sender: Any, request: HttpRequest, user: Any, **kwargs: Any)
     start_session(request.session)
 
 
+def time_left(session: SessionBase) -> tuple[int, int]:
+    """Seconds until the session ends for inactivity, and until it ends whatever is done (SESSION_COOKIE_AGE after
+    sign-in): what the page's warning counts down from (static/app/session-timeout.js)."""
+    last = session.get(LAST_ACTIVITY, int(time.time()))
+    idle = settings.SESSION_IDLE_TIMEOUT - (int(time.time()) - last)
+    return max(0, idle), max(0, int(session.get_expiry_age()))
+
+
+def stay_signed_in(session: SessionBase) -> None:
+    """Record activity now, whatever ACTIVITY_RESOLUTION: the person asked to stay signed in."""
+    session[LAST_ACTIVITY] = int(time.time())
+
+
 def minutes(seconds: int) -> str:
     count = max(1, round(seconds / 60))
     return f"{count} minute{'s' if count != 1 else ''}"

@@ -7,10 +7,19 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .forms import PasswordChangeForm
+from .middleware import stay_signed_in
 from .security import log_event
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" on the warning before an idle session ends: the session starts its idle time again. A session
+    already ended never gets here (SessionTimeoutMiddleware signs it out and the sign-in page answers)."""
+    stay_signed_in(request.session)
+    return HttpResponse(status=204)
 
 
 @login_not_required

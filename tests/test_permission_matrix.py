@@ -338,6 +338,7 @@ OUTSIDE_THE_MATRIX = {
     "plans:published_pdf": "tests/plans/test_published_pdf.py (as plans:published)",
     "plans:invitation_accept": "tests/plans/test_invitations.py (the emailed link's token is the key)",
     "plans:start": "tests/plans/test_landing.py (redirects whoever is signed in to their own page; anonymous: walk)",
+    "session_extend": "tests/core/test_sessions.py (acts on the session of whoever is signed in; anonymous: walk)",
     "health": "tests/core/test_health.py (open to load balancers: part names and ok or failing only)",
 }
 

@@ -98,3 +98,22 @@ def test_a_session_signed_in_before_sessions_were_timed_gets_the_eight_hour_end_
     assert client.get(HOME).status_code == 200
     assert LAST_ACTIVITY in client.session
     assert "_session_expiry" in client.session
+
+
+@pytest.mark.django_db
+def test_staying_signed_in_starts_the_idle_time_again_but_cannot_revive_an_ended_session():
+    client = signed_in_client()
+    url = reverse("session_extend")
+    idle_for(client, 29 * 60 + 30)
+    page = client.get(reverse("password_change")).text
+    # The page's warning counts from what the server keeps: the 29½ minutes were recorded by that request.
+    assert 'id="session-timeout"' in page and 'data-idle="1800"' in page and 'data-warn="120"' in page
+    idle_for(client, 29 * 60 + 30)
+    assert client.post(url).status_code == 204
+    assert time.time() - client.session[LAST_ACTIVITY] < 5
+    assert client.get(url).status_code == 405
+    idle_for(client, 30 * 60 + 5)
+    response = client.post(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    assert 'id="session-timeout"' not in Client().get(reverse("login")).text  # nobody signed in: no warning
