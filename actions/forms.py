@@ -17,6 +17,10 @@ class RecommendationChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.review.title}, recommendation {obj.number}: {obj.text.splitlines()[0] if obj.text else ''}"
 
 
+# The table of the plan that holds actions under no objective, as the plan's pages name it.
+OUTSIDE_OBJECTIVES = "Other actions"
+
+
 class ActionForm(PlanItemForm):
     submit_label = "Save action"
     conflict_fields = ("reference", "title", "outcomes", "outputs", "timescale", "lead")
@@ -100,5 +104,13 @@ class ActionForm(PlanItemForm):
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
         fields = self.content(self._meta.fields)
-        fields["section"] = "" if data.get("objective") else (self.instance.section or "Other actions")
+        # The form does not show the table of the plan the action sits in. It keeps it: an action under an
+        # objective may sit in a table of its own ("Statutory duties", with an objective column), and the plan's
+        # other tables are what the published version follows. Only the table of actions outside the objectives is
+        # left by one given an objective, and entered by one whose objective is taken away.
+        section = self.instance.section
+        if data.get("objective"):
+            fields["section"] = "" if section == OUTSIDE_OBJECTIVES else section
+        else:
+            fields["section"] = section or OUTSIDE_OBJECTIVES
         return {"fields": fields, "answers": list(data["answers"]), "leads": data["lead_usernames"]}

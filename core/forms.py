@@ -1,6 +1,7 @@
 """The base form every form of the tracker builds on: GOV.UK markup through crispy-forms-gds."""
 
 import datetime
+import re
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
@@ -15,6 +16,8 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 
 from .changes import long_date
 from .limits import length_message, year_message
+
+LINE_ENDS = re.compile(r"\r\n?")
 
 
 class GovUKFormMixin:
@@ -33,11 +36,25 @@ class GovUKFormMixin:
         # publication, sending emails), and a double click must not do it twice.
         self.helper.add_input(Submit("submit", self.submit_label, data_prevent_double_click="true"))
         for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                field.to_python = _one_line_end(field.to_python)  # type: ignore[method-assign]
             if isinstance(field, forms.CharField) and field.max_length:
                 _name_the_limit(field)
             name_the_field(field, name)
             if isinstance(field.widget, forms.RadioSelect):
                 _no_empty_radio(field)
+
+
+def _one_line_end(to_python: Any) -> Any:
+    """A text as the service keeps it, with one newline a line end. Browsers send a textarea's line ends as CRLF
+    (HTML's form encoding) while the plans, imports and demo hold LF: unchanged text saved again would otherwise
+    count as a change in the history, and a line end as two characters against the field's limit."""
+
+    def cleaned(value: Any) -> Any:
+        value = to_python(value)
+        return LINE_ENDS.sub("\n", value) if isinstance(value, str) else value
+
+    return cleaned
 
 
 def _no_empty_radio(field: forms.Field) -> None:

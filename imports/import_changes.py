@@ -96,6 +96,7 @@ class ImportPreview:
     unchanged: list[str] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    read_columns: list[str] = field(default_factory=list)  # each column read, as the file heads it, and as what
 
     @property
     def changes_anything(self) -> bool:
@@ -259,7 +260,13 @@ def _status_changes(action: Action, target: _Target) -> list[Change]:
 
 def preview_import(*, plan: DeliveryPlan, result: imports.ImportResult, finder: RecommendationFinder) -> ImportPreview:
     """Everything the checked rows would create or change in the plan. Writes nothing."""
-    preview = ImportPreview(fingerprint=plan_fingerprint(plan), ignored_columns=list(result.ignored_columns))
+    preview = ImportPreview(
+        fingerprint=plan_fingerprint(plan),
+        ignored_columns=list(result.ignored_columns),
+        read_columns=[
+            f"“{result.headings[column]}” as {column}" for column in result.columns if column in result.headings
+        ],
+    )
     actions = {
         action.reference: action
         for action in plan.actions.select_related("objective").prefetch_related("answers", "status_updates")

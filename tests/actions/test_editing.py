@@ -205,3 +205,35 @@ def test_my_actions_lists_what_the_lead_owns_overdue_first(world, lead, signed_i
 
 def test_my_actions_for_someone_who_leads_nothing(world, board, signed_in):
     assert "You are not the lead of any action or project" in signed_in(board).get(reverse("plans:mine")).text
+
+
+def test_an_edit_keeps_the_table_the_action_sits_in(world, coordinator, signed_in):
+    """The form does not show the action's table of the plan: saving it must neither change it nor record a change."""
+    client = signed_in(coordinator)
+    url = reverse("actions:edit", args=[world.action.pk])
+    objective = world.action.objective_id
+    world.action.section = "Statutory duties"  # a table of its own, with an objective column
+    world.action.save(update_fields=["section"])
+    assert client.post(url, edit_post(world.action, title="Reworded")).status_code == 302
+    world.action.refresh_from_db()
+    assert (world.action.title, world.action.section) == ("Reworded", "Statutory duties")
+    newest, before = world.action.history.all()[:2]
+    assert newest.diff_against(before, excluded_fields=["version"]).changed_fields == ["title"]
+    # Taken out of every objective it joins the table of actions outside them; given one again, it leaves it.
+    assert client.post(url, edit_post(world.action, objective="")).status_code == 302
+    Action.objects.filter(pk=world.action.pk).update(section="Other actions")
+    world.action.refresh_from_db()
+    assert client.post(url, edit_post(world.action, objective=objective)).status_code == 302
+    world.action.refresh_from_db()
+    assert world.action.section == ""
+
+
+def test_line_ends_as_browsers_send_them_are_no_change(world, coordinator, signed_in):
+    """A browser sends a textarea's line ends as CRLF; the plan holds LF. Saving the text unchanged changes nothing."""
+    world.action.outputs = "Universal provision of support\nLeads trained as WRAP facilitators"
+    world.action.save(update_fields=["outputs"])
+    sent = edit_post(world.action, title="Reworded", outputs=world.action.outputs.replace("\n", "\r\n"))
+    assert signed_in(coordinator).post(reverse("actions:edit", args=[world.action.pk]), sent).status_code == 302
+    newest, before = world.action.history.all()[:2]
+    assert newest.diff_against(before, excluded_fields=["version"]).changed_fields == ["title"]
+    assert newest.outputs == "Universal provision of support\nLeads trained as WRAP facilitators"

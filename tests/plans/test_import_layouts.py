@@ -8,7 +8,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from imports import imports
+from imports import import_changes, imports
 from tests.plans.test_import_reading import actions_of, load, new_draft, read
 
 HEADINGS = ["Objective", "Ref", "Action", "Lead officer", "Target date", "RAG", "Progress update"]
@@ -124,6 +124,10 @@ def test_a_hidden_column_gives_way_to_the_visible_one_and_is_listed_as_not_read(
     plan = new_draft(world.council)
     result = read(data, "plan.xlsx", plan)
     assert result.ignored_columns == ["Comments (a hidden column)"]
+    # The preview says which column each field is read from.
+    finder = import_changes.check_against_plan(plan=plan, result=result)
+    read_columns = import_changes.preview_import(plan=plan, result=result, finder=finder).read_columns
+    assert "“Progress update” as commentary" in read_columns and "“RAG” as rag_status" in read_columns
     plan = load(data, "plan.xlsx", world.council, coordinator)
     assert plan.actions.get().status_updates.get().commentary == "8 of 10 sessions delivered"
 
