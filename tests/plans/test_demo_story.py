@@ -4,6 +4,7 @@ that verifies."""
 
 import datetime
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,9 @@ from projects.models import CommissionedProject, ProjectStatusUpdate
 from snapshots.snapshot import plan_snapshot
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+RAG_WORDS = "|".join(rag.label for rag in RAG)
+RAG_PAIR = re.compile(f"(?:{RAG_WORDS}) (?:{RAG_WORDS})")
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +144,13 @@ def test_board_pack_of_a_past_meeting(story: DeliveryPlan) -> None:
     assert "Illustrative demo data" in response.content.decode()
     pdf = board.get(reverse("plans:board_pack_pdf", args=[meeting.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    # Each status change's From and To come out of the PDF's text (what a screen reader reads) as whole words: its
+    # narrow columns are as wide as their longest word, never broken a letter or two a line.
+    table = response.content.decode().split('govuk-table__caption--s">Status changes', 1)[1].split("</table>")[0]
+    rows = table.count('<tr class="govuk-table__row">') - 1  # less the heading row
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    changes = text.split("Status changes", 1)[1].split("Decisions and actions arising", 1)[0]
+    assert rows > 0 and len(RAG_PAIR.findall(changes)) == rows
 
 
 def test_update_request_with_some_leads_responding(story: DeliveryPlan) -> None:
