@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.tasks import task
 
-from core.audit import chained, verify
+from core.audit import chain_length, chained, verify
 from core.jobs import Progress, run_job
 from core.models import AuditEvent, Job
 from core.verification import ENTRIES
@@ -20,8 +20,10 @@ def verify_for(job: Job) -> None:
     councils = list(job.councils.order_by("name"))
     progress = Progress(job, unit=ENTRIES, share=settings.VERIFICATION_WORK_SHARE)
     result = verify(councils=frozenset(c.pk for c in councils) if councils else None, progress=progress)
-    # What the finished page says: how much of the chain was checked (the later stages count other things).
-    progress(result.entries, result.entries, ENTRIES)
+    # What the finished page says: how much of the chain was checked (the later stages count other things), of the
+    # whole chain: a verification that stopped at a problem has not checked what follows it.
+    whole = result.entries if result.ok else max(result.entries, chain_length())
+    progress(result.entries, whole, ENTRIES)
     progress.finish()
     job.intact = result.ok if not councils else all(result.problem_for(c.pk) is None for c in councils)
     if councils:

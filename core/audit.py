@@ -195,6 +195,11 @@ def _content_hashes(model: type[models.Model], pks: list[int]) -> dict[int, str]
     return hashes
 
 
+def chain_length() -> int:
+    """How many entries the chain has, as its head says."""
+    return AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
+
+
 def verify(*, councils: frozenset[int] | None = None, progress: Progress | None = None) -> Verification:
     """Recompute the chain, check it against the checkpoints kept outside the database, compare every row with what
     was chained and every live row with its history. For the whole record by default; with `councils`, what each of

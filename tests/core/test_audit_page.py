@@ -77,10 +77,13 @@ def test_a_record_altered_behind_the_applications_back_fails_naming_the_first_ba
         )
     entry = AuditEntry.objects.get(source="actions.historicalaction", source_pk=tampered.history_id)
     client = signed_in(auditor)
+    length = AuditEntry.objects.count()  # before the verification records itself
     page = verified(client, django_capture_on_commit_callbacks, worker).text
     assert "The audit record FAILED verification" in page
     assert f"entry {entry.seq} (actions.historicalaction {tampered.history_id})" in page
     assert AuditEvent.objects.get().outcome.startswith(f"FAILED: entry {entry.seq} ")
+    # It stopped there: the page counts what was checked against the whole chain, not as all of it.
+    assert entry.seq < length and f"{entry.seq:,} of {length:,} entries of the chain checked" in page
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "lead", "board", "outsider"])
