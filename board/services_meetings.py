@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core import audit
 from core.limits import check_limits
@@ -122,6 +123,8 @@ def meeting_attendance_remove(*, attendance: MeetingAttendance, by: AbstractBase
 def _check_done_on(meeting: BoardMeeting, done_on: datetime.date | None) -> None:
     if done_on is not None and done_on < meeting.date:
         raise ValidationError({"done_on": f"The date done must be on or after the meeting of {meeting.date:%-d %B %Y}"})
+    if done_on is not None and done_on > timezone.localdate():
+        raise ValidationError({"done_on": "The date done must be today or in the past"})
 
 
 @audit.chained()

@@ -58,6 +58,7 @@ def arguments(world, objects) -> dict[str, list]:
     return {
         "login": [],
         "logout": None,  # sign-out is a POST, checked on its own below
+        "session_extend": None,  # "Stay signed in" is a POST, checked on its own below
         "accessibility": [],
         "health": [],
         "plans:home": [],
@@ -203,9 +204,10 @@ def test_refusals_errors_and_sign_out_carry_the_policies_too(world, objects, coo
         "404": signed_in(outsider).get(reverse("plans:detail", args=[world.plan.pk])),
         "405": signed_in(coordinator).put(reverse("plans:detail", args=[world.plan.pk])),
         "form error": signed_in(coordinator).post(reverse("objectives:create", args=[world.plan.pk]), {"title": ""}),
+        "stay signed in": signed_in(coordinator).post(reverse("session_extend")),
         "sign-out": signed_in(coordinator).post(reverse("logout")),
     }
-    assert [response.status_code for response in responses.values()] == [403, 404, 405, 200, 302]
+    assert [response.status_code for response in responses.values()] == [403, 404, 405, 200, 204, 302]
     for what, response in responses.items():
         assert_policies(response, what)
         assert response["Cache-Control"] == "no-store", what

@@ -143,7 +143,8 @@ def test_actions_arising_carry_to_each_later_meeting_until_done(history, signed_
 
     # The coordinator marks the communications plan done from the third meeting's page, and comes back to it.
     action = ActionArising.objects.get(description="Draft the communications plan")
-    coordinator = signed_in(history.coordinator)
+    history.clock.set(2019, 1, 23, 9, 0)  # the day after it was done: a new day, new sign-ins
+    client, coordinator = signed_in(history.board), signed_in(history.coordinator)
     url = reverse("plans:action_arising_done", args=[action.pk]) + f"?meeting={third.pk}"
     assert f"?meeting={third.pk}" in coordinator.get(reverse("plans:meeting", args=[third.pk])).text
     response = coordinator.post(
@@ -155,6 +156,13 @@ def test_actions_arising_carry_to_each_later_meeting_until_done(history, signed_
     assert carried(third) == ["Draft the communications plan"]  # still open at the meeting, done the day after
     fourth = BoardMeeting.objects.create(plan=history.plan, date=datetime.date(2019, 3, 18))
     assert carried(fourth) == []
+
+    # A date still to come is refused, with the GOV.UK message, and changes nothing.
+    later = action.version
+    response = coordinator.post(url, {"version": later, "done_on_0": "25", "done_on_1": "12", "done_on_2": "2099"})
+    assert response.status_code == 200 and "The date done must be today or in the past" in response.text
+    action.refresh_from_db()
+    assert (action.done_on, action.version) == (datetime.date(2019, 1, 22), later)
 
     # A stale form (opened before that) is refused and changes nothing.
     response = coordinator.post(url, {"version": 1, "done_on_0": "1", "done_on_1": "2", "done_on_2": "2019"})
