@@ -11,7 +11,8 @@ from .conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.browser
 
 SERVICE = "Prevent delivery plan tracker"
-TRY_AGAIN = re.compile(r"You can try again from \d{1,2}:\d\d[ap]m\.")
+# With the day when the pause ends tomorrow (a lockout in the quarter of an hour before midnight).
+TRY_AGAIN = re.compile(r"You can try again from \d{1,2}:\d\d[ap]m( on \d{1,2} [A-Z][a-z]+ \d{4})?\.")
 
 
 def lock_out(page: Page, username: str) -> str:
