@@ -282,7 +282,8 @@ class ProjectForm(PlanItemForm):
             description = (cleaned.get(f"{prefix}_description") or "").strip()
             target = cleaned.get(f"{prefix}_target")
             if not description:
-                if target is not None:
+                # A description refused as too long is not missing: its own message says what is wrong.
+                if target is not None and f"{prefix}_description" not in self.errors:
                     self.add_error(f"{prefix}_description", f"Enter the description of new output {number}")
                 continue
             if target is None and f"{prefix}_target" not in self.errors:

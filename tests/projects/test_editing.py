@@ -62,6 +62,15 @@ def test_add_project_with_errors_writes_nothing(world, coordinator, signed_in):
     assert world.plan.projects.count() == 1
 
 
+def test_a_new_output_described_at_too_great_a_length_is_told_so_once(world, coordinator, signed_in):
+    data = {"name": "Workshops", "new_output_1_description": "x" * 501, "new_output_1_target": "30"}
+    response = signed_in(coordinator).post(reverse("projects:create", args=[world.plan.pk]), data)
+    assert response.status_code == 200
+    assert "The description of new output 1 must be 500 characters or fewer" in response.text
+    assert "Enter the description of new output 1" not in response.text
+    assert world.plan.projects.count() == 1
+
+
 def test_coordinator_changes_a_project_and_its_outputs(world, coordinator, signed_in):
     project = world.project
     workshops = project.output_targets.get()
