@@ -16,8 +16,8 @@ from .security import log_event
 
 @require_POST
 def session_extend(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in" on the warning before an idle session ends: the session starts its idle time again. A session
-    already ended never gets here (SessionTimeoutMiddleware signs it out and the sign-in page answers)."""
+    """The warning's button to stay signed in, before an idle session ends: the session starts its idle time again.
+    A session already ended never gets here (SessionTimeoutMiddleware signs it out and the sign-in page answers)."""
     stay_signed_in(request.session)
     return HttpResponse(status=204)
 
