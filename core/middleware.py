@@ -37,8 +37,8 @@ def session_started(sender: Any, request: HttpRequest, user: Any, **kwargs: Any)
 def time_left(session: SessionBase) -> tuple[int, int]:
     """Seconds until the session ends for inactivity, and until it ends whatever is done (SESSION_COOKIE_AGE after
     sign-in): what the page's warning counts down from (static/app/session-timeout.js)."""
-    last = session.get(LAST_ACTIVITY, int(time.time()))
-    idle = settings.SESSION_IDLE_TIMEOUT - (int(time.time()) - last)
+    now = int(time.time())
+    idle = settings.SESSION_IDLE_TIMEOUT - (now - session.get(LAST_ACTIVITY, now))
     return max(0, idle), max(0, int(session.get_expiry_age()))
 
 
