@@ -106,7 +106,7 @@ def csv_table(text: str, delimiter: str = ",") -> Table:
         if any(cell.strip() for cell in cells):
             filled += 1
             _check_filled(filled)
-            rows.append(list(cells))
+            rows.append(cells)
         else:
             rows.append([])
     return Table(rows)
